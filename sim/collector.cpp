@@ -1,0 +1,267 @@
+// CPython 3.11's cyclic collector (Modules/gcmodule.c), step by step on the
+// heap's intrusive lists. Comments name the CPython function each part
+// mirrors; the order of every list operation matters because it decides the
+// order of finalizers, weakref callbacks, tuple untracking and tp_clear.
+#include "sim/heap.h"
+#include "sim/pause_model.h"
+
+namespace heapsim {
+
+// gc_collect_generations: the oldest generation over its threshold, except
+// that a full collection waits until the objects that survived generation-1
+// collections since the last full one exceed a quarter of the long-lived ones.
+std::uint64_t Heap::collect_generations() {
+    for (int i = 2; i >= 0; --i) {
+        if (static_cast<std::int64_t>(gc_.count[i]) > gc_.threshold[i]) {
+            if (i == 2 && gc_.long_lived_pending < gc_.long_lived_total / 4) continue;
+            return collect_with_stats(i, Trigger::Threshold);
+        }
+    }
+    return 0;
+}
+
+// The referents of h that are in the generation being collected, in
+// tp_traverse order.
+void Heap::traverse_collecting(Handle h, std::vector<Handle>& out) const {
+    out.clear();
+    const Object& o = objects_[h];
+    const bool last_first = releases_last_first(o.type);
+    for (std::uint32_t k = 0; k < o.nedges; ++k) {
+        const Handle t = edge(h, last_first ? o.nedges - 1 - k : k).target;
+        if (objects_[t].flags & flag::kCollecting) out.push_back(t);
+    }
+}
+
+// update_refs, subtract_refs, move_unreachable.
+void Heap::deduce_unreachable(ListId young, ListId unreachable) {
+    for (Handle h = objects_.first(young); h != kNoHandle; h = objects_.next(h)) {
+        objects_[h].gc_refs = objects_[h].refcnt;
+        objects_[h].flags |= flag::kCollecting;
+    }
+    for (Handle h = objects_.first(young); h != kNoHandle; h = objects_.next(h)) {
+        const Object& o = objects_[h];
+        for (std::uint32_t k = 0; k < o.nedges; ++k) {
+            Object& t = objects_[edge(h, k).target];
+            if (t.flags & flag::kCollecting) --t.gc_refs;
+        }
+    }
+    Handle h = objects_.first(young);
+    while (h != kNoHandle) {
+        Handle next;
+        if (objects_[h].gc_refs > 0) {
+            traverse_collecting(h, work_);
+            for (Handle t : work_) {
+                Object& r = objects_[t];
+                if (r.flags & flag::kUnreachable) {
+                    // Met before its referrer: back to the young tail, to be scanned again.
+                    r.flags &= ~flag::kUnreachable;
+                    objects_.move_tail(young, t);
+                    r.gc_refs = 1;
+                } else if (r.gc_refs == 0) {
+                    r.gc_refs = 1;
+                }
+            }
+            objects_[h].flags &= ~flag::kCollecting;
+            next = objects_.next(h);  // after the traversal: it may have appended
+        } else {
+            next = objects_.next(h);
+            objects_.move_tail(unreachable, h);
+            objects_[h].flags |= flag::kUnreachable;
+        }
+        h = next;
+    }
+}
+
+// untrack_tuples: a surviving tuple whose items the collector never needs to
+// see is untracked. Items this model does not represent (the callbacks held
+// by interpreter-internal argument tuples) are functions, which it would see.
+void Heap::untrack_tuples(ListId young) {
+    for (Handle h = objects_.first(young); h != kNoHandle;) {
+        const Handle next = objects_.next(h);
+        const Object& o = objects_[h];
+        if (types_[o.type].layout == Layout::Tuple && o.weak == o.nedges) {
+            bool keep = false;
+            for (std::uint32_t k = 0; k < o.nedges && !keep; ++k) keep = may_be_tracked(edge(h, k).target);
+            if (!keep) objects_.unlink(h);
+        }
+        h = next;
+    }
+}
+
+// untrack_dicts (full collections only): _PyDict_MaybeUntrack.
+void Heap::untrack_dicts(ListId young) {
+    for (Handle h = objects_.first(young); h != kNoHandle;) {
+        const Handle next = objects_.next(h);
+        if (objects_[h].type == types_.dict()) {
+            bool keep = false;
+            for (std::uint32_t k = 0; k < objects_[h].nedges && !keep; ++k)
+                keep = may_be_tracked(edge(h, k).target);
+            if (!keep) objects_.unlink(h);
+        }
+        h = next;
+    }
+}
+
+// move_legacy_finalizers + move_legacy_finalizer_reachable: objects with
+// tp_del, and everything they reach in the garbage, are uncollectable.
+void Heap::move_legacy_finalizers() {
+    for (Handle h = objects_.first(kUnreachable); h != kNoHandle;) {
+        const Handle next = objects_.next(h);
+        Object& o = objects_[h];
+        o.flags &= ~flag::kUnreachable;
+        if (types_[o.type].legacy_finalizer) {
+            o.flags &= ~flag::kCollecting;
+            objects_.move_tail(kLegacy, h);
+        }
+        h = next;
+    }
+    for (Handle h = objects_.first(kLegacy); h != kNoHandle; h = objects_.next(h)) {
+        traverse_collecting(h, work_);
+        for (Handle t : work_) {
+            objects_.move_tail(kLegacy, t);
+            objects_[t].flags &= ~flag::kCollecting;
+        }
+    }
+}
+
+// handle_weakrefs: every weakref to the garbage is cleared before any
+// callback or finalizer runs; callbacks run only for weakrefs that are not
+// garbage themselves. Returns the weakrefs freed right after their callback.
+std::uint64_t Heap::handle_weakrefs(ListId old) {
+    for (Handle h = objects_.first(kUnreachable); h != kNoHandle; h = objects_.next(h)) {
+        const TypeInfo& t = types_[objects_[h].type];
+        if (t.layout == Layout::Weakref) detach_weakref(h);
+        if (!t.weakrefable) continue;
+        for (Handle wr = objects_[h].weak; wr != kNoHandle; wr = objects_[h].weak) {
+            detach_weakref(wr);
+            if (weak_infos_[objects_[wr].weak].label == kNoSym) continue;
+            if (objects_[wr].flags & flag::kCollecting) continue;
+            incref(wr);
+            objects_.move_tail(kCallbacks, wr);
+        }
+    }
+    std::uint64_t freed = 0;
+    while (!objects_.empty(kCallbacks)) {
+        const Handle wr = objects_.first(kCallbacks);
+        record_callback(wr);
+        objects_[wr].flags |= flag::kGcFreed;
+        decref(wr);
+        if (objects_.first(kCallbacks) == wr) {
+            objects_[wr].flags &= ~flag::kGcFreed;
+            objects_.move_tail(old, wr);
+        } else {
+            ++freed;
+        }
+    }
+    return freed;
+}
+
+// finalize_garbage: tp_finalize (__del__) once per object, in list order.
+void Heap::finalize_garbage() {
+    while (!objects_.empty(kUnreachable)) {
+        const Handle h = objects_.first(kUnreachable);
+        objects_.move_tail(kSeen, h);
+        Object& o = objects_[h];
+        if (!(o.flags & flag::kFinalized) && types_[o.type].finalizer) {
+            o.flags |= flag::kFinalized;
+            record_finalizer(h);
+        }
+    }
+    objects_.merge(kSeen, kUnreachable);
+}
+
+// tp_clear of one object; tuples have none.
+void Heap::gc_clear(Handle h) {
+    if (types_[objects_[h].type].layout == Layout::Tuple) return;
+    release_all(h);
+}
+
+// delete_garbage: clear the head of the list until the cascades have freed
+// everything; a survivor moves to the older generation.
+void Heap::delete_garbage(ListId old) {
+    for (Handle h = objects_.first(kUnreachable); h != kNoHandle; h = objects_.next(h))
+        objects_[h].flags |= flag::kGcFreed;
+    while (!objects_.empty(kUnreachable)) {
+        const Handle h = objects_.first(kUnreachable);
+        incref(h);
+        gc_clear(h);
+        decref(h);
+        if (objects_.first(kUnreachable) == h) {
+            objects_[h].flags &= ~(flag::kCollecting | flag::kGcFreed);
+            objects_.move_tail(old, h);
+        }
+    }
+}
+
+// clear_freelists (full collections): the kept objects are really freed,
+// each decrementing count0, never below zero.
+void Heap::clear_freelists() {
+    std::uint64_t kept = free_lists_.list + free_lists_.dict;
+    for (std::uint32_t n : free_lists_.tuple) kept += n;
+    gc_.count[0] = kept >= gc_.count[0] ? 0 : gc_.count[0] - kept;
+    free_lists_ = FreeLists{};
+}
+
+// gc_collect_main for generation `n`, with the bookkeeping of
+// gc_collect_with_callback. Returns collected + uncollectable.
+std::uint64_t Heap::collect_with_stats(int n, Trigger trigger) {
+    if (n + 1 < 3) ++gc_.count[n + 1];
+    for (int i = 0; i <= n; ++i) gc_.count[i] = 0;
+    const auto young = static_cast<ListId>(n);
+    for (int i = 0; i < n; ++i) objects_.merge(static_cast<ListId>(i), young);
+    const ListId old = n < 2 ? static_cast<ListId>(n + 1) : young;
+    const std::uint64_t scanned = objects_.size(young);
+
+    deduce_unreachable(young, kUnreachable);
+    untrack_tuples(young);
+    std::uint64_t promoted = 0;
+    if (young != old) {
+        promoted = objects_.size(young);
+        if (n == 1) gc_.long_lived_pending += promoted;
+        promoted_[n] += promoted;
+        objects_.merge(young, old);
+    } else {
+        untrack_dicts(young);
+        gc_.long_lived_pending = 0;
+        gc_.long_lived_total = objects_.size(young);
+    }
+    move_legacy_finalizers();
+    bytes_freed_in_collection_ = 0;
+    std::uint64_t collected = handle_weakrefs(old);
+    finalize_garbage();
+    // handle_resurrected_objects: trace finalizers and callbacks cannot store
+    // references, so nothing is ever resurrected and the list stays as it is.
+    collected += objects_.size(kUnreachable);
+    const std::uint64_t unreachable = collected;
+    delete_garbage(old);
+    const std::uint64_t uncollectable = objects_.size(kLegacy);
+    for (Handle h = objects_.first(kLegacy); h != kNoHandle; h = objects_.next(h)) {
+        Object& o = objects_[h];
+        if (types_[o.type].legacy_finalizer && !(o.flags & flag::kGarbage)) {
+            o.flags |= flag::kGarbage;
+            incref(h);  // gc.garbage holds it
+            garbage_.push_back(h);
+        }
+    }
+    objects_.merge(kLegacy, old);
+    if (n == 2) clear_freelists();
+
+    CollectionRecord rec;
+    rec.seq = collections_.size() + 1;
+    rec.event = event_number_;
+    rec.time_ns = time_ns_;
+    rec.generation = n;
+    rec.trigger = trigger;
+    rec.collected = collected;
+    rec.uncollectable = uncollectable;
+    rec.scanned = scanned;
+    rec.promoted = promoted;
+    rec.pause_ns = PauseModel{}.pause_ns(scanned, unreachable + uncollectable);
+    rec.bytes_freed = bytes_freed_in_collection_;
+    collections_.push_back(rec);
+    ++summary_.collections[n];
+    summary_.uncollectable += uncollectable;
+    return collected + uncollectable;
+}
+
+}  // namespace heapsim

@@ -1,0 +1,270 @@
+// Freeing: the reference-count cascade in CPython's exact order, without
+// recursion on the C++ stack.
+//
+// Each dying object gets a Frame that walks the phases of its type's
+// tp_dealloc. When releasing a referent kills it too, the referent's frame is
+// pushed and runs to completion first (depth first, like CPython's nested
+// Py_DECREF calls), then the parent resumes where it stopped. The trashcan
+// (Py_TRASHCAN_BEGIN/END, nesting limit 50) is modelled because it reorders
+// finalizers and weakref callbacks in long chains.
+#include "sim/heap.h"
+
+namespace heapsim {
+namespace {
+
+constexpr int kTrashcanLimit = 50;
+
+enum Phase : std::uint8_t {
+    kEnter,       // untrack; trashcan begin
+    kFinalize,    // tp_finalize (__del__)
+    kWeakrefs,    // PyObject_ClearWeakRefs: callbacks
+    kLegacyDel,   // tp_del
+    kReferents,   // release what it holds, in the type's order
+    kFree,        // free list or PyObject_GC_Del; trashcan end
+    kDrainTrash,  // destroy the trashcan's deferred chain
+};
+
+}  // namespace
+
+void Heap::decref(Handle h) {
+    Object& o = objects_[h];
+    if (--o.refcnt != 0) return;
+    const std::size_t base = frames_.size();
+    frames_.push_back(Frame{h, 0, kEnter, false});
+    run_deallocs(base);
+}
+
+void Heap::run_deallocs(std::size_t base) {
+    while (frames_.size() > base) {
+        if (dealloc_step(frames_.size() - 1)) frames_.pop_back();
+    }
+}
+
+bool Heap::releases_last_first(TypeId type) const {
+    const Layout l = types_[type].layout;
+    return l == Layout::List || l == Layout::Tuple;
+}
+
+// Runs the frame at `index` until it finishes (returns true) or pushes a
+// child frame (returns false; it resumes when the child is done).
+bool Heap::dealloc_step(std::size_t index) {
+    auto child = [&](Handle h) {
+        if (--objects_[h].refcnt != 0) return false;
+        frames_.push_back(Frame{h, 0, kEnter, false});
+        return true;
+    };
+    while (true) {
+        Frame& f = frames_[index];
+        switch (f.phase) {
+            case kEnter: {
+                Object& o = objects_[f.obj];
+                objects_.unlink(f.obj);
+                if (o.flags & flag::kEmptyTuple) {
+                    free_object(f.obj);
+                    return true;
+                }
+                if (types_[o.type].trashcan) {
+                    if (trash_nesting_ >= kTrashcanLimit) {
+                        trash_later_.push_back(f.obj);
+                        return true;
+                    }
+                    ++trash_nesting_;
+                    f.counted = true;
+                }
+                f.phase = kFinalize;
+                break;
+            }
+            case kFinalize: {
+                Object& o = objects_[f.obj];
+                if (types_[o.type].finalizer && !(o.flags & flag::kFinalized)) {
+                    o.flags |= flag::kFinalized;
+                    record_finalizer(f.obj);
+                }
+                f.phase = kWeakrefs;
+                break;
+            }
+            case kWeakrefs: {
+                f.phase = kLegacyDel;
+                const Object& o = objects_[f.obj];
+                if (types_[o.type].weakrefable && o.weak != kNoHandle) {
+                    const Handle args = clear_weakrefs_on_death(f.obj);
+                    if (args != kNoHandle && child(args)) return false;
+                }
+                break;
+            }
+            case kLegacyDel: {
+                const Object& o = objects_[f.obj];
+                if (types_[o.type].legacy_finalizer) record_finalizer(f.obj);
+                f.phase = kReferents;
+                break;
+            }
+            case kReferents: {
+                const Object& o = objects_[f.obj];
+                if (types_[o.type].layout == Layout::Weakref) {
+                    detach_weakref(f.obj);
+                    f.phase = kFree;
+                    break;
+                }
+                if (f.next_edge >= o.nedges) {
+                    f.phase = kFree;
+                    break;
+                }
+                const std::uint32_t i =
+                    releases_last_first(o.type) ? o.nedges - 1 - f.next_edge : f.next_edge;
+                ++f.next_edge;
+                if (child(edge(f.obj, i).target)) return false;
+                break;
+            }
+            case kFree: {
+                const bool counted = f.counted;
+                free_object(f.obj);
+                if (counted) --trash_nesting_;
+                if (!counted || trash_later_.empty() || trash_nesting_ > 0) return true;
+                trash_nesting_ = 1;
+                frames_[index].phase = kDrainTrash;
+                break;
+            }
+            case kDrainTrash: {
+                if (trash_later_.empty()) {
+                    trash_nesting_ = 0;
+                    return true;
+                }
+                const Handle next = trash_later_.back();
+                trash_later_.pop_back();
+                frames_.push_back(Frame{next, 0, kEnter, false});
+                return false;
+            }
+        }
+    }
+}
+
+void Heap::record_finalizer(Handle h) {
+    const Object& o = objects_[h];
+    if (o.flags & flag::kHidden) return;
+    finalizers_.push_back(FinalizerRecord{event_number_, std::string(symbols_.str(o.id))});
+}
+
+void Heap::record_callback(Handle wr) {
+    const WeakInfo& w = weak_infos_[objects_[wr].weak];
+    callbacks_.push_back(WeakrefCallbackRecord{event_number_,
+                                               std::string(symbols_.str(objects_[wr].id)),
+                                               std::string(symbols_.str(w.label))});
+}
+
+void Heap::detach_weakref(Handle wr) {
+    WeakInfo& w = weak_infos_[objects_[wr].weak];
+    if (w.target == kNoHandle) return;
+    if (w.prev != kNoHandle) {
+        weak_infos_[objects_[w.prev].weak].next = w.next;
+    } else {
+        objects_[w.target].weak = w.next;
+    }
+    if (w.next != kNoHandle) weak_infos_[objects_[w.next].weak].prev = w.prev;
+    w.target = w.prev = w.next = kNoHandle;
+}
+
+// PyObject_ClearWeakRefs. A callback-less weakref at the head is cleared
+// silently; one remaining weakref calls back directly; several are first all
+// cleared, recorded in a new tuple (a GC allocation that can start a
+// collection), called back in list order; that tuple is returned for the
+// caller's frame to release (kNoHandle when none was built).
+Handle Heap::clear_weakrefs_on_death(Handle h) {
+    Handle head = objects_[h].weak;
+    if (head != kNoHandle && weak_infos_[objects_[head].weak].label == kNoSym) {
+        detach_weakref(head);
+        head = objects_[h].weak;
+    }
+    if (head == kNoHandle) return kNoHandle;
+    std::uint32_t count = 0;
+    for (Handle w = head; w != kNoHandle; w = weak_infos_[objects_[w].weak].next) ++count;
+    if (count == 1) {
+        detach_weakref(head);
+        if (objects_[head].refcnt > 0) record_callback(head);
+        return kNoHandle;
+    }
+    const std::uint32_t size = 2 * count;
+    if (!freelist_pop(types_.tuple(), size)) gc_link();
+    const Handle tuple = new_object(types_.tuple(), kNoSym, kNoSym, 40 + 8 * size, true);
+    objects_[tuple].weak = size;
+    track(tuple);
+    for (std::uint32_t i = 0; i < count; ++i) {
+        const Handle w = objects_[h].weak;
+        if (w == kNoHandle) break;  // a collection above freed some of them
+        if (objects_[w].refcnt > 0) {
+            incref(w);
+            insert_edge(tuple, objects_[tuple].nedges, Edge{w, kNoSym});
+        }
+        detach_weakref(w);
+    }
+    for (std::uint32_t i = 0; i < objects_[tuple].nedges; ++i) record_callback(edge(tuple, i).target);
+    return tuple;
+}
+
+void Heap::free_object(Handle h) {
+    Object& o = objects_[h];
+    const TypeInfo& t = types_[o.type];
+    if (t.gc && !(o.flags & flag::kEmptyTuple)) {
+        // A free list keeps the object without touching count0;
+        // PyObject_GC_Del decrements it, never below zero.
+        bool kept = false;
+        if (o.type == types_.list() && free_lists_.list < FreeLists::kListMax) {
+            ++free_lists_.list;
+            kept = true;
+        } else if (o.type == types_.dict() && free_lists_.dict < FreeLists::kDictMax) {
+            ++free_lists_.dict;
+            kept = true;
+        } else if (o.type == types_.tuple() && o.weak >= 1 && o.weak <= FreeLists::kTuplePushMax &&
+                   free_lists_.tuple[o.weak] < FreeLists::kTupleMax) {
+            ++free_lists_.tuple[o.weak];
+            kept = true;
+        }
+        if (!kept && gc_.count[0] > 0) --gc_.count[0];
+    }
+    if (t.layout == Layout::Weakref) {
+        free_weak_infos_.push_back(o.weak);
+    }
+    if (!(o.flags & flag::kHidden)) {
+        --live_objects_;
+        live_bytes_ -= o.bytes;
+        if (o.flags & flag::kGcFreed) {
+            ++summary_.collected_by_gc;
+            bytes_freed_in_collection_ += o.bytes;
+        } else {
+            ++summary_.freed_by_refcount;
+        }
+        id_to_object_[o.id] = kNoHandle;
+    }
+    release_edges(h);
+    objects_.destroy(h);
+}
+
+// Drops every reference `h` holds, in the order of the type's clear
+// (list.clear/_list_clear: all detached, then last to first; dict.clear and
+// set.clear: all detached, entry order; instances and the rest: one at a
+// time, front first, like subtype_clear's Py_CLEAR).
+void Heap::release_all(Handle h) {
+    const Layout layout = types_[objects_[h].type].layout;
+    if (layout == Layout::Weakref) {
+        detach_weakref(h);
+        return;
+    }
+    if (layout == Layout::List || layout == Layout::Tuple || layout == Layout::Dict ||
+        layout == Layout::Set) {
+        const std::size_t base = scratch_.size();
+        const std::uint32_t n = objects_[h].nedges;
+        const bool last_first = layout == Layout::List || layout == Layout::Tuple;
+        for (std::uint32_t k = 0; k < n; ++k) scratch_.push_back(edge(h, last_first ? n - 1 - k : k).target);
+        release_edges(h);
+        // Nested releases push above our range and pop back before returning.
+        for (std::size_t k = base; k < base + n; ++k) decref(scratch_[k]);
+        scratch_.resize(base);
+        return;
+    }
+    while (objects_[h].nedges > 0) {
+        const Edge e = erase_edge(h, 0);
+        if (objects_[h].nedges == 0) objects_[h].flags &= ~flag::kMaterialized;
+        decref(e.target);
+    }
+}
+
+}  // namespace heapsim

@@ -1,0 +1,191 @@
+#pragma once
+// The simulated heap: objects, names and reference counts, CPython's free
+// lists and collector state, and the events that change them. One Heap per
+// run; the Simulator facade owns it.
+//
+// Implementation is split by concept: heap_events.cpp (one handler per
+// event), dealloc.cpp (the freeing cascade), collector.cpp (the cyclic
+// collector), leak_analysis.cpp and statistics.cpp (end of run).
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/diagnostic.h"
+#include "sim/event.h"
+#include "sim/object_table.h"
+#include "sim/policy.h"
+#include "sim/ref_store.h"
+#include "sim/run_result.h"
+#include "sim/simulator.h"
+#include "sim/symbol_table.h"
+#include "sim/type_table.h"
+
+namespace heapsim {
+
+/// A weakref object's own state (indexed by Object::weak of the weakref).
+struct WeakInfo {
+    Handle self = kNoHandle;
+    Handle target = kNoHandle;  // kNoHandle once cleared
+    Handle prev = kNoHandle, next = kNoHandle;  // in the target's weakref list
+    Sym label = kNoSym;         // callback label, kNoSym = no callback
+};
+
+/// CPython's free lists for exact list, dict and tuple (3.11 capacities).
+struct FreeLists {
+    static constexpr std::uint32_t kListMax = 80;
+    static constexpr std::uint32_t kDictMax = 80;
+    static constexpr std::uint32_t kTupleMax = 2000;  // per size
+    static constexpr std::uint32_t kTuplePopMax = 19; // sizes 1..19 are popped
+    static constexpr std::uint32_t kTuplePushMax = 20;// sizes 1..20 are pushed
+    std::uint32_t list = 0, dict = 0;
+    std::array<std::uint32_t, kTuplePushMax + 1> tuple{};
+};
+
+struct GcState {
+    std::array<std::int64_t, 3> threshold{700, 10, 10};
+    std::array<std::uint64_t, 3> count{};
+    bool enabled = true;
+    bool collecting = false;
+    std::uint64_t long_lived_total = 0;
+    std::uint64_t long_lived_pending = 0;
+};
+
+class Heap {
+public:
+    Heap(const SimOptions& options, SymbolTable& symbols);
+
+    std::optional<Diagnostic> apply(const Event& ev);
+    void note_skipped(const Diagnostic& d) { ++skipped_[static_cast<int>(d.kind)]; }
+    RunResult finish(const std::string& trace_path, std::uint64_t events);
+
+private:
+    // --- events (heap_events.cpp) ---
+    std::optional<Diagnostic> on_type(const Event& ev);
+    std::optional<Diagnostic> on_alloc(const Event& ev);
+    std::optional<Diagnostic> on_bind(const Event& ev);
+    std::optional<Diagnostic> on_unbind(const Event& ev);
+    std::optional<Diagnostic> on_append(const Event& ev);
+    std::optional<Diagnostic> on_set(const Event& ev);
+    std::optional<Diagnostic> on_unset(const Event& ev);
+    std::optional<Diagnostic> on_remove(const Event& ev);
+    std::optional<Diagnostic> on_clear(const Event& ev);
+    std::optional<Diagnostic> on_drop(const Event& ev);
+    std::optional<Diagnostic> on_weakref(const Event& ev);
+    std::optional<Diagnostic> on_collect(const Event& ev);
+    std::optional<Diagnostic> on_gc(const Event& ev);
+    std::optional<Diagnostic> on_threshold(const Event& ev);
+    std::optional<Diagnostic> on_expect(const Event& ev);
+    Diagnostic error(const Event& ev, ErrorKind kind, std::string message) const;
+    std::optional<Diagnostic> check_live(const Event& ev, Sym id, const char* what,
+                                         Handle& out) const;
+    std::optional<Diagnostic> check_container(const Event& ev, Handle h) const;
+    std::string quote(Sym s) const;
+
+    // --- object life (heap_objects.cpp) ---
+    Handle new_object(TypeId type, Sym id, Sym site, std::uint64_t bytes, bool hidden);
+    void gc_link();                        // _PyObject_GC_Link: count0++, maybe collect
+    bool freelist_pop(TypeId type, std::uint32_t items);
+    void track(Handle h) { objects_.append(kGen0, h); }
+    bool may_be_tracked(Handle h) const;
+    void take_ref(Handle h);               // a new reference, taking over the creation one
+    void incref(Handle h) { ++objects_[h].refcnt; }
+    // Edges.
+    std::uint32_t edge_count(Handle h) const { return objects_[h].nedges; }
+    Edge& edge(Handle h, std::uint32_t i) { return refs_.at(objects_[h].edges)[i]; }
+    const Edge& edge(Handle h, std::uint32_t i) const { return refs_.at(objects_[h].edges)[i]; }
+    void insert_edge(Handle h, std::uint32_t pos, Edge e);
+    Edge erase_edge(Handle h, std::uint32_t pos);
+    void release_edges(Handle h);
+    std::optional<std::uint32_t> find_key(Handle h, Sym key) const;
+    std::optional<std::uint32_t> find_target(Handle h, Handle target) const;
+    // Stores a reference under `key` (dicts, instances, functions, generic),
+    // stealing one reference to `value` that the caller already counted.
+    void store_keyed(Handle h, Sym key, Handle value);
+    void maintain_dict_tracking(Handle dict, Handle value);
+    Handle materialize_dict(Handle instance);
+    Sym auto_key(Handle h);
+    std::uint64_t object_bytes(TypeId type, std::uint32_t items, std::int64_t size_opt) const;
+
+    // --- freeing (dealloc.cpp) ---
+    void decref(Handle h);
+    void run_deallocs(std::size_t base);
+    bool dealloc_step(std::size_t frame);
+    Handle clear_weakrefs_on_death(Handle h);
+    void detach_weakref(Handle wr);
+    void free_object(Handle h);
+    void release_all(Handle h);            // clear: drop every reference, clear order
+    bool releases_last_first(TypeId type) const;
+    void record_finalizer(Handle h);
+    void record_callback(Handle wr);
+
+    // --- collector (collector.cpp) ---
+    std::uint64_t collect_generations();
+    std::uint64_t collect_with_stats(int generation, Trigger trigger);
+    void deduce_unreachable(ListId young, ListId unreachable);
+    void untrack_tuples(ListId young);
+    void untrack_dicts(ListId young);
+    void move_legacy_finalizers();
+    std::uint64_t handle_weakrefs(ListId old);
+    void finalize_garbage();
+    void delete_garbage(ListId old);
+    void clear_freelists();
+    void traverse_collecting(Handle h, std::vector<Handle>& out) const;
+    void gc_clear(Handle h);
+
+    // --- end of run (leak_analysis.cpp, statistics.cpp) ---
+    void analyse_leaks(RunResult& r) const;
+    void compute_statistics(RunResult& r) const;
+    void sample_timeline();
+
+    SimOptions options_;
+    SymbolTable& symbols_;
+    TypeTable types_;
+    ObjectTable objects_;
+    RefStore refs_;
+    std::vector<WeakInfo> weak_infos_;
+    std::vector<std::uint32_t> free_weak_infos_;
+    std::vector<Handle> id_to_object_;      // by id symbol; kNoHandle = not live
+    std::vector<std::uint8_t> id_seen_;     // by id symbol: ever allocated
+    std::vector<Handle> names_;             // by name symbol; kNoHandle = unbound
+    std::vector<Handle> garbage_;           // gc.garbage
+    GcState gc_;
+    FreeLists free_lists_;
+
+    // Dealloc cascade: explicit frames instead of C++ recursion.
+    struct Frame {
+        Handle obj;
+        std::uint32_t next_edge;
+        std::uint8_t phase;
+        bool counted;  // entered the trashcan (nesting was incremented)
+    };
+    std::vector<Frame> frames_;
+    std::vector<Handle> trash_later_;       // trashcan's delete-later chain (LIFO)
+    int trash_nesting_ = 0;
+    std::vector<Handle> scratch_;           // detached references awaiting release (stack)
+    std::vector<Handle> work_;              // collector traversal scratch
+
+    // Run bookkeeping.
+    const Event* event_ = nullptr;
+    std::uint64_t event_number_ = 0;
+    std::uint64_t time_ns_ = 0;
+    std::uint64_t last_collect_result_ = 0;
+    bool have_collect_result_ = false;
+    Summary summary_;
+    std::uint64_t live_objects_ = 0, live_bytes_ = 0;
+    std::vector<CollectionRecord> collections_;
+    std::vector<WeakrefCallbackRecord> callbacks_;
+    std::vector<FinalizerRecord> finalizers_;
+    std::vector<ExpectFailure> expect_failures_;
+    std::array<std::uint64_t, kErrorKindCount> skipped_{};
+    std::array<std::uint64_t, 2> promoted_{};
+    std::vector<TimelineSample> timeline_;
+    std::uint64_t timeline_stride_ = 1;
+    std::uint64_t bytes_freed_in_collection_ = 0;
+
+    friend class Simulator;
+};
+
+}  // namespace heapsim

@@ -1,0 +1,497 @@
+// One handler per trace event. Each validates everything first and returns a
+// Diagnostic without touching the heap, so a skipped bad event (--lenient)
+// leaves no trace; then it performs the event's CPython analogue.
+#include <algorithm>
+#include <charconv>
+#include <string>
+
+#include "sim/heap.h"
+
+namespace heapsim {
+
+Diagnostic Heap::error(const Event& ev, ErrorKind kind, std::string message) const {
+    Diagnostic d;
+    d.kind = kind;
+    d.line = ev.line;
+    d.event = ev.number;
+    d.message = std::string(event_name(ev.kind)) + ": " + std::move(message);
+    return d;
+}
+
+std::string Heap::quote(Sym s) const { return "'" + std::string(symbols_.str(s)) + "'"; }
+
+std::optional<Diagnostic> Heap::check_live(const Event& ev, Sym id, const char* what,
+                                           Handle& out) const {
+    out = id < id_to_object_.size() ? id_to_object_[id] : kNoHandle;
+    if (out != kNoHandle) return std::nullopt;
+    const bool seen = id < id_seen_.size() && id_seen_[id];
+    return error(ev, ErrorKind::UnknownId,
+                 std::string(what) + " " + quote(id) +
+                     (seen ? " is not live (it was freed)" : " was never allocated"));
+}
+
+std::optional<Diagnostic> Heap::check_container(const Event& ev, Handle h) const {
+    const TypeInfo& t = types_[objects_[h].type];
+    if (t.gc && t.layout != Layout::Weakref) return std::nullopt;
+    return error(ev, ErrorKind::NotContainer,
+                 quote(objects_[h].id) + " is of type " + std::string(symbols_.str(t.name)) +
+                     ", which holds no references");
+}
+
+namespace {
+
+std::optional<std::uint32_t> parse_index(std::string_view s) {
+    std::uint32_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+    return v;
+}
+
+bool is_sequence(Layout l) { return l == Layout::List || l == Layout::Tuple; }
+
+}  // namespace
+
+std::optional<Diagnostic> Heap::apply(const Event& ev) {
+    event_ = &ev;
+    event_number_ = ev.number;
+    time_ns_ = ev.time_ns;
+    std::optional<Diagnostic> d;
+    switch (ev.kind) {
+        case EventKind::Type: d = on_type(ev); break;
+        case EventKind::Alloc: d = on_alloc(ev); break;
+        case EventKind::Bind: d = on_bind(ev); break;
+        case EventKind::Unbind: d = on_unbind(ev); break;
+        case EventKind::Append: d = on_append(ev); break;
+        case EventKind::Set: d = on_set(ev); break;
+        case EventKind::Unset: d = on_unset(ev); break;
+        case EventKind::Remove: d = on_remove(ev); break;
+        case EventKind::Clear: d = on_clear(ev); break;
+        case EventKind::Drop: d = on_drop(ev); break;
+        case EventKind::Weakref: d = on_weakref(ev); break;
+        case EventKind::Collect: d = on_collect(ev); break;
+        case EventKind::GcControl: d = on_gc(ev); break;
+        case EventKind::Threshold: d = on_threshold(ev); break;
+        case EventKind::Expect: d = on_expect(ev); break;
+    }
+    sample_timeline();
+    return d;
+}
+
+std::optional<Diagnostic> Heap::on_type(const Event& ev) {
+    if (ev.decl.slots >= 0 && !ev.decl.instance)
+        return error(ev, ErrorKind::Syntax, "slots= applies to instance types only (" +
+                                                quote(ev.name) + ")");
+    if (auto existing = types_.find(ev.name)) {
+        const bool builtin = *existing <= types_.weakref();
+        return error(ev, ErrorKind::TypeRedeclared,
+                     quote(ev.name) + (builtin ? " is a built-in type" : " is already declared"));
+    }
+    types_.declare(ev.name, ev.decl);
+    return std::nullopt;
+}
+
+std::optional<Diagnostic> Heap::on_alloc(const Event& ev) {
+    if (ev.id < id_to_object_.size() && id_to_object_[ev.id] != kNoHandle)
+        return error(ev, ErrorKind::LiveId,
+                     "id " + quote(ev.id) + " is already live (an id can be reused only after its "
+                     "object is freed)");
+    const auto type = types_.find(ev.type);
+    if (!type)
+        return error(ev, ErrorKind::UnknownType,
+                     "unknown type " + quote(ev.type) + " (declare it first with `type " +
+                         std::string(symbols_.str(ev.type)) + " ...`)");
+    const TypeInfo& t = types_[*type];
+    if (t.layout == Layout::Weakref)
+        return error(ev, ErrorKind::Syntax, "weakref objects are created by the weakref event");
+    for (Sym r : ev.refs) {
+        Handle h;
+        if (auto d = check_live(ev, r, "reference", h)) return d;
+    }
+    if (!ev.refs.empty() && (!t.gc || t.layout == Layout::Weakref))
+        return error(ev, ErrorKind::NotContainer,
+                     "type " + quote(ev.type) + " holds no references");
+    if (t.layout == Layout::Instance && t.slots >= 0) {
+        std::uint64_t fresh = 0;
+        for (std::size_t i = 0; i < ev.refs.size(); ++i)
+            if (!t.key_index.count(symbols_.intern(std::to_string(i)))) ++fresh;
+        if (t.key_index.size() + fresh > static_cast<std::uint64_t>(t.slots))
+            return error(ev, ErrorKind::SlotsExhausted,
+                         quote(ev.type) + " has " + std::to_string(t.slots) +
+                             " slots; these references need more");
+    }
+    const std::uint64_t bytes = object_bytes(*type, static_cast<std::uint32_t>(ev.refs.size()), ev.size);
+    if (options_.max_objects && live_objects_ + 1 > options_.max_objects)
+        return error(ev, ErrorKind::Limit, "--max-objects " + std::to_string(options_.max_objects) +
+                                               " reached");
+    if (options_.max_bytes && live_bytes_ + bytes > options_.max_bytes)
+        return error(ev, ErrorKind::Limit, "--max-memory " + std::to_string(options_.max_bytes) +
+                                               " bytes reached (" + std::to_string(live_bytes_) +
+                                               " live)");
+
+    const auto n = static_cast<std::uint32_t>(ev.refs.size());
+    const Layout layout = t.layout;
+    if (layout == Layout::Tuple && n == 0) {
+        // () is CPython's shared singleton: no allocation, never tracked.
+        const Handle h = new_object(*type, ev.id, ev.site, 0, false);
+        objects_[h].flags |= flag::kEmptyTuple;
+        objects_[h].weak = 0;
+        return std::nullopt;
+    }
+    if (layout == Layout::List || layout == Layout::Tuple || layout == Layout::Set ||
+        layout == Layout::Dict) {
+        // A display ([a, b], (a, b), {a, b}, {'0': a, '1': b}): the items sit on
+        // the interpreter's stack while the container is allocated.
+        for (Sym r : ev.refs) incref(id_to_object_[r]);
+        if (!freelist_pop(*type, n)) gc_link();
+        const Handle h = new_object(*type, ev.id, ev.site, bytes, false);
+        if (layout == Layout::Tuple) objects_[h].weak = n;
+        bool trackable = false;
+        for (std::uint32_t i = 0; i < n; ++i) {
+            const Handle r = id_to_object_[ev.refs[i]];
+            const Sym key = layout == Layout::Dict ? symbols_.intern(std::to_string(i)) : kNoSym;
+            insert_edge(h, i, Edge{r, key});
+            trackable = trackable || may_be_tracked(r);
+        }
+        if (layout != Layout::Dict || trackable) track(h);
+        for (Sym r : ev.refs) {
+            Object& o = objects_[id_to_object_[r]];
+            if (o.flags & flag::kCreationRef) {
+                o.flags &= ~flag::kCreationRef;
+                --o.refcnt;
+            }
+        }
+        return std::nullopt;
+    }
+    if (!t.gc) {
+        new_object(*type, ev.id, ev.site, bytes, false);
+        return std::nullopt;
+    }
+    // Instances (C() then one attribute store per reference), functions and
+    // declared gc types: allocated and tracked first, references stored after.
+    gc_link();
+    const Handle h = new_object(*type, ev.id, ev.site, bytes, false);
+    track(h);
+    for (std::uint32_t i = 0; i < n; ++i) {
+        const Handle r = id_to_object_[ev.refs[i]];
+        if (layout == Layout::Generic) {
+            take_ref(r);
+            insert_edge(h, objects_[h].nedges, Edge{r, kNoSym});
+            continue;
+        }
+        incref(r);
+        store_keyed(h, symbols_.intern(std::to_string(i)), r);
+        Object& o = objects_[r];
+        if (o.flags & flag::kCreationRef) {
+            o.flags &= ~flag::kCreationRef;
+            --o.refcnt;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<Diagnostic> Heap::on_bind(const Event& ev) {
+    Handle h;
+    if (auto d = check_live(ev, ev.id, "id", h)) return d;
+    if (names_.size() <= ev.name) names_.resize(std::size_t{ev.name} + 1, kNoHandle);
+    take_ref(h);
+    const Handle old = names_[ev.name];
+    names_[ev.name] = h;
+    if (old != kNoHandle) decref(old);
+    return std::nullopt;
+}
+
+std::optional<Diagnostic> Heap::on_unbind(const Event& ev) {
+    if (ev.name >= names_.size() || names_[ev.name] == kNoHandle)
+        return error(ev, ErrorKind::UnboundName, "name " + quote(ev.name) + " is not bound");
+    const Handle old = names_[ev.name];
+    names_[ev.name] = kNoHandle;
+    decref(old);
+    return std::nullopt;
+}
+
+std::optional<Diagnostic> Heap::on_append(const Event& ev) {
+    Handle h, r;
+    if (auto d = check_live(ev, ev.id, "id", h)) return d;
+    if (auto d = check_live(ev, ev.ref, "reference", r)) return d;
+    if (auto d = check_container(ev, h)) return d;
+    const TypeInfo& t = types_[objects_[h].type];
+    const bool keyed = t.layout == Layout::Dict || t.layout == Layout::Instance ||
+                       t.layout == Layout::Function;
+    if (!keyed) {
+        take_ref(r);
+        insert_edge(h, objects_[h].nedges, Edge{r, kNoSym});
+        return std::nullopt;
+    }
+    const Handle holder = (objects_[h].flags & flag::kMaterialized) ? edge(h, 0).target : h;
+    const Sym key = auto_key(holder);
+    if (t.layout == Layout::Instance && t.slots >= 0 && !t.key_index.count(key) &&
+        t.key_index.size() >= static_cast<std::size_t>(t.slots))
+        return error(ev, ErrorKind::SlotsExhausted,
+                     quote(ev.id) + " has no free slot for another reference");
+    incref(h);
+    incref(r);
+    store_keyed(h, key, r);
+    Object& o = objects_[r];
+    if (o.flags & flag::kCreationRef) {
+        o.flags &= ~flag::kCreationRef;
+        --o.refcnt;
+    }
+    decref(h);
+    return std::nullopt;
+}
+
+std::optional<Diagnostic> Heap::on_set(const Event& ev) {
+    Handle h, r;
+    if (auto d = check_live(ev, ev.id, "id", h)) return d;
+    if (auto d = check_live(ev, ev.ref, "reference", r)) return d;
+    if (auto d = check_container(ev, h)) return d;
+    const TypeInfo& t = types_[objects_[h].type];
+    if (t.layout == Layout::Set)
+        return error(ev, ErrorKind::NotContainer,
+                     quote(ev.id) + " is a set: it holds unkeyed references (use append)");
+    if (is_sequence(t.layout)) {
+        const auto index = parse_index(symbols_.str(ev.key));
+        if (!index || *index >= objects_[h].nedges)
+            return error(ev, ErrorKind::NoSuchRef,
+                         "index " + quote(ev.key) + " out of range for " + quote(ev.id) + " (" +
+                             std::to_string(objects_[h].nedges) + " items)");
+        take_ref(r);
+        const std::uint32_t pos = *index;
+        const Handle old = edge(h, pos).target;
+        edge(h, pos).target = r;
+        decref(old);
+        return std::nullopt;
+    }
+    if (t.layout == Layout::Instance && t.slots >= 0 && !t.key_index.count(ev.key) &&
+        t.key_index.size() >= static_cast<std::size_t>(t.slots))
+        return error(ev, ErrorKind::SlotsExhausted,
+                     quote(ev.id) + " has " + std::to_string(t.slots) + " slots, all in use; no room for key " +
+                         quote(ev.key));
+    incref(h);
+    incref(r);
+    store_keyed(h, ev.key, r);
+    Object& o = objects_[r];
+    if (o.flags & flag::kCreationRef) {
+        o.flags &= ~flag::kCreationRef;
+        --o.refcnt;
+    }
+    decref(h);
+    return std::nullopt;
+}
+
+std::optional<Diagnostic> Heap::on_unset(const Event& ev) {
+    Handle h;
+    if (auto d = check_live(ev, ev.id, "id", h)) return d;
+    if (auto d = check_container(ev, h)) return d;
+    const Handle holder = (objects_[h].flags & flag::kMaterialized) ? edge(h, 0).target : h;
+    std::optional<std::uint32_t> pos;
+    if (is_sequence(types_[objects_[h].type].layout)) {
+        pos = parse_index(symbols_.str(ev.key));
+        if (pos && *pos >= objects_[h].nedges) pos.reset();
+    } else {
+        pos = find_key(holder, ev.key);
+    }
+    if (!pos) return error(ev, ErrorKind::NoSuchRef, quote(ev.id) + " has no key " + quote(ev.key));
+    const Edge e = erase_edge(holder, *pos);
+    decref(e.target);
+    return std::nullopt;
+}
+
+std::optional<Diagnostic> Heap::on_remove(const Event& ev) {
+    Handle h, r;
+    if (auto d = check_live(ev, ev.id, "id", h)) return d;
+    if (auto d = check_live(ev, ev.ref, "reference", r)) return d;
+    if (auto d = check_container(ev, h)) return d;
+    const Handle holder = (objects_[h].flags & flag::kMaterialized) ? edge(h, 0).target : h;
+    const auto pos = find_target(holder, r);
+    if (!pos)
+        return error(ev, ErrorKind::NoSuchRef,
+                     quote(ev.id) + " holds no reference to " + quote(ev.ref));
+    const Edge e = erase_edge(holder, *pos);
+    decref(e.target);
+    return std::nullopt;
+}
+
+std::optional<Diagnostic> Heap::on_clear(const Event& ev) {
+    Handle h;
+    if (auto d = check_live(ev, ev.id, "id", h)) return d;
+    if (auto d = check_container(ev, h)) return d;
+    const Handle holder = (objects_[h].flags & flag::kMaterialized) ? edge(h, 0).target : h;
+    incref(h);
+    release_all(holder);
+    decref(h);
+    return std::nullopt;
+}
+
+std::optional<Diagnostic> Heap::on_drop(const Event& ev) {
+    Handle h;
+    if (auto d = check_live(ev, ev.id, "id", h)) return d;
+    if (!(objects_[h].flags & flag::kCreationRef))
+        return error(ev, ErrorKind::NotTemporary,
+                     quote(ev.id) + " was already stored; its creation reference is gone");
+    objects_[h].flags &= ~flag::kCreationRef;
+    decref(h);
+    return std::nullopt;
+}
+
+std::optional<Diagnostic> Heap::on_weakref(const Event& ev) {
+    if (ev.id < id_to_object_.size() && id_to_object_[ev.id] != kNoHandle)
+        return error(ev, ErrorKind::LiveId, "id " + quote(ev.id) + " is already live");
+    Handle target;
+    if (auto d = check_live(ev, ev.ref, "target", target)) return d;
+    const TypeInfo& tt = types_[objects_[target].type];
+    if (!tt.weakrefable)
+        return error(ev, ErrorKind::NotWeakrefable,
+                     "type " + quote(tt.name) + " of " + quote(ev.ref) +
+                         " does not support weak references");
+    const Handle head = objects_[target].weak;
+    if (ev.label == kNoSym && head != kNoHandle && weak_infos_[objects_[head].weak].label == kNoSym)
+        return error(ev, ErrorKind::DuplicateWeakref,
+                     quote(ev.ref) + " already has a weakref without callback (" +
+                         quote(objects_[head].id) + "); bind that one instead");
+    if (options_.max_objects && live_objects_ + 1 > options_.max_objects)
+        return error(ev, ErrorKind::Limit, "--max-objects " + std::to_string(options_.max_objects) +
+                                               " reached");
+
+    // weakref.ref(t[, cb]): the call's argument tuple first, then the weakref.
+    incref(target);  // on the stack
+    const std::uint32_t nargs = ev.label == kNoSym ? 1 : 2;
+    if (!freelist_pop(types_.tuple(), nargs)) gc_link();
+    const Handle args = new_object(types_.tuple(), kNoSym, kNoSym, 40 + 8 * nargs, true);
+    objects_[args].weak = nargs;
+    incref(target);
+    insert_edge(args, 0, Edge{target, kNoSym});
+    track(args);
+    gc_link();
+    const Handle w = new_object(types_.weakref(), ev.id, kNoSym,
+                                object_bytes(types_.weakref(), 0, -1), false);
+    std::uint32_t info;
+    if (!free_weak_infos_.empty()) {
+        info = free_weak_infos_.back();
+        free_weak_infos_.pop_back();
+    } else {
+        info = static_cast<std::uint32_t>(weak_infos_.size());
+        weak_infos_.emplace_back();
+    }
+    weak_infos_[info] = WeakInfo{w, target, kNoHandle, kNoHandle, ev.label};
+    objects_[w].weak = info;
+    track(w);
+    // The callback-less ref stays at the head; each ref with a callback goes
+    // right after it, so callback refs are newest first.
+    const Handle first = objects_[target].weak;
+    Handle after = kNoHandle;
+    if (ev.label != kNoSym && first != kNoHandle && weak_infos_[objects_[first].weak].label == kNoSym)
+        after = first;
+    WeakInfo& wi = weak_infos_[info];
+    if (after == kNoHandle) {
+        wi.next = first;
+        if (first != kNoHandle) weak_infos_[objects_[first].weak].prev = w;
+        objects_[target].weak = w;
+    } else {
+        WeakInfo& ai = weak_infos_[objects_[after].weak];
+        wi.prev = after;
+        wi.next = ai.next;
+        if (ai.next != kNoHandle) weak_infos_[objects_[ai.next].weak].prev = w;
+        ai.next = w;
+    }
+    decref(args);
+    decref(target);
+    return std::nullopt;
+}
+
+std::optional<Diagnostic> Heap::on_collect(const Event& ev) {
+    if (ev.generation < 0 || ev.generation > 2)
+        return error(ev, ErrorKind::InvalidGeneration,
+                     "invalid generation " + std::to_string(ev.generation) + " (0, 1 or 2)");
+    last_collect_result_ = 0;
+    have_collect_result_ = true;
+    if (!options_.policy.collects()) return std::nullopt;
+    gc_.collecting = true;
+    last_collect_result_ = collect_with_stats(ev.generation, Trigger::Collect);
+    gc_.collecting = false;
+    return std::nullopt;
+}
+
+std::optional<Diagnostic> Heap::on_gc(const Event& ev) {
+    switch (ev.action) {
+        case GcAction::Enable: gc_.enabled = true; break;
+        case GcAction::Disable: gc_.enabled = false; break;
+        case GcAction::Freeze:
+            for (ListId g : {kGen0, kGen1, kGen2}) objects_.merge(g, kPermanent);
+            gc_.count = {0, 0, 0};
+            break;
+        case GcAction::Unfreeze: objects_.merge(kPermanent, kGen2); break;
+    }
+    return std::nullopt;
+}
+
+std::optional<Diagnostic> Heap::on_threshold(const Event& ev) {
+    if (ev.nvalues < 1 || ev.nvalues > 3)
+        return error(ev, ErrorKind::Syntax, "expects 1 to 3 values");
+    // gc.set_threshold(...) first allocates its argument tuple, which can
+    // start a collection under the old thresholds.
+    const auto n = static_cast<std::uint32_t>(ev.nvalues);
+    if (!freelist_pop(types_.tuple(), n)) gc_link();
+    const Handle args = new_object(types_.tuple(), kNoSym, kNoSym, 40 + 8 * n, true);
+    objects_[args].weak = n;
+    track(args);
+    for (int i = 0; i < ev.nvalues; ++i) gc_.threshold[i] = ev.values[i];
+    decref(args);
+    return std::nullopt;
+}
+
+std::optional<Diagnostic> Heap::on_expect(const Event& ev) {
+    auto fail = [&](std::string message) {
+        expect_failures_.push_back(ExpectFailure{ev.number, ev.line, std::move(message)});
+        ++summary_.expect_failures;
+    };
+    const Handle h = ev.id != kNoSym && ev.id < id_to_object_.size() ? id_to_object_[ev.id] : kNoHandle;
+    const bool seen = ev.id != kNoSym && ev.id < id_seen_.size() && id_seen_[ev.id];
+    const std::string who = ev.id != kNoSym ? quote(ev.id) : "";
+    switch (ev.expect) {
+        case ExpectKind::Alive:
+            if (h == kNoHandle)
+                fail("expect alive " + std::string(symbols_.str(ev.id)) + ": " + who +
+                     (seen ? " has been freed" : " was never allocated"));
+            break;
+        case ExpectKind::Freed:
+            if (h != kNoHandle)
+                fail("expect freed " + std::string(symbols_.str(ev.id)) + ": " + who +
+                     " is alive (refcount " + std::to_string(objects_[h].refcnt) + ")");
+            else if (!seen)
+                fail("expect freed " + std::string(symbols_.str(ev.id)) + ": " + who +
+                     " was never allocated");
+            break;
+        case ExpectKind::Refcount: {
+            const std::string what = "expect refcount " + std::string(symbols_.str(ev.id)) + " " +
+                                     std::to_string(ev.values[0]) + ": ";
+            if (h == kNoHandle)
+                fail(what + who + " is not live");
+            else if (static_cast<std::int64_t>(objects_[h].refcnt) != ev.values[0])
+                fail(what + "refcount is " + std::to_string(objects_[h].refcnt));
+            break;
+        }
+        case ExpectKind::Count: {
+            bool same = true;
+            for (int i = 0; i < 3; ++i)
+                same = same && static_cast<std::int64_t>(gc_.count[i]) == ev.values[i];
+            if (!same)
+                fail("expect count " + std::to_string(ev.values[0]) + " " +
+                     std::to_string(ev.values[1]) + " " + std::to_string(ev.values[2]) +
+                     ": gc.get_count() is (" + std::to_string(gc_.count[0]) + ", " +
+                     std::to_string(gc_.count[1]) + ", " + std::to_string(gc_.count[2]) + ")");
+            break;
+        }
+        case ExpectKind::Collected:
+            if (!have_collect_result_)
+                fail("expect collected " + std::to_string(ev.values[0]) +
+                     ": no collect event before it");
+            else if (static_cast<std::int64_t>(last_collect_result_) != ev.values[0])
+                fail("expect collected " + std::to_string(ev.values[0]) + ": the last collect returned " +
+                     std::to_string(last_collect_result_));
+            break;
+    }
+    return std::nullopt;
+}
+
+}  // namespace heapsim

@@ -1,0 +1,204 @@
+// Creating objects, counting GC allocations, free lists, and the references
+// objects hold.
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "sim/heap.h"
+
+namespace heapsim {
+
+Handle Heap::new_object(TypeId type, Sym id, Sym site, std::uint64_t bytes, bool hidden) {
+    const Handle h = objects_.create();
+    Object& o = objects_[h];
+    o.type = type;
+    o.id = id;
+    o.site = site;
+    o.refcnt = 1;
+    o.bytes = static_cast<std::uint32_t>(std::min<std::uint64_t>(bytes, 0xFFFFFFFFu));
+    o.flags = flag::kLive | (hidden ? flag::kHidden : flag::kCreationRef);
+    if (hidden) return h;
+    if (id_to_object_.size() <= id) {
+        id_to_object_.resize(std::size_t{id} + 1, kNoHandle);
+        id_seen_.resize(std::size_t{id} + 1, 0);
+    }
+    id_to_object_[id] = h;
+    id_seen_[id] = 1;
+    ++summary_.objects_allocated;
+    ++live_objects_;
+    live_bytes_ += o.bytes;
+    summary_.peak_live_objects = std::max(summary_.peak_live_objects, live_objects_);
+    summary_.peak_live_bytes = std::max(summary_.peak_live_bytes, live_bytes_);
+    return h;
+}
+
+void Heap::gc_link() {
+    ++gc_.count[0];
+    if (!options_.policy.collects()) return;
+    if (static_cast<std::int64_t>(gc_.count[0]) > gc_.threshold[0] && gc_.enabled &&
+        gc_.threshold[0] != 0 && !gc_.collecting) {
+        gc_.collecting = true;
+        collect_generations();
+        gc_.collecting = false;
+    }
+}
+
+bool Heap::freelist_pop(TypeId type, std::uint32_t items) {
+    if (type == types_.list() && free_lists_.list > 0) {
+        --free_lists_.list;
+        return true;
+    }
+    if (type == types_.dict() && free_lists_.dict > 0) {
+        --free_lists_.dict;
+        return true;
+    }
+    if (type == types_.tuple() && items >= 1 && items <= FreeLists::kTuplePopMax &&
+        free_lists_.tuple[items] > 0) {
+        --free_lists_.tuple[items];
+        return true;
+    }
+    return false;
+}
+
+bool Heap::may_be_tracked(Handle h) const {
+    const Object& o = objects_[h];
+    const TypeInfo& t = types_[o.type];
+    if (!t.gc) return false;
+    return !(t.layout == Layout::Tuple && o.list == kUntracked);
+}
+
+void Heap::take_ref(Handle h) {
+    Object& o = objects_[h];
+    if (o.flags & flag::kCreationRef) {
+        o.flags &= ~flag::kCreationRef;
+    } else {
+        ++o.refcnt;
+    }
+}
+
+std::uint64_t Heap::object_bytes(TypeId type, std::uint32_t items, std::int64_t size_opt) const {
+    if (size_opt >= 0) return static_cast<std::uint64_t>(size_opt);
+    const TypeInfo& t = types_[type];
+    return t.base_size + t.item_size * items;
+}
+
+// --- edges ---
+
+void Heap::insert_edge(Handle h, std::uint32_t pos, Edge e) {
+    Object& o = objects_[h];
+    const std::uint32_t cap = o.cap_log2 == 0xFF ? 0 : (1u << o.cap_log2);
+    if (o.nedges == cap) {
+        const std::uint8_t new_log2 = o.cap_log2 == 0xFF ? 1 : o.cap_log2 + 1;
+        const std::uint32_t block = refs_.allocate(new_log2);
+        Object& again = objects_[h];
+        if (again.nedges) std::memcpy(refs_.at(block), refs_.at(again.edges), sizeof(Edge) * again.nedges);
+        if (again.cap_log2 != 0xFF) refs_.release(again.edges, again.cap_log2);
+        again.edges = block;
+        again.cap_log2 = new_log2;
+    }
+    Object& cur = objects_[h];
+    Edge* base = refs_.at(cur.edges);
+    std::memmove(base + pos + 1, base + pos, sizeof(Edge) * (cur.nedges - pos));
+    base[pos] = e;
+    ++cur.nedges;
+}
+
+Edge Heap::erase_edge(Handle h, std::uint32_t pos) {
+    Object& o = objects_[h];
+    Edge* base = refs_.at(o.edges);
+    const Edge e = base[pos];
+    std::memmove(base + pos, base + pos + 1, sizeof(Edge) * (o.nedges - pos - 1));
+    --o.nedges;
+    return e;
+}
+
+void Heap::release_edges(Handle h) {
+    Object& o = objects_[h];
+    if (o.cap_log2 != 0xFF) refs_.release(o.edges, o.cap_log2);
+    o.cap_log2 = 0xFF;
+    o.nedges = 0;
+}
+
+std::optional<std::uint32_t> Heap::find_key(Handle h, Sym key) const {
+    for (std::uint32_t i = 0; i < objects_[h].nedges; ++i)
+        if (edge(h, i).key == key) return i;
+    return std::nullopt;
+}
+
+std::optional<std::uint32_t> Heap::find_target(Handle h, Handle target) const {
+    for (std::uint32_t i = 0; i < objects_[h].nedges; ++i)
+        if (edge(h, i).target == target) return i;
+    return std::nullopt;
+}
+
+Sym Heap::auto_key(Handle h) {
+    for (std::uint32_t n = objects_[h].nedges;; ++n) {
+        const Sym k = symbols_.intern(std::to_string(n));
+        if (!find_key(h, k)) return k;
+    }
+}
+
+// --- keyed stores ---
+
+void Heap::maintain_dict_tracking(Handle dict, Handle value) {
+    // MAINTAIN_TRACKING: an untracked dict is tracked once it stores a value
+    // the collector may need to see.
+    if (!objects_.tracked(dict) && may_be_tracked(value)) track(dict);
+}
+
+Handle Heap::materialize_dict(Handle instance) {
+    // make_dict_from_instance_attributes: the dict is allocated first (which
+    // may run a collection while the instance still holds its values), then
+    // takes the inline values over in key order.
+    if (!freelist_pop(types_.dict(), 0)) gc_link();
+    const Handle d = new_object(types_.dict(), kNoSym, kNoSym, 64, true);
+    bool track_it = false;
+    for (std::uint32_t i = 0; i < objects_[instance].nedges; ++i) {
+        const Edge e = edge(instance, i);
+        insert_edge(d, objects_[d].nedges, e);
+        track_it = track_it || may_be_tracked(e.target);
+    }
+    release_edges(instance);
+    insert_edge(instance, 0, Edge{d, kNoSym});
+    objects_[instance].flags |= flag::kMaterialized;
+    if (track_it) track(d);
+    return d;
+}
+
+void Heap::store_keyed(Handle h, Sym key, Handle value) {
+    const TypeInfo& t = types_[objects_[h].type];
+    if (t.layout == Layout::Instance) {
+        if (objects_[h].flags & flag::kMaterialized) {
+            store_keyed(edge(h, 0).target, key, value);
+            return;
+        }
+        const auto idx = types_.key_index(objects_[h].type, key);
+        if (!idx) {
+            // No shared-key room left: this instance gets a real __dict__.
+            store_keyed(materialize_dict(h), key, value);
+            return;
+        }
+        if (auto at = find_key(h, key)) {
+            const Handle old = edge(h, *at).target;
+            edge(h, *at).target = value;
+            decref(old);
+            return;
+        }
+        std::uint32_t pos = 0;
+        const auto& index = types_[objects_[h].type].key_index;
+        while (pos < objects_[h].nedges && index.at(edge(h, pos).key) < *idx) ++pos;
+        insert_edge(h, pos, Edge{value, key});
+        return;
+    }
+    if (auto at = find_key(h, key)) {
+        const Handle old = edge(h, *at).target;
+        edge(h, *at).target = value;
+        if (t.layout == Layout::Dict) maintain_dict_tracking(h, value);
+        decref(old);
+        return;
+    }
+    insert_edge(h, objects_[h].nedges, Edge{value, key});
+    if (t.layout == Layout::Dict) maintain_dict_tracking(h, value);
+}
+
+}  // namespace heapsim

@@ -1,0 +1,120 @@
+#pragma once
+// The value a simulation returns: everything a reporter needs, nothing about
+// how it will be printed. Field meanings follow the report schema
+// heapsim-report/1 (docs/report.md).
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace heapsim {
+
+enum class Trigger : std::uint8_t { Threshold, Collect };
+enum class LeakReason : std::uint8_t { Cycle, Uncollectable, NeverStored, LiveAtEnd };
+
+const char* trigger_name(Trigger t);
+const char* leak_reason_name(LeakReason r);
+
+struct CollectionRecord {
+    std::uint64_t seq = 0;      // 1-based
+    std::uint64_t event = 0;    // event during which it ran
+    std::uint64_t time_ns = 0;  // trace timestamp of that event
+    int generation = 0;         // oldest generation collected
+    Trigger trigger = Trigger::Threshold;
+    std::uint64_t collected = 0;      // gc.callbacks info["collected"]
+    std::uint64_t uncollectable = 0;  // info["uncollectable"]
+    std::uint64_t scanned = 0;        // tracked objects examined
+    std::uint64_t promoted = 0;       // survivors moved to an older generation
+    std::uint64_t pause_ns = 0;       // modelled pause
+    std::uint64_t bytes_freed = 0;    // bytes of the objects the collection freed
+};
+
+struct WeakrefCallbackRecord {
+    std::uint64_t event = 0;
+    std::string weakref;  // id of the weakref object
+    std::string label;    // its callback label
+};
+
+struct FinalizerRecord {
+    std::uint64_t event = 0;
+    std::string id;
+};
+
+struct LeakRecord {
+    std::string id;
+    std::string type;
+    std::string site;  // "" when the alloc had no site
+    std::uint64_t bytes = 0;
+    LeakReason reason = LeakReason::LiveAtEnd;
+    std::string held_by;  // live-at-end: the root name that keeps it alive; else ""
+};
+
+/// Leaks aggregated by (reason, site, type), largest first.
+struct LeakGroup {
+    LeakReason reason = LeakReason::LiveAtEnd;
+    std::string site;
+    std::string type;
+    std::uint64_t objects = 0;
+    std::uint64_t bytes = 0;
+};
+
+struct ExpectFailure {
+    std::uint64_t event = 0;
+    std::uint64_t line = 0;
+    std::string message;  // "expect refcount 7 2: refcount is 3"
+};
+
+struct PauseStats {
+    std::uint64_t count = 0, total_ns = 0, p50_ns = 0, p95_ns = 0, p99_ns = 0, max_ns = 0;
+};
+
+/// One sample of the heap over the trace (reporter-defined `timeline`).
+struct TimelineSample {
+    std::uint64_t event = 0;
+    std::uint64_t time_ns = 0;
+    std::uint64_t live_objects = 0;
+    std::uint64_t live_bytes = 0;
+    std::array<std::uint64_t, 3> gc_count{};
+};
+
+struct SkippedEvents {
+    std::string kind;  // error_kind_name()
+    std::uint64_t count = 0;
+};
+
+struct Summary {
+    std::uint64_t objects_allocated = 0;
+    std::uint64_t freed_by_refcount = 0;
+    std::uint64_t collected_by_gc = 0;  // freed by the cyclic collector
+    std::uint64_t uncollectable = 0;    // found unreachable but kept (gc.garbage)
+    std::uint64_t live_at_end = 0;
+    std::uint64_t live_bytes_at_end = 0;
+    std::uint64_t peak_live_objects = 0;
+    std::uint64_t peak_live_bytes = 0;
+    std::array<std::uint64_t, 3> final_count{};   // gc.get_count() after the last event
+    std::array<std::uint64_t, 3> collections{};   // per generation
+    std::uint64_t expect_failures = 0;
+};
+
+struct RunResult {
+    std::string trace_path;
+    std::uint64_t events = 0;
+    std::string policy;
+    std::array<std::int64_t, 3> thresholds{};  // as at the start of the run
+
+    Summary summary;
+    std::vector<CollectionRecord> collections;
+    std::vector<WeakrefCallbackRecord> weakref_callbacks;
+    std::vector<FinalizerRecord> finalizers;
+    std::vector<LeakRecord> leaks;
+    std::vector<LeakGroup> leak_groups;
+    std::vector<ExpectFailure> expect_failures;
+    std::array<PauseStats, 3> pauses{};  // per generation
+    PauseStats pauses_all;
+    std::array<std::uint64_t, 2> promoted{};  // objects moved gen0->gen1, gen1->gen2
+    std::vector<TimelineSample> timeline;
+    std::vector<SkippedEvents> skipped;     // --lenient: bad events per kind
+};
+
+}  // namespace heapsim

@@ -1,0 +1,62 @@
+#include "sim/simulator.h"
+
+#include "sim/heap.h"
+
+namespace heapsim {
+
+const char* trigger_name(Trigger t) { return t == Trigger::Threshold ? "threshold" : "collect"; }
+
+const char* leak_reason_name(LeakReason r) {
+    switch (r) {
+        case LeakReason::Cycle: return "cycle";
+        case LeakReason::Uncollectable: return "uncollectable";
+        case LeakReason::NeverStored: return "never-stored";
+        case LeakReason::LiveAtEnd: return "live-at-end";
+    }
+    return "?";
+}
+
+Simulator::Simulator(const SimOptions& options, SymbolTable& symbols)
+    : heap_(std::make_unique<Heap>(options, symbols)) {}
+
+Simulator::~Simulator() = default;
+
+std::optional<Diagnostic> Simulator::apply(const Event& event) { return heap_->apply(event); }
+
+void Simulator::note_skipped(const Diagnostic& diagnostic) { heap_->note_skipped(diagnostic); }
+
+RunResult Simulator::finish(const std::string& trace_path, std::uint64_t events) {
+    return heap_->finish(trace_path, events);
+}
+
+Heap::Heap(const SimOptions& options, SymbolTable& symbols)
+    : options_(options), symbols_(symbols), types_(symbols) {
+    gc_.threshold = options.policy.thresholds;
+}
+
+RunResult Heap::finish(const std::string& trace_path, std::uint64_t events) {
+    RunResult r;
+    r.trace_path = trace_path;
+    r.events = events;
+    r.policy = options_.policy.name();
+    r.thresholds = options_.policy.thresholds;
+    summary_.live_at_end = live_objects_;
+    summary_.live_bytes_at_end = live_bytes_;
+    summary_.final_count = gc_.count;
+    r.summary = summary_;
+    r.collections = collections_;
+    r.weakref_callbacks = callbacks_;
+    r.finalizers = finalizers_;
+    r.expect_failures = expect_failures_;
+    analyse_leaks(r);
+    compute_statistics(r);
+    r.timeline = timeline_;
+    if (r.timeline.empty() || r.timeline.back().event != event_number_)
+        r.timeline.push_back(TimelineSample{event_number_, time_ns_, live_objects_, live_bytes_,
+                                            {gc_.count[0], gc_.count[1], gc_.count[2]}});
+    for (int k = 0; k < kErrorKindCount; ++k)
+        if (skipped_[k]) r.skipped.push_back({error_kind_name(static_cast<ErrorKind>(k)), skipped_[k]});
+    return r;
+}
+
+}  // namespace heapsim

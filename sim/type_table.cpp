@@ -1,0 +1,98 @@
+#include "sim/type_table.h"
+
+namespace heapsim {
+namespace {
+
+// 64-bit CPython 3.11 sizes, as sys.getsizeof reports them.
+constexpr std::uint64_t kInstanceDictSize = 56;
+constexpr std::uint64_t kSlotsBaseSize = 32;
+constexpr std::uint64_t kSlotSize = 8;
+constexpr std::uint64_t kGenericGcSize = 48;   // no CPython analogue: header + GC head
+constexpr std::uint64_t kGenericAtomSize = 16;
+
+TypeInfo make(Layout layout, bool gc, bool weakrefable, std::uint64_t size) {
+    TypeInfo t;
+    t.layout = layout;
+    t.gc = gc;
+    t.weakrefable = weakrefable;
+    t.base_size = size;
+    t.trashcan = layout == Layout::List || layout == Layout::Tuple || layout == Layout::Dict ||
+                 layout == Layout::Set || layout == Layout::Instance;
+    return t;
+}
+
+}  // namespace
+
+TypeTable::TypeTable(SymbolTable& symbols) : symbols_(symbols) {
+    add("int", make(Layout::Atom, false, false, 28));
+    add("float", make(Layout::Atom, false, false, 24));
+    add("str", make(Layout::Atom, false, false, 49));
+    add("bytes", make(Layout::Atom, false, false, 33));
+    TypeInfo list = make(Layout::List, true, false, 56);
+    list.exact_builtin = true;
+    list_ = add("list", list);
+    TypeInfo tuple = make(Layout::Tuple, true, false, 40);
+    tuple.item_size = 8;
+    tuple.exact_builtin = true;
+    tuple_ = add("tuple", tuple);
+    TypeInfo dict = make(Layout::Dict, true, false, 64);
+    dict.exact_builtin = true;
+    dict_ = add("dict", dict);
+    add("set", make(Layout::Set, true, true, 216));
+    add("frozenset", make(Layout::Set, true, true, 216));
+    add("object", make(Layout::Instance, true, false, kInstanceDictSize));
+    add("function", make(Layout::Function, true, true, 152));
+    weakref_ = add("weakref", make(Layout::Weakref, true, false, 80));
+}
+
+TypeId TypeTable::add(const std::string& name, TypeInfo info) {
+    info.name = symbols_.intern(name);
+    const auto id = static_cast<TypeId>(types_.size());
+    types_.push_back(std::move(info));
+    by_name_.emplace(types_.back().name, id);
+    return id;
+}
+
+std::optional<TypeId> TypeTable::find(Sym name) const {
+    auto it = by_name_.find(name);
+    if (it == by_name_.end()) return std::nullopt;
+    return it->second;
+}
+
+bool TypeTable::declare(Sym name, const TypeDecl& decl) {
+    if (by_name_.count(name)) return false;
+    TypeInfo t;
+    if (decl.instance) {
+        const bool slotted = decl.slots >= 0;
+        const auto slots = static_cast<std::uint64_t>(slotted ? decl.slots : 0);
+        t = make(Layout::Instance, true, true,
+                 slotted ? kSlotsBaseSize + kSlotSize * slots : kInstanceDictSize);
+        t.slots = decl.slots;
+    } else if (decl.gc) {
+        t = make(Layout::Generic, true, decl.weakrefable, kGenericGcSize);
+    } else {
+        t = make(Layout::Atom, false, decl.weakrefable, kGenericAtomSize);
+    }
+    if (decl.weakrefable) t.weakrefable = true;
+    t.finalizer = decl.finalizer;
+    t.legacy_finalizer = decl.legacy_finalizer;
+    if (decl.size >= 0) t.base_size = static_cast<std::uint64_t>(decl.size);
+    t.name = name;
+    const auto id = static_cast<TypeId>(types_.size());
+    types_.push_back(std::move(t));
+    by_name_.emplace(name, id);
+    return true;
+}
+
+std::optional<std::uint32_t> TypeTable::key_index(TypeId type, Sym key) {
+    TypeInfo& t = types_[type];
+    auto it = t.key_index.find(key);
+    if (it != t.key_index.end()) return it->second;
+    const auto next = static_cast<std::uint32_t>(t.key_index.size());
+    const std::uint64_t room = t.slots >= 0 ? static_cast<std::uint64_t>(t.slots) : kSharedKeysMax;
+    if (next >= room) return std::nullopt;
+    t.key_index.emplace(key, next);
+    return next;
+}
+
+}  // namespace heapsim
