@@ -205,6 +205,8 @@ void Heap::clear_freelists() {
 // gc_collect_main for generation `n`, with the bookkeeping of
 // gc_collect_with_callback. Returns collected + uncollectable.
 std::uint64_t Heap::collect_with_stats(int n, Trigger trigger) {
+    const std::array<std::uint64_t, 3> gen_sizes{objects_.size(kGen0), objects_.size(kGen1),
+                                                 objects_.size(kGen2)};
     if (n + 1 < 3) ++gc_.count[n + 1];
     for (int i = 0; i <= n; ++i) gc_.count[i] = 0;
     const auto young = static_cast<ListId>(n);
@@ -223,7 +225,8 @@ std::uint64_t Heap::collect_with_stats(int n, Trigger trigger) {
     } else {
         untrack_dicts(young);
         gc_.long_lived_pending = 0;
-        gc_.long_lived_total = objects_.size(young);
+        gc_.long_lived_total =
+            objects_.size(young) + (gc_.interpreter_frozen ? 0 : options_.interpreter_objects);
     }
     move_legacy_finalizers();
     bytes_freed_in_collection_ = 0;
@@ -258,6 +261,7 @@ std::uint64_t Heap::collect_with_stats(int n, Trigger trigger) {
     rec.promoted = promoted;
     rec.pause_ns = PauseModel{}.pause_ns(scanned, unreachable + uncollectable);
     rec.bytes_freed = bytes_freed_in_collection_;
+    rec.gen_sizes = gen_sizes;
     collections_.push_back(rec);
     ++summary_.collections[n];
     summary_.uncollectable += uncollectable;

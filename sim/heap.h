@@ -51,6 +51,7 @@ struct GcState {
     bool collecting = false;
     std::uint64_t long_lived_total = 0;
     std::uint64_t long_lived_pending = 0;
+    bool interpreter_frozen = false;  // gc.freeze() moved the interpreter's objects too
 };
 
 class Heap {
@@ -61,7 +62,20 @@ public:
     void note_skipped(const Diagnostic& d) { ++skipped_[static_cast<int>(d.kind)]; }
     RunResult finish(const std::string& trace_path, std::uint64_t events);
 
+    // Read-only queries (heap_queries.cpp); see Simulator.
+    ObjectInfo describe(Sym id) const;
+    std::optional<AccessPath> access_path(Sym id) const;
+    std::optional<std::uint32_t> position_of(Sym container, Sym ref) const;
+    Sym key_at(Sym container, std::uint32_t position) const;
+    Sym next_append_key(Sym container) const;
+    std::vector<Sym> type_keys(Sym type) const;
+
 private:
+    Handle live(Sym id) const { return id < id_to_object_.size() ? id_to_object_[id] : kNoHandle; }
+    /// The object that holds an instance's references: itself, or its dict.
+    Handle holder(Handle h) const {
+        return (objects_[h].flags & flag::kMaterialized) ? edge(h, 0).target : h;
+    }
     // --- events (heap_events.cpp) ---
     std::optional<Diagnostic> on_type(const Event& ev);
     std::optional<Diagnostic> on_alloc(const Event& ev);

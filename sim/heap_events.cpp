@@ -171,6 +171,7 @@ std::optional<Diagnostic> Heap::on_alloc(const Event& ev) {
     gc_link();
     const Handle h = new_object(*type, ev.id, ev.site, bytes, false);
     track(h);
+    types_.on_new_instance(*type);
     for (std::uint32_t i = 0; i < n; ++i) {
         const Handle r = id_to_object_[ev.refs[i]];
         if (layout == Layout::Generic) {
@@ -222,8 +223,7 @@ std::optional<Diagnostic> Heap::on_append(const Event& ev) {
         insert_edge(h, objects_[h].nedges, Edge{r, kNoSym});
         return std::nullopt;
     }
-    const Handle holder = (objects_[h].flags & flag::kMaterialized) ? edge(h, 0).target : h;
-    const Sym key = auto_key(holder);
+    const Sym key = auto_key(h);
     if (t.layout == Layout::Instance && t.slots >= 0 && !t.key_index.count(key) &&
         t.key_index.size() >= static_cast<std::size_t>(t.slots))
         return error(ev, ErrorKind::SlotsExhausted,
@@ -283,16 +283,16 @@ std::optional<Diagnostic> Heap::on_unset(const Event& ev) {
     Handle h;
     if (auto d = check_live(ev, ev.id, "id", h)) return d;
     if (auto d = check_container(ev, h)) return d;
-    const Handle holder = (objects_[h].flags & flag::kMaterialized) ? edge(h, 0).target : h;
+    const Handle from = holder(h);
     std::optional<std::uint32_t> pos;
     if (is_sequence(types_[objects_[h].type].layout)) {
         pos = parse_index(symbols_.str(ev.key));
         if (pos && *pos >= objects_[h].nedges) pos.reset();
     } else {
-        pos = find_key(holder, ev.key);
+        pos = find_key(from, ev.key);
     }
     if (!pos) return error(ev, ErrorKind::NoSuchRef, quote(ev.id) + " has no key " + quote(ev.key));
-    const Edge e = erase_edge(holder, *pos);
+    const Edge e = erase_edge(from, *pos);
     decref(e.target);
     return std::nullopt;
 }
@@ -302,12 +302,12 @@ std::optional<Diagnostic> Heap::on_remove(const Event& ev) {
     if (auto d = check_live(ev, ev.id, "id", h)) return d;
     if (auto d = check_live(ev, ev.ref, "reference", r)) return d;
     if (auto d = check_container(ev, h)) return d;
-    const Handle holder = (objects_[h].flags & flag::kMaterialized) ? edge(h, 0).target : h;
-    const auto pos = find_target(holder, r);
+    const Handle from = holder(h);
+    const auto pos = find_target(from, r);
     if (!pos)
         return error(ev, ErrorKind::NoSuchRef,
                      quote(ev.id) + " holds no reference to " + quote(ev.ref));
-    const Edge e = erase_edge(holder, *pos);
+    const Edge e = erase_edge(from, *pos);
     decref(e.target);
     return std::nullopt;
 }
@@ -316,9 +316,8 @@ std::optional<Diagnostic> Heap::on_clear(const Event& ev) {
     Handle h;
     if (auto d = check_live(ev, ev.id, "id", h)) return d;
     if (auto d = check_container(ev, h)) return d;
-    const Handle holder = (objects_[h].flags & flag::kMaterialized) ? edge(h, 0).target : h;
     incref(h);
-    release_all(holder);
+    release_all(holder(h));
     decref(h);
     return std::nullopt;
 }
@@ -419,8 +418,12 @@ std::optional<Diagnostic> Heap::on_gc(const Event& ev) {
         case GcAction::Freeze:
             for (ListId g : {kGen0, kGen1, kGen2}) objects_.merge(g, kPermanent);
             gc_.count = {0, 0, 0};
+            gc_.interpreter_frozen = true;
             break;
-        case GcAction::Unfreeze: objects_.merge(kPermanent, kGen2); break;
+        case GcAction::Unfreeze:
+            objects_.merge(kPermanent, kGen2);
+            gc_.interpreter_frozen = false;
+            break;
     }
     return std::nullopt;
 }

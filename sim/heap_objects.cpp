@@ -131,12 +131,7 @@ std::optional<std::uint32_t> Heap::find_target(Handle h, Handle target) const {
     return std::nullopt;
 }
 
-Sym Heap::auto_key(Handle h) {
-    for (std::uint32_t n = objects_[h].nedges;; ++n) {
-        const Sym k = symbols_.intern(std::to_string(n));
-        if (!find_key(h, k)) return k;
-    }
-}
+Sym Heap::auto_key(Handle container) { return next_append_key(objects_[container].id); }
 
 // --- keyed stores ---
 
@@ -169,7 +164,7 @@ void Heap::store_keyed(Handle h, Sym key, Handle value) {
     const TypeInfo& t = types_[objects_[h].type];
     if (t.layout == Layout::Instance) {
         if (objects_[h].flags & flag::kMaterialized) {
-            store_keyed(edge(h, 0).target, key, value);
+            store_keyed(holder(h), key, value);
             return;
         }
         const auto idx = types_.key_index(objects_[h].type, key);

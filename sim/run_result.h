@@ -28,6 +28,7 @@ struct CollectionRecord {
     std::uint64_t promoted = 0;       // survivors moved to an older generation
     std::uint64_t pause_ns = 0;       // modelled pause
     std::uint64_t bytes_freed = 0;    // bytes of the objects the collection freed
+    std::array<std::uint64_t, 3> gen_sizes{};  // tracked objects per generation at the start
 };
 
 struct WeakrefCallbackRecord {

@@ -29,9 +29,21 @@ RunResult Simulator::finish(const std::string& trace_path, std::uint64_t events)
     return heap_->finish(trace_path, events);
 }
 
+ObjectInfo Simulator::describe(Sym id) const { return heap_->describe(id); }
+std::optional<AccessPath> Simulator::access_path(Sym id) const { return heap_->access_path(id); }
+std::optional<std::uint32_t> Simulator::position_of(Sym container, Sym ref) const {
+    return heap_->position_of(container, ref);
+}
+Sym Simulator::key_at(Sym container, std::uint32_t position) const {
+    return heap_->key_at(container, position);
+}
+Sym Simulator::next_append_key(Sym container) const { return heap_->next_append_key(container); }
+std::vector<Sym> Simulator::type_keys(Sym type) const { return heap_->type_keys(type); }
+
 Heap::Heap(const SimOptions& options, SymbolTable& symbols)
     : options_(options), symbols_(symbols), types_(symbols) {
     gc_.threshold = options.policy.thresholds;
+    gc_.long_lived_total = options.interpreter_objects;
 }
 
 RunResult Heap::finish(const std::string& trace_path, std::uint64_t events) {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sim/diagnostic.h"
 #include "sim/event.h"
@@ -22,11 +23,42 @@ namespace heapsim {
 
 struct SimOptions {
     Policy policy;
+    /// Tracked objects the interpreter itself keeps in the oldest generation
+    /// (classes, functions, modules: about 5,000-11,000 in a real process).
+    /// They count in the 25% rule that postpones full collections; 0 models
+    /// an empty heap.
+    std::uint64_t interpreter_objects = 0;
     std::uint64_t max_objects = 0;  // 0 = unlimited; else a Limit diagnostic
     std::uint64_t max_bytes = 0;    // 0 = unlimited
 };
 
 class Heap;
+enum class Layout : std::uint8_t;
+
+/// One step from a container to what it holds, as Python would take it.
+struct PathStep {
+    enum Kind : std::uint8_t { Index, Attribute, Key } kind = Index;
+    std::uint32_t index = 0;  // Index: position in a list or tuple
+    Sym key = kNoSym;         // Attribute / Key
+};
+
+/// How to reach a live object from a root: a bound name, or an object that
+/// still holds its creation reference (a temporary), then container steps.
+struct AccessPath {
+    Sym root_name = kNoSym;
+    Sym root_temp = kNoSym;
+    std::vector<PathStep> steps;
+};
+
+/// What a tool replaying the trace elsewhere needs to know about one object.
+struct ObjectInfo {
+    bool live = false;
+    Sym type = kNoSym;
+    Layout layout{};
+    bool creation_ref = false;  // still holds its creation reference
+    bool slotted = false;
+    std::uint32_t references = 0;
+};
 
 class Simulator {
 public:
@@ -46,6 +78,21 @@ public:
 
     /// Ends the run: leak analysis, statistics. Call once.
     RunResult finish(const std::string& trace_path, std::uint64_t events);
+
+    // Read-only queries between events, for `heapsim verify`.
+    ObjectInfo describe(Sym id) const;
+    /// A path from a root to `id` through lists, tuples, dicts and instance
+    /// attributes; nullopt when no root reaches it that way.
+    std::optional<AccessPath> access_path(Sym id) const;
+    /// Position of the first reference to `ref` held by `container` (for an
+    /// instance with a materialized __dict__, in that dict).
+    std::optional<std::uint32_t> position_of(Sym container, Sym ref) const;
+    /// The key under which `container` holds reference number `position`.
+    Sym key_at(Sym container, std::uint32_t position) const;
+    /// The key `append` would store the next reference of `container` under.
+    Sym next_append_key(Sym container) const;
+    /// Attribute names of instance type `type`, in slot / shared-key order.
+    std::vector<Sym> type_keys(Sym type) const;
 
 private:
     std::unique_ptr<Heap> heap_;

@@ -89,10 +89,19 @@ std::optional<std::uint32_t> TypeTable::key_index(TypeId type, Sym key) {
     auto it = t.key_index.find(key);
     if (it != t.key_index.end()) return it->second;
     const auto next = static_cast<std::uint32_t>(t.key_index.size());
-    const std::uint64_t room = t.slots >= 0 ? static_cast<std::uint64_t>(t.slots) : kSharedKeysMax;
-    if (next >= room) return std::nullopt;
+    if (t.slots >= 0) {
+        if (next >= static_cast<std::uint64_t>(t.slots)) return std::nullopt;
+    } else {
+        if (t.shared_keys_usable == 0) return std::nullopt;
+        --t.shared_keys_usable;
+    }
     t.key_index.emplace(key, next);
     return next;
+}
+
+void TypeTable::on_new_instance(TypeId type) {
+    TypeInfo& t = types_[type];
+    if (t.layout == Layout::Instance && t.slots < 0 && t.shared_keys_usable > 1) --t.shared_keys_usable;
 }
 
 }  // namespace heapsim

@@ -30,8 +30,10 @@ enum class Layout : std::uint8_t {
     Generic,   // a declared `gc` type that is not an instance: insertion order
 };
 
-/// CPython 3.11's shared-keys budget: a class's instances store up to this
-/// many distinct attribute names inline before one needs a real __dict__.
+/// CPython 3.11's shared-keys budget (SHARED_KEYS_MAX_SIZE). A class starts
+/// with room for this many attribute names, and every new instance takes one
+/// away while more than one is left (init_inline_values); an instance that
+/// stores a new name when no room is left gets a real __dict__.
 inline constexpr std::uint32_t kSharedKeysMax = 30;
 
 struct TypeInfo {
@@ -49,6 +51,7 @@ struct TypeInfo {
     // Attribute names in first-use order across all instances (inline values
     // or slot order); index = position.
     std::unordered_map<Sym, std::uint32_t> key_index;
+    std::uint32_t shared_keys_usable = kSharedKeysMax;  // __dict__ instances only
 };
 
 class TypeTable {
@@ -70,6 +73,8 @@ public:
     /// one on first use; nullopt when the type has no room (slots, or the
     /// shared-keys budget of a __dict__ instance).
     std::optional<std::uint32_t> key_index(TypeId type, Sym key);
+    /// A new instance of a __dict__ type shrinks the room for new names.
+    void on_new_instance(TypeId type);
 
 private:
     TypeId add(const std::string& name, TypeInfo info);

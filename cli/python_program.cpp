@@ -1,0 +1,390 @@
+#include "cli/python_program.h"
+
+#include <algorithm>
+
+#include "sim/type_table.h"
+
+namespace heapsim::cli {
+
+std::string python_identifier(std::string_view prefix, std::string_view token) {
+    std::string out(prefix);
+    for (char c : token) {
+        switch (c) {
+            case '_': out += "__"; break;
+            case '.': out += "_d"; break;
+            case ':': out += "_c"; break;
+            case '-': out += "_m"; break;
+            case '/': out += "_s"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+namespace {
+
+const char* kPrologue = R"(import gc, os, sys, weakref
+_w = os.write
+_id = id
+_ref = weakref.ref
+_collect = gc.collect
+_enable = gc.enable
+_disable = gc.disable
+_freeze = gc.freeze
+_unfreeze = gc.unfreeze
+_set_threshold = gc.set_threshold
+_get_count = gc.get_count
+_w(2, b'V' + sys.version.split()[0].encode() + b'\n')
+
+
+def _walk(o, p):
+    # An index loop: iterating the tuple would allocate an iterator.
+    i = 0
+    n = len(p)
+    while i < n:
+        k = p[i]
+        v = p[i + 1]
+        i += 2
+        if k == 1:
+            o = getattr(o, v)
+        else:
+            o = o[v]
+    return o
+
+)";
+
+const char* kEpilogue = R"(
+
+gc.collect()
+gc.collect()
+_stderr = sys.stderr
+del sys.stderr
+gc.set_debug(gc.DEBUG_STATS)
+gc.collect()
+_w(2, b'S\n')
+try:
+    main()
+except BaseException:
+    gc.set_debug(0)
+    sys.stderr = _stderr
+    _w(2, b'X\n')
+    import traceback
+    traceback.print_exc()
+    sys.exit(3)
+gc.set_debug(0)
+sys.stderr = _stderr
+)";
+
+}  // namespace
+
+PythonProgram::PythonProgram(SymbolTable& symbols, const Simulator& simulator,
+                             std::string trace_name)
+    : symbols_(symbols), sim_(simulator), trace_name_(std::move(trace_name)) {}
+
+Diagnostic PythonProgram::inexpressible(const Event& ev, const std::string& why) const {
+    Diagnostic d;
+    d.kind = ErrorKind::Syntax;
+    d.line = ev.line;
+    d.event = ev.number;
+    d.message = std::string(event_name(ev.kind)) + ": not expressible in Python: " + why;
+    return d;
+}
+
+std::string PythonProgram::attr(Sym key) const { return python_identifier("k_", symbols_.str(key)); }
+
+std::string PythonProgram::literal_key(Sym key) const {
+    return "'" + std::string(symbols_.str(key)) + "'";
+}
+
+std::string PythonProgram::class_name(Sym type) const {
+    return python_identifier("T_", symbols_.str(type));
+}
+
+std::string PythonProgram::callback(Sym label) {
+    auto it = std::find(labels_.begin(), labels_.end(), label);
+    if (it == labels_.end()) it = labels_.insert(labels_.end(), label);
+    return "_cb_" + std::to_string(it - labels_.begin());
+}
+
+// An expression for the live object `id`: its temporary, a name bound to it,
+// or a walk from a root through containers.
+std::optional<std::string> PythonProgram::object(const Event& ev, Sym id, Diagnostic& error) const {
+    const ObjectInfo info = sim_.describe(id);
+    if (!info.live) {
+        error = inexpressible(ev, "'" + std::string(symbols_.str(id)) + "' is not live");
+        return std::nullopt;
+    }
+    if (info.creation_ref) return python_identifier("c_", symbols_.str(id));
+    if (auto it = names_of_.find(id); it != names_of_.end() && !it->second.empty())
+        return python_identifier("v_", symbols_.str(*std::min_element(it->second.begin(), it->second.end())));
+    const auto path = sim_.access_path(id);
+    if (!path) {
+        error = inexpressible(ev, "no name or temporary reaches '" + std::string(symbols_.str(id)) +
+                                      "' through lists, tuples, dicts or attributes");
+        return std::nullopt;
+    }
+    std::string root = path->root_name != kNoSym ? python_identifier("v_", symbols_.str(path->root_name))
+                                                 : python_identifier("c_", symbols_.str(path->root_temp));
+    std::string steps;
+    for (const PathStep& s : path->steps) {
+        switch (s.kind) {
+            case PathStep::Index: steps += "0, " + std::to_string(s.index) + ", "; break;
+            case PathStep::Key: steps += "2, " + literal_key(s.key) + ", "; break;
+            case PathStep::Attribute: steps += "1, '" + attr(s.key) + "', "; break;
+        }
+    }
+    return "_walk(" + root + ", (" + steps + "))";
+}
+
+void PythonProgram::release_temps(const std::vector<Sym>& ids) {
+    std::vector<Sym> done;
+    for (Sym id : ids) {
+        if (std::find(done.begin(), done.end(), id) != done.end()) continue;
+        done.push_back(id);
+        if (sim_.describe(id).creation_ref) line("del " + python_identifier("c_", symbols_.str(id)));
+    }
+}
+
+std::string PythonProgram::constant_for(const Event& ev, Sym type) const {
+    // Distinct values give distinct constant objects; none is collected.
+    const std::string n = std::to_string(ev.number);
+    const std::string_view t = symbols_.str(type);
+    if (t == "float") return n + ".5";
+    if (t == "str") return "'s" + n + "'";
+    if (t == "bytes") return "b'b" + n + "'";
+    return std::to_string(1000000000ULL + ev.number);
+}
+
+std::optional<Diagnostic> PythonProgram::add(const Event& ev) {
+    body_ += "    _w(2, b'E" + std::to_string(ev.number) + "\\n')\n";
+    Diagnostic error;
+    switch (ev.kind) {
+        case EventKind::Type:
+            if (!ev.decl.instance && (ev.decl.gc || ev.decl.weakrefable))
+                return inexpressible(ev, "only instance types and plain atoms can be declared");
+            types_.push_back({ev.name, ev.decl});
+            return std::nullopt;
+        case EventKind::Alloc: return add_alloc(ev);
+        case EventKind::Bind: {
+            const auto target = object(ev, ev.id, error);
+            if (!target) return error;
+            const std::string name = python_identifier("v_", symbols_.str(ev.name));
+            line(name + " = " + *target);
+            release_temps({ev.id});
+            if (auto old = name_target_.find(ev.name); old != name_target_.end())
+                names_of_[old->second].erase(ev.name);
+            name_target_[ev.name] = ev.id;
+            names_of_[ev.id].insert(ev.name);
+            return std::nullopt;
+        }
+        case EventKind::Unbind:
+            line("del " + python_identifier("v_", symbols_.str(ev.name)));
+            if (auto old = name_target_.find(ev.name); old != name_target_.end()) {
+                names_of_[old->second].erase(ev.name);
+                name_target_.erase(old);
+            }
+            return std::nullopt;
+        case EventKind::Append:
+        case EventKind::Set: return add_store(ev);
+        case EventKind::Unset:
+        case EventKind::Remove:
+        case EventKind::Clear: return add_removal(ev);
+        case EventKind::Drop:
+            line("del " + python_identifier("c_", symbols_.str(ev.id)));
+            return std::nullopt;
+        case EventKind::Weakref: {
+            const auto target = object(ev, ev.ref, error);
+            if (!target) return error;
+            const std::string w = python_identifier("c_", symbols_.str(ev.id));
+            line(w + " = _ref(" + *target + (ev.label != kNoSym ? ", " + callback(ev.label) : "") + ")");
+            line("_w(2, b'A%d\\n' % _id(" + w + "))");
+            return std::nullopt;
+        }
+        case EventKind::Collect: line("_collect(" + std::to_string(ev.generation) + ")"); return std::nullopt;
+        case EventKind::GcControl: {
+            static const char* calls[] = {"_enable()", "_disable()", "_freeze()", "_unfreeze()"};
+            line(calls[static_cast<int>(ev.action)]);
+            return std::nullopt;
+        }
+        case EventKind::Threshold: {
+            std::string args;
+            for (int i = 0; i < ev.nvalues; ++i) args += (i ? ", " : "") + std::to_string(ev.values[i]);
+            line("_set_threshold(" + args + ")");
+            return std::nullopt;
+        }
+        case EventKind::Expect: return std::nullopt;  // a check of the model, not an operation
+    }
+    return std::nullopt;
+}
+
+std::optional<Diagnostic> PythonProgram::add_alloc(const Event& ev) {
+    Diagnostic error;
+    std::vector<std::string> items;
+    for (Sym r : ev.refs) {
+        auto e = object(ev, r, error);
+        if (!e) return error;
+        items.push_back(*e);
+    }
+    const std::string var = python_identifier("c_", symbols_.str(ev.id));
+    const std::string_view type = symbols_.str(ev.type);
+    auto joined = [&](bool keyed) {
+        std::string s;
+        for (std::size_t i = 0; i < items.size(); ++i)
+            s += (i ? ", " : "") + (keyed ? "'" + std::to_string(i) + "': " : std::string()) + items[i];
+        return s;
+    };
+    bool gc_object = true;
+    if (type == "list") {
+        line(var + " = [" + joined(false) + "]");
+    } else if (type == "tuple") {
+        line(var + " = (" + joined(false) + (items.size() == 1 ? ",)" : ")"));
+        gc_object = !items.empty();
+    } else if (type == "dict") {
+        line(var + " = {" + joined(true) + "}");
+    } else if (type == "set") {
+        std::vector<Sym> sorted(ev.refs.begin(), ev.refs.end());
+        std::sort(sorted.begin(), sorted.end());
+        if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
+            return inexpressible(ev, "a Python set holds each object once");
+        line(var + " = " + (items.empty() ? std::string("set()") : "{" + joined(false) + "}"));
+    } else if (type == "function") {
+        if (!items.empty()) return inexpressible(ev, "functions are allocated without references");
+        line(var + " = lambda: None");
+    } else if (type == "frozenset") {
+        return inexpressible(ev, "frozenset construction allocates an argument tuple");
+    } else {
+        const bool builtin_atom = type == "int" || type == "float" || type == "str" || type == "bytes";
+        const auto declared = std::find_if(types_.begin(), types_.end(),
+                                           [&](const DeclaredType& t) { return t.name == ev.type; });
+        const bool instance = type == "object" || (declared != types_.end() && declared->decl.instance);
+        if (builtin_atom || (declared != types_.end() && !instance)) {
+            line(var + " = " + constant_for(ev, ev.type));
+            gc_object = false;
+        } else if (instance) {
+            line(var + " = " + class_name(ev.type) + "()");
+            for (std::size_t i = 0; i < items.size(); ++i)
+                line(var + "." + attr(symbols_.intern(std::to_string(i))) + " = " + items[i]);
+        } else {
+            return inexpressible(ev, "type '" + std::string(type) + "' has no Python analogue");
+        }
+    }
+    if (gc_object) line("_w(2, b'A%d\\n' % _id(" + var + "))");
+    release_temps(std::vector<Sym>(ev.refs.begin(), ev.refs.end()));
+    return std::nullopt;
+}
+
+std::optional<Diagnostic> PythonProgram::add_store(const Event& ev) {
+    Diagnostic error;
+    const auto container = object(ev, ev.id, error);
+    if (!container) return error;
+    const auto value = object(ev, ev.ref, error);
+    if (!value) return error;
+    const ObjectInfo info = sim_.describe(ev.id);
+    const bool append = ev.kind == EventKind::Append;
+    switch (info.layout) {
+        case Layout::List:
+            if (append)
+                line(*container + ".append(" + *value + ")");
+            else
+                line(*container + "[" + std::string(symbols_.str(ev.key)) + "] = " + *value);
+            break;
+        case Layout::Set:
+            if (!append) return inexpressible(ev, "sets hold no keys");
+            if (sim_.position_of(ev.id, ev.ref))
+                return inexpressible(ev, "a Python set holds each object once");
+            line(*container + ".add(" + *value + ")");
+            break;
+        case Layout::Dict: {
+            const Sym key = append ? sim_.next_append_key(ev.id) : ev.key;
+            line(*container + "[" + literal_key(key) + "] = " + *value);
+            break;
+        }
+        case Layout::Instance: {
+            const Sym key = append ? sim_.next_append_key(ev.id) : ev.key;
+            line(*container + "." + attr(key) + " = " + *value);
+            break;
+        }
+        default: return inexpressible(ev, "this container type cannot be modified in Python");
+    }
+    release_temps({ev.ref});
+    return std::nullopt;
+}
+
+std::optional<Diagnostic> PythonProgram::add_removal(const Event& ev) {
+    Diagnostic error;
+    const auto container = object(ev, ev.id, error);
+    if (!container) return error;
+    const ObjectInfo info = sim_.describe(ev.id);
+    auto item = [&](std::uint32_t position) -> std::string {
+        if (info.layout == Layout::List) return "[" + std::to_string(position) + "]";
+        const Sym key = sim_.key_at(ev.id, position);
+        return info.layout == Layout::Dict ? "[" + literal_key(key) + "]" : "." + attr(key);
+    };
+    if (info.layout != Layout::List && info.layout != Layout::Dict &&
+        info.layout != Layout::Instance && info.layout != Layout::Set)
+        return inexpressible(ev, "this container type cannot be modified in Python");
+    if (ev.kind == EventKind::Clear) {
+        if (info.layout != Layout::Instance) {
+            line(*container + ".clear()");
+        } else {
+            for (std::uint32_t i = 0; i < info.references; ++i) line("del " + *container + item(i));
+        }
+        return std::nullopt;
+    }
+    if (info.layout == Layout::Set) {
+        if (ev.kind == EventKind::Unset) return inexpressible(ev, "sets hold no keys");
+        const auto value = object(ev, ev.ref, error);
+        if (!value) return error;
+        line(*container + ".remove(" + *value + ")");
+        return std::nullopt;
+    }
+    if (ev.kind == EventKind::Unset) {
+        if (info.layout == Layout::List)
+            line("del " + *container + "[" + std::string(symbols_.str(ev.key)) + "]");
+        else
+            line("del " + *container + (info.layout == Layout::Dict ? "[" + literal_key(ev.key) + "]"
+                                                                    : "." + attr(ev.key)));
+        return std::nullopt;
+    }
+    const auto position = sim_.position_of(ev.id, ev.ref);
+    if (!position) return std::nullopt;  // the simulator reports the error
+    line("del " + *container + item(*position));
+    return std::nullopt;
+}
+
+std::string PythonProgram::finish() const {
+    std::string out = "# Generated by heapsim verify from " + trace_name_ +
+                      ": the trace's operations on real objects.\n";
+    out += kPrologue;
+    bool legacy = false;
+    for (const auto& t : types_) legacy = legacy || t.decl.legacy_finalizer;
+    if (legacy) out += "import _testcapi\n\n";
+    auto declare = [&](Sym name, const TypeDecl& decl) {
+        const std::string cls = class_name(name);
+        out += "\nclass " + cls + ":\n";
+        if (decl.slots >= 0) {
+            out += "    __slots__ = (";
+            for (Sym key : sim_.type_keys(name)) out += "'" + attr(key) + "', ";
+            out += "'__weakref__')\n";
+        }
+        if (decl.finalizer) out += "\n    def __del__(self):\n        _w(2, b'F%d\\n' % _id(self))\n";
+        if (decl.legacy_finalizer)
+            out += "\n    def __tp_del__(self):\n        _w(2, b'F%d\\n' % _id(self))\n";
+        if (decl.slots < 0 && !decl.finalizer && !decl.legacy_finalizer) out += "    pass\n";
+        if (decl.legacy_finalizer) out += "\n\n" + cls + " = _testcapi.with_tp_del(" + cls + ")\n";
+    };
+    declare(symbols_.intern("object"), {});
+    for (const auto& t : types_)
+        if (t.decl.instance) declare(t.name, t.decl);
+    for (std::size_t i = 0; i < labels_.size(); ++i)
+        out += "\n\ndef _cb_" + std::to_string(i) + "(r):\n    _w(2, b'W" + std::to_string(i) +
+               " %d\\n' % _id(r))\n";
+    out += "\n\ndef main():\n" + body_;
+    out += "    _w(2, b'C%d %d %d\\n' % _get_count())\n";
+    // Leaving main() releases its variables: not part of the trace.
+    out += "    _w(2, b'T\\n')\n";
+    out += kEpilogue;
+    return out;
+}
+
+}  // namespace heapsim::cli

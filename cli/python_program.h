@@ -1,0 +1,73 @@
+#pragma once
+// Translates a trace into a Python program that performs the same operations
+// on real objects, for `heapsim verify`.
+//
+// Observing the interpreter must not disturb its collector, so the program
+// allocates nothing the collector counts beyond the trace's own operations:
+// gcmodule prints each collection itself (gc.DEBUG_STATS, through C stdio
+// once sys.stderr is removed), and markers, finalizers and weakref callbacks
+// write constant or %-formatted bytes with os.write. docs/verify.md explains
+// how that was checked.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "sim/diagnostic.h"
+#include "sim/event.h"
+#include "sim/simulator.h"
+#include "sim/symbol_table.h"
+
+namespace heapsim::cli {
+
+class PythonProgram {
+public:
+    PythonProgram(SymbolTable& symbols, const Simulator& simulator, std::string trace_name);
+
+    /// Translates one event. Call it before the simulator applies the event
+    /// (it reads the heap as the event finds it). A Diagnostic when Python
+    /// cannot express the event.
+    std::optional<Diagnostic> add(const Event& ev);
+
+    /// The complete program, after the last event.
+    std::string finish() const;
+
+    /// Index of a weakref callback label in the program's `W<index>` lines.
+    const std::vector<Sym>& callback_labels() const { return labels_; }
+
+private:
+    std::optional<std::string> object(const Event& ev, Sym id, Diagnostic& error) const;
+    std::optional<Diagnostic> add_alloc(const Event& ev);
+    std::optional<Diagnostic> add_store(const Event& ev);
+    std::optional<Diagnostic> add_removal(const Event& ev);
+    Diagnostic inexpressible(const Event& ev, const std::string& why) const;
+    void line(const std::string& code) { body_ += "    " + code + "\n"; }
+    void release_temps(const std::vector<Sym>& ids);
+    std::string attr(Sym key) const;
+    std::string literal_key(Sym key) const;
+    std::string constant_for(const Event& ev, Sym type) const;
+    std::string class_name(Sym type) const;
+    std::string callback(Sym label);
+
+    SymbolTable& symbols_;
+    const Simulator& sim_;
+    std::string trace_name_;
+    std::string body_;
+    struct DeclaredType {
+        Sym name;
+        TypeDecl decl;
+    };
+    std::vector<DeclaredType> types_;
+    std::vector<Sym> labels_;
+    std::unordered_map<Sym, std::unordered_set<Sym>> names_of_;  // object id -> bound names
+    std::unordered_map<Sym, Sym> name_target_;                   // name -> object id
+};
+
+/// A Python identifier for a trace token, one-to-one: letters and digits
+/// stay, '_' becomes "__" and the other allowed punctuation "_" + a letter.
+std::string python_identifier(std::string_view prefix, std::string_view token);
+
+}  // namespace heapsim::cli
