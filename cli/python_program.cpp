@@ -1,6 +1,7 @@
 #include "cli/python_program.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "sim/type_table.h"
 
@@ -19,6 +20,26 @@ std::string python_identifier(std::string_view prefix, std::string_view token) {
         }
     }
     return out;
+}
+
+std::string ordered_identifier(std::string_view prefix, std::string_view token) {
+    static constexpr std::string_view kKeyChars =
+        "-./0123456789:ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
+    static constexpr std::string_view kDigits =
+        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    std::string out(prefix);
+    for (char c : token) {
+        const std::size_t rank = kKeyChars.find(c);
+        out += kDigits[rank / kDigits.size()];
+        out += kDigits[rank % kDigits.size()];
+    }
+    return out;
+}
+
+bool identifier_safe(std::string_view token) {
+    for (char c : token)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+    return true;
 }
 
 namespace {
@@ -78,8 +99,11 @@ sys.stderr = _stderr
 }  // namespace
 
 PythonProgram::PythonProgram(SymbolTable& symbols, const Simulator& simulator,
-                             std::string trace_name)
-    : symbols_(symbols), sim_(simulator), trace_name_(std::move(trace_name)) {}
+                             std::string trace_name, bool plain_attributes)
+    : symbols_(symbols),
+      sim_(simulator),
+      trace_name_(std::move(trace_name)),
+      plain_attributes_(plain_attributes) {}
 
 Diagnostic PythonProgram::inexpressible(const Event& ev, const std::string& why) const {
     Diagnostic d;
@@ -90,7 +114,10 @@ Diagnostic PythonProgram::inexpressible(const Event& ev, const std::string& why)
     return d;
 }
 
-std::string PythonProgram::attr(Sym key) const { return python_identifier("k_", symbols_.str(key)); }
+std::string PythonProgram::attr(Sym key) const {
+    const std::string_view k = symbols_.str(key);
+    return plain_attributes_ ? "k_" + std::string(k) : ordered_identifier("k_", k);
+}
 
 std::string PythonProgram::literal_key(Sym key) const {
     return "'" + std::string(symbols_.str(key)) + "'";

@@ -25,7 +25,11 @@ namespace heapsim::cli {
 
 class PythonProgram {
 public:
-    PythonProgram(SymbolTable& symbols, const Simulator& simulator, std::string trace_name);
+    /// `plain_attributes`: every attribute key of the trace is made of
+    /// [A-Za-z0-9_] and can be used as it is; otherwise keys are encoded so
+    /// that sorting the Python names sorts the keys (CPython sorts __slots__).
+    PythonProgram(SymbolTable& symbols, const Simulator& simulator, std::string trace_name,
+                  bool plain_attributes);
 
     /// Translates one event. Call it before the simulator applies the event
     /// (it reads the heap as the event finds it). A Diagnostic when Python
@@ -55,6 +59,7 @@ private:
     SymbolTable& symbols_;
     const Simulator& sim_;
     std::string trace_name_;
+    bool plain_attributes_;
     std::string body_;
     struct DeclaredType {
         Sym name;
@@ -69,5 +74,13 @@ private:
 /// A Python identifier for a trace token, one-to-one: letters and digits
 /// stay, '_' becomes "__" and the other allowed punctuation "_" + a letter.
 std::string python_identifier(std::string_view prefix, std::string_view token);
+
+/// A Python identifier for a key, one-to-one and order-preserving: each
+/// character becomes two base-62 digits of its rank among the characters
+/// keys may use.
+std::string ordered_identifier(std::string_view prefix, std::string_view token);
+
+/// True when `token` is usable in a Python identifier as it is.
+bool identifier_safe(std::string_view token);
 
 }  // namespace heapsim::cli

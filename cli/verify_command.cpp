@@ -69,7 +69,12 @@ ModelRun model_run(const EventBuffer& events, SymbolTable& symbols, std::uint64_
     options.policy = *policy_by_name("cpython-3.11");
     options.interpreter_objects = interpreter_objects;
     Simulator sim(options, symbols);
-    PythonProgram program(symbols, sim, trace);
+    bool plain = true;
+    for (std::size_t i = 0; i < events.size() && plain; ++i) {
+        const Event ev = events.at(i);
+        if (ev.key != kNoSym) plain = identifier_safe(symbols.str(ev.key));
+    }
+    PythonProgram program(symbols, sim, trace, plain);
     ModelRun run;
     for (std::size_t i = 0; i < events.size(); ++i) {
         const Event ev = events.at(i);

@@ -179,9 +179,15 @@ void Heap::store_keyed(Handle h, Sym key, Handle value) {
             decref(old);
             return;
         }
+        // Inline values sit in shared-key order; slots in sorted name order
+        // (type_new sorts __slots__).
         std::uint32_t pos = 0;
-        const auto& index = types_[objects_[h].type].key_index;
-        while (pos < objects_[h].nedges && index.at(edge(h, pos).key) < *idx) ++pos;
+        const TypeInfo& type = types_[objects_[h].type];
+        const std::string_view name = symbols_.str(key);
+        while (pos < objects_[h].nedges &&
+               (type.slots >= 0 ? symbols_.str(edge(h, pos).key) < name
+                                : type.key_index.at(edge(h, pos).key) < *idx))
+            ++pos;
         insert_edge(h, pos, Edge{value, key});
         return;
     }

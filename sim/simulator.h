@@ -91,7 +91,8 @@ public:
     Sym key_at(Sym container, std::uint32_t position) const;
     /// The key `append` would store the next reference of `container` under.
     Sym next_append_key(Sym container) const;
-    /// Attribute names of instance type `type`, in slot / shared-key order.
+    /// Attribute names instance type `type` has used (its slots, or its
+    /// shared keys), in order of first use.
     std::vector<Sym> type_keys(Sym type) const;
 
 private:
