@@ -17,7 +17,7 @@ InterpreterLog parse_interpreter_log(const std::string& text) {
     std::uint64_t event = 0;
     ObservedCollection current;
     bool in_exception = false;
-    bool in_teardown = false;  // after the trace: main()'s variables are released
+    bool in_teardown = false;  // after the trace: only the final count and errors matter
     std::uint64_t seq = 0;
     while (std::getline(in, line)) {
         ++seq;
@@ -25,11 +25,11 @@ InterpreterLog parse_interpreter_log(const std::string& text) {
             log.exception += line + "\n";
             continue;
         }
-        if (line == "T") {
-            in_teardown = true;
+        if (line == "Z" || line == "T") {
+            in_teardown = true;  // the trace is over (Z), main() is being left (T)
             continue;
         }
-        if (in_teardown && line != "X") continue;
+        if (in_teardown && line != "X" && line[0] != 'C') continue;
         unsigned long long a = 0, b = 0, c = 0;
         int g = 0;
         if (starts_with(line, "gc: collecting generation ") &&

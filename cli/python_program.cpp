@@ -407,6 +407,10 @@ std::string PythonProgram::finish() const {
         out += "\n\ndef _cb_" + std::to_string(i) + "(r):\n    _w(2, b'W" + std::to_string(i) +
                " %d\\n' % _id(r))\n";
     out += "\n\ndef main():\n" + body_;
+    // The trace is over: nothing after Z is part of it. Reading the count
+    // allocates a tuple, which must not start a collection.
+    out += "    _w(2, b'Z\\n')\n";
+    out += "    _disable()\n";
     out += "    _w(2, b'C%d %d %d\\n' % _get_count())\n";
     // Leaving main() releases its variables: not part of the trace.
     out += "    _w(2, b'T\\n')\n";

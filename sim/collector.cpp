@@ -178,19 +178,29 @@ void Heap::gc_clear(Handle h) {
 
 // delete_garbage: clear the head of the list until the cascades have freed
 // everything; a survivor moves to the older generation.
+// Garbage that survives its own clear usually dies when a later one is
+// cleared; it still counts as freed by this collection, so the mark stays
+// until the end.
 void Heap::delete_garbage(ListId old) {
     for (Handle h = objects_.first(kUnreachable); h != kNoHandle; h = objects_.next(h))
         objects_[h].flags |= flag::kGcFreed;
+    const std::size_t base = survivors_.size();
     while (!objects_.empty(kUnreachable)) {
         const Handle h = objects_.first(kUnreachable);
         incref(h);
         gc_clear(h);
         decref(h);
         if (objects_.first(kUnreachable) == h) {
-            objects_[h].flags &= ~(flag::kCollecting | flag::kGcFreed);
+            objects_[h].flags &= ~flag::kCollecting;
             objects_.move_tail(old, h);
+            survivors_.push_back(h);
         }
     }
+    for (std::size_t i = base; i < survivors_.size(); ++i) {
+        Object& o = objects_[survivors_[i]];
+        if ((o.flags & flag::kLive) && o.list != kUntracked) o.flags &= ~flag::kGcFreed;
+    }
+    survivors_.resize(base);
 }
 
 // clear_freelists (full collections): the kept objects are really freed,

@@ -180,6 +180,7 @@ private:
     int trash_nesting_ = 0;
     std::vector<Handle> scratch_;           // detached references awaiting release (stack)
     std::vector<Handle> work_;              // collector traversal scratch
+    std::vector<Handle> survivors_;         // garbage that outlived its own clear
 
     // Run bookkeeping.
     const Event* event_ = nullptr;

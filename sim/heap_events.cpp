@@ -117,7 +117,7 @@ std::optional<Diagnostic> Heap::on_alloc(const Event& ev) {
         if (t.key_index.size() + fresh > static_cast<std::uint64_t>(t.slots))
             return error(ev, ErrorKind::SlotsExhausted,
                          quote(ev.type) + " has " + std::to_string(t.slots) +
-                             " slots; these references need more");
+                             (t.slots == 1 ? " slot" : " slots") + "; these references need more");
     }
     const std::uint64_t bytes = object_bytes(*type, static_cast<std::uint32_t>(ev.refs.size()), ev.size);
     if (options_.max_objects && live_objects_ + 1 > options_.max_objects)
@@ -265,7 +265,8 @@ std::optional<Diagnostic> Heap::on_set(const Event& ev) {
     if (t.layout == Layout::Instance && t.slots >= 0 && !t.key_index.count(ev.key) &&
         t.key_index.size() >= static_cast<std::size_t>(t.slots))
         return error(ev, ErrorKind::SlotsExhausted,
-                     quote(ev.id) + " has " + std::to_string(t.slots) + " slots, all in use; no room for key " +
+                     quote(ev.id) + " has " + std::to_string(t.slots) +
+                         (t.slots == 1 ? " slot" : " slots") + ", all in use; no room for key " +
                          quote(ev.key));
     incref(h);
     incref(r);

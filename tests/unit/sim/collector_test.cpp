@@ -448,6 +448,31 @@ TEST_CASE("shared keys: each new instance shrinks the room for attribute names")
     run_ok(t.str());
 }
 
+TEST_CASE("garbage that outlives its own clear still counts as collected") {
+    // delete_garbage clears s first: s survives (req still holds it), then
+    // dies when req is cleared. CPython counts all three in `collected`.
+    const RunResult r = run_ok(R"(
+type Request instance
+type Session instance
+alloc c dict
+bind C c
+alloc s Session
+set c k s
+alloc req Request
+bind request req
+alloc resp Request
+set req response resp
+set resp request req
+set req session s
+unbind request
+unset c k
+collect 0
+expect collected 3
+)");
+    CHECK(r.summary.collected_by_gc == 3);
+    CHECK(r.summary.freed_by_refcount == 0);
+}
+
 TEST_CASE("summary invariant: allocated = freed by refcount + collected + live") {
     const RunResult r = run_ok(R"(
 type N instance finalizer

@@ -1,0 +1,69 @@
+#pragma once
+// Parsing and validation of option values shared by the commands. Each
+// parser returns the value or a one-line message; the command turns that
+// message into a usage error (exit status 2).
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "sim/policy.h"
+
+namespace heapsim::cli {
+
+/// A parsed value or the reason it was rejected.
+template <typename T>
+class Parsed {
+public:
+    Parsed(T value) : v_(std::move(value)) {}  // NOLINT: implicit on purpose
+    static Parsed failure(std::string message) { return Parsed(Error{std::move(message)}); }
+
+    bool ok() const { return v_.index() == 0; }
+    explicit operator bool() const { return ok(); }
+    const T& value() const { return std::get<0>(v_); }
+    const T& operator*() const { return value(); }
+    const T* operator->() const { return &value(); }
+    const std::string& error() const { return std::get<1>(v_).message; }
+
+private:
+    struct Error {
+        std::string message;
+    };
+    explicit Parsed(Error e) : v_(std::move(e)) {}
+    std::variant<T, Error> v_;
+};
+
+/// Thresholds given on the command line: the first `count` entries replace
+/// the policy's starting thresholds, the rest are kept.
+struct ThresholdOverride {
+    std::array<std::int64_t, 3> values{};
+    int count = 0;
+};
+
+/// "700", "700,10" or "700,10,10": one to three non-negative integers that
+/// fit in a C int (CPython's gc.set_threshold takes ints).
+Parsed<ThresholdOverride> parse_thresholds(std::string_view text);
+
+/// The policy named `name` with `thresholds` applied; an unknown name is
+/// rejected with the list of valid names.
+Parsed<Policy> resolve_policy(std::string_view name, const std::optional<ThresholdOverride>& thresholds);
+
+/// "unknown policy 'x' (valid: cpython-3.11, refcount)" when `name` is not a policy.
+std::optional<std::string> check_policy_name(std::string_view name);
+
+/// A byte count: digits with an optional binary suffix K, M, G, T (also KiB,
+/// MiB, ... and KB, MB, ..., all meaning powers of 1024). "0" means no limit.
+Parsed<std::uint64_t> parse_byte_size(std::string_view text);
+
+/// Output formats of `run` (--format).
+enum class ReportFormat { Text, Json, Markdown, Csv };
+Parsed<ReportFormat> parse_report_format(std::string_view name);
+const char* report_format_name(ReportFormat format);
+
+/// How diagnostics name a trace: the path as given, "-" shown as "<stdin>".
+std::string display_path(const std::string& path);
+
+}  // namespace heapsim::cli

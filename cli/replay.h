@@ -1,0 +1,40 @@
+#pragma once
+// Glue between a trace reader and the simulator: every event read is applied
+// at once, so memory stays flat however long the trace is. Strict mode stops
+// at the first bad event; lenient mode skips bad events and counts them.
+// Fatal reader errors (I/O, corrupt compression) and resource limits stop
+// the run in both modes.
+
+#include <optional>
+#include <string>
+
+#include "sim/diagnostic.h"
+#include "sim/run_result.h"
+#include "sim/simulator.h"
+
+namespace heapsim::cli {
+
+struct ReplayOptions {
+    SimOptions sim;
+    bool lenient = false;
+};
+
+/// Either a finished run or the diagnostic that stopped it (never both).
+struct ReplayOutcome {
+    std::optional<RunResult> result;
+    std::optional<Diagnostic> error;
+};
+
+/// Replays the trace at `path` ("-" = standard input).
+ReplayOutcome replay_trace(const std::string& path, const ReplayOptions& options);
+/// Replays a trace held in memory; `name_hint` picks the encoding ("x.jsonl").
+ReplayOutcome replay_buffer(const std::string& bytes, const std::string& name_hint, const ReplayOptions& options);
+
+/// "FILE:LINE: message", or "FILE: message" when the diagnostic has no line.
+/// FILE is the path as given, with "-" shown as "<stdin>".
+std::string format_diagnostic(const std::string& path, std::uint64_t line, const std::string& message);
+
+/// The exit status a stopping diagnostic maps to: 3 for a limit, else 2.
+int exit_status_for(const Diagnostic& diagnostic);
+
+}  // namespace heapsim::cli

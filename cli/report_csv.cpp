@@ -1,0 +1,17 @@
+// One CSV row per collection, for spreadsheets and plotting. Every field is
+// an integer or a bare word, so no quoting is ever needed.
+
+#include "cli/report.h"
+
+namespace heapsim::cli {
+
+void write_csv_report(const RunResult& r, std::ostream& out) {
+    out << "seq,event,time_ns,generation,trigger,collected,uncollectable,scanned,promoted,pause_ns,bytes_freed\n";
+    for (const CollectionRecord& c : r.collections) {
+        out << c.seq << ',' << c.event << ',' << c.time_ns << ',' << c.generation << ',' << trigger_name(c.trigger)
+            << ',' << c.collected << ',' << c.uncollectable << ',' << c.scanned << ',' << c.promoted << ','
+            << c.pause_ns << ',' << c.bytes_freed << '\n';
+    }
+}
+
+}  // namespace heapsim::cli

@@ -1,0 +1,116 @@
+// The heapsim-report/1 JSON document. Field names and order are the schema's
+// (shared spec report-schema.md); the fields after `timeline` are heapsim's
+// additions, which the schema allows.
+
+#include "cli/report.h"
+
+namespace heapsim::cli {
+
+using nlohmann::ordered_json;
+
+namespace {
+
+ordered_json counts(const std::array<std::uint64_t, 3>& c) { return ordered_json::array({c[0], c[1], c[2]}); }
+
+ordered_json pause_json(const PauseStats& p) {
+    return ordered_json{{"count", p.count},   {"total_ns", p.total_ns}, {"p50_ns", p.p50_ns},
+                        {"p95_ns", p.p95_ns}, {"p99_ns", p.p99_ns},     {"max_ns", p.max_ns}};
+}
+
+ordered_json summary_json(const Summary& s) {
+    return ordered_json{{"objects_allocated", s.objects_allocated},
+                        {"freed_by_refcount", s.freed_by_refcount},
+                        {"collected_by_gc", s.collected_by_gc},
+                        {"uncollectable", s.uncollectable},
+                        {"live_at_end", s.live_at_end},
+                        {"peak_live_objects", s.peak_live_objects},
+                        {"peak_live_bytes", s.peak_live_bytes},
+                        {"final_count", counts(s.final_count)},
+                        {"collections", counts(s.collections)},
+                        {"expect_failures", s.expect_failures}};
+}
+
+ordered_json collection_json(const CollectionRecord& c) {
+    return ordered_json{{"seq", c.seq},
+                        {"event", c.event},
+                        {"generation", c.generation},
+                        {"trigger", trigger_name(c.trigger)},
+                        {"collected", c.collected},
+                        {"uncollectable", c.uncollectable},
+                        {"scanned", c.scanned},
+                        {"promoted", c.promoted},
+                        {"pause_ns", c.pause_ns}};
+}
+
+ordered_json leak_json(const LeakRecord& l) {
+    ordered_json j{{"id", l.id},
+                   {"type", l.type},
+                   {"site", l.site},
+                   {"bytes", l.bytes},
+                   {"reason", leak_reason_name(l.reason)}};
+    if (!l.held_by.empty()) j["held_by"] = l.held_by;
+    return j;
+}
+
+ordered_json timeline_json(const TimelineSample& t) {
+    return ordered_json{{"event", t.event},
+                        {"time_ns", t.time_ns},
+                        {"live_objects", t.live_objects},
+                        {"live_bytes", t.live_bytes},
+                        {"gc_count", counts(t.gc_count)}};
+}
+
+template <typename T, typename F>
+ordered_json array_of(const std::vector<T>& items, F&& to_json) {
+    ordered_json out = ordered_json::array();
+    for (const T& item : items) out.push_back(to_json(item));
+    return out;
+}
+
+}  // namespace
+
+ordered_json report_json(const RunResult& r) {
+    ordered_json doc;
+    doc["schema"] = kReportSchema;
+    doc["trace"] = ordered_json{{"path", r.trace_path}, {"events", r.events}};
+    doc["policy"] = ordered_json{
+        {"name", r.policy},
+        {"thresholds", ordered_json::array({r.thresholds[0], r.thresholds[1], r.thresholds[2]})}};
+    doc["summary"] = summary_json(r.summary);
+    doc["collections"] = array_of(r.collections, collection_json);
+    doc["weakref_callbacks"] = array_of(r.weakref_callbacks, [](const WeakrefCallbackRecord& w) {
+        return ordered_json{{"event", w.event}, {"weakref", w.weakref}, {"label", w.label}};
+    });
+    doc["finalizers"] = array_of(r.finalizers, [](const FinalizerRecord& f) {
+        return ordered_json{{"event", f.event}, {"id", f.id}};
+    });
+    doc["leaks"] = array_of(r.leaks, leak_json);
+    doc["pauses"] = ordered_json{{"gen0", pause_json(r.pauses[0])},
+                                 {"gen1", pause_json(r.pauses[1])},
+                                 {"gen2", pause_json(r.pauses[2])},
+                                 {"all", pause_json(r.pauses_all)}};
+    doc["promotions"] = ordered_json{{"gen0_to_gen1", r.promoted[0]}, {"gen1_to_gen2", r.promoted[1]}};
+    doc["timeline"] = array_of(r.timeline, timeline_json);
+
+    doc["leak_groups"] = array_of(sorted_leak_groups(r), [](const LeakGroup& g) {
+        return ordered_json{{"reason", leak_reason_name(g.reason)},
+                            {"site", g.site},
+                            {"type", g.type},
+                            {"objects", g.objects},
+                            {"bytes", g.bytes}};
+    });
+    ordered_json skipped = ordered_json::object();
+    for (const SkippedEvents& s : r.skipped) skipped[s.kind] = s.count;
+    doc["skipped_events"] = std::move(skipped);
+    doc["expect_failures"] = array_of(r.expect_failures, [](const ExpectFailure& e) {
+        return ordered_json{{"event", e.event}, {"line", e.line}, {"message", e.message}};
+    });
+    return doc;
+}
+
+void write_json_report(const RunResult& result, std::ostream& out) {
+    // Sites and labels are arbitrary bytes: replace invalid UTF-8 rather than throw.
+    out << report_json(result).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
+
+}  // namespace heapsim::cli

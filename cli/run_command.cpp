@@ -1,0 +1,192 @@
+// `heapsim run TRACE`: replay one trace and report on it.
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <memory>
+
+#include "cli/atomic_file.h"
+#include "cli/command.h"
+#include "cli/exit_status.h"
+#include "cli/options.h"
+#include "cli/replay.h"
+#include "cli/report.h"
+#include "cli/units.h"
+
+namespace heapsim::cli {
+
+namespace {
+
+/// The options as given on the command line; validated by CLI11 checks.
+struct RunArgs {
+    std::string trace;
+    std::string policy = "cpython-3.11";
+    std::string thresholds;  // "" = the policy's own
+    std::string json;        // "" = no JSON report, "-" = standard output
+    std::string format = "text";
+    bool format_given = false;
+    std::string output;  // "" or "-" = standard output
+    bool lenient = false;
+    std::uint64_t max_objects = 0;
+    std::string max_memory = "0";
+};
+
+int usage_error(CommandIo& io, const std::string& message) {
+    io.err << "heapsim run: " << message << "\nRun 'heapsim run --help' for usage.\n";
+    return kExitUsage;
+}
+
+/// A CLI11 check from one of the option parsers: "" when valid.
+template <typename Parse>
+CLI::Validator check(Parse parse) {
+    return CLI::Validator(
+        [parse](std::string& value) -> std::string {
+            auto parsed = parse(value);
+            return parsed ? std::string() : parsed.error();
+        },
+        "");
+}
+
+/// "heapsim: skipped 3 bad events (unknown-id: 2, syntax: 1)", most frequent kind first.
+std::string skipped_line(const std::vector<SkippedEvents>& skipped) {
+    std::vector<SkippedEvents> kinds = skipped;
+    std::sort(kinds.begin(), kinds.end(), [](const SkippedEvents& a, const SkippedEvents& b) {
+        return a.count != b.count ? a.count > b.count : a.kind < b.kind;
+    });
+    std::uint64_t total = 0;
+    std::string list;
+    for (const SkippedEvents& k : kinds) {
+        total += k.count;
+        if (!list.empty()) list += ", ";
+        list += k.kind + ": " + std::to_string(k.count);
+    }
+    return "heapsim: skipped " + std::to_string(total) + (total == 1 ? " bad event (" : " bad events (") + list +
+           ")";
+}
+
+int run(const RunArgs& args, CommandIo& io) {
+    std::optional<ThresholdOverride> thresholds;
+    if (!args.thresholds.empty()) {
+        auto parsed = parse_thresholds(args.thresholds);
+        if (!parsed) return usage_error(io, parsed.error());
+        thresholds = *parsed;
+    }
+    const Parsed<Policy> policy = resolve_policy(args.policy, thresholds);
+    if (!policy) return usage_error(io, policy.error());
+    const Parsed<ReportFormat> format = parse_report_format(args.format);
+    if (!format) return usage_error(io, format.error());
+    const Parsed<std::uint64_t> max_memory = parse_byte_size(args.max_memory);
+    if (!max_memory) return usage_error(io, max_memory.error());
+
+    // Where each document goes. `--json -` owns standard output unless the
+    // chosen format is sent elsewhere with -o.
+    const bool json_to_stdout = args.json == "-";
+    const bool report_to_file = !args.output.empty() && args.output != "-";
+    bool report_to_stdout = !report_to_file;
+    if (json_to_stdout && report_to_stdout) {
+        if (args.format_given && *format != ReportFormat::Json) {
+            return usage_error(io, "--json - and --format " + args.format +
+                                       " both want standard output; send one to a file with -o FILE");
+        }
+        report_to_stdout = false;
+    }
+
+    ReplayOptions options;
+    options.sim.policy = *policy;
+    options.sim.max_objects = args.max_objects;
+    options.sim.max_bytes = *max_memory;
+    options.lenient = args.lenient;
+    const ReplayOutcome outcome = replay_trace(args.trace, options);
+    if (outcome.error) {
+        io.err << format_diagnostic(args.trace, outcome.error->line, outcome.error->message) << '\n';
+        return exit_status_for(*outcome.error);
+    }
+    const RunResult& result = *outcome.result;
+
+    // Every file is staged first and renamed into place only once all are
+    // written, so a failure leaves none of them behind.
+    std::vector<std::unique_ptr<AtomicFile>> files;
+    const auto stage = [&](const std::string& path, auto&& write) {
+        files.push_back(std::make_unique<AtomicFile>(path));
+        if (!files.back()->error().empty()) return false;
+        write(files.back()->stream());
+        return true;
+    };
+    if (!args.json.empty() && !json_to_stdout &&
+        !stage(args.json, [&](std::ostream& out) { write_json_report(result, out); })) {
+        io.err << "heapsim: " << files.back()->error() << '\n';
+        return kExitUsage;
+    }
+    if (report_to_file && !stage(args.output, [&](std::ostream& out) { write_report(*format, result, out); })) {
+        io.err << "heapsim: " << files.back()->error() << '\n';
+        return kExitUsage;
+    }
+    for (auto& file : files) {
+        if (!file->commit()) {
+            io.err << "heapsim: " << file->error() << '\n';
+            return kExitUsage;
+        }
+    }
+    if (json_to_stdout) write_json_report(result, io.out);
+    if (report_to_stdout) write_report(*format, result, io.out);
+
+    for (const ExpectFailure& failure : result.expect_failures) {
+        io.err << format_diagnostic(args.trace, failure.line, "expect failed: " + failure.message) << '\n';
+    }
+    if (!result.skipped.empty()) io.err << skipped_line(result.skipped) << '\n';
+    return result.summary.expect_failures > 0 || !result.expect_failures.empty() ? kExitCheckFailed : kExitOk;
+}
+
+}  // namespace
+
+Command setup_run_command(CLI::App& app) {
+    auto args = std::make_shared<RunArgs>();
+    CLI::App* sub = app.add_subcommand("run", "Replay one trace and report leaks, collections and pauses");
+    sub->footer(
+        "Exit status: 0 success; 1 an `expect` failed; 2 invalid trace or usage (one line on stderr, "
+        "FILE:LINE: message; no report written); 3 --max-objects or --max-memory reached.\n");
+
+    std::string policy_list;
+    for (const std::string& name : policy_names()) policy_list += (policy_list.empty() ? "" : ", ") + name;
+
+    sub->add_option("TRACE", args->trace, "Trace file (.trace, .jsonl, .json; .gz/.zst read transparently), "
+                                          "or - for standard input")
+        ->type_name("")
+        ->required();
+    sub->add_option("--policy", args->policy, "Memory manager to model: " + policy_list)
+        ->type_name("NAME")
+        ->check(check([](const std::string& v) -> Parsed<bool> {
+            if (auto error = check_policy_name(v)) return Parsed<bool>::failure(*error);
+            return true;
+        }))
+        ->capture_default_str();
+    sub->add_option("--threshold", args->thresholds,
+                    "Starting gc thresholds T0[,T1[,T2]], replacing the policy's (default 700,10,10)")
+        ->type_name("T0[,T1[,T2]]")
+        ->check(check(parse_thresholds));
+    sub->add_option("--json", args->json, "Also write the JSON report (heapsim-report/1) to FILE; - writes it "
+                                          "to standard output instead of the summary")
+        ->type_name("FILE|-");
+    CLI::Option* format =
+        sub->add_option("--format", args->format, "What goes to standard output (or -o FILE): text, json, "
+                                                  "markdown, csv")
+            ->type_name("FORMAT")
+            ->check(check(parse_report_format))
+            ->capture_default_str();
+    sub->add_option("-o,--output", args->output, "Write the --format output to FILE instead of standard output")
+        ->type_name("FILE");
+    sub->add_flag("--lenient", args->lenient,
+                  "Skip bad events (counted per kind) instead of stopping at the first one");
+    sub->add_option("--max-objects", args->max_objects, "Stop with exit status 3 past N live objects (0: no limit)")
+        ->type_name("N");
+    sub->add_option("--max-memory", args->max_memory,
+                    "Stop with exit status 3 past this many live bytes, e.g. 512M (0: no limit)")
+        ->type_name("BYTES")
+        ->check(check(parse_byte_size));
+
+    return Command{sub, [args, format](CommandIo& io) {
+                       args->format_given = format->count() > 0;
+                       return run(*args, io);
+                   }};
+}
+
+}  // namespace heapsim::cli

@@ -1,0 +1,101 @@
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "cli/atomic_file.h"
+
+using namespace heapsim::cli;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// A fresh empty directory, removed at the end of the test.
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        std::string templ = (fs::temp_directory_path() / "heapsim-atomic-XXXXXX").string();
+        REQUIRE(::mkdtemp(templ.data()) != nullptr);
+        path = templ;
+    }
+    ~TempDir() { fs::remove_all(path); }
+    std::vector<std::string> entries() const {
+        std::vector<std::string> names;
+        for (const auto& e : fs::directory_iterator(path)) names.push_back(e.path().filename().string());
+        return names;
+    }
+};
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+}  // namespace
+
+TEST_CASE("write_file_atomically leaves exactly the final file") {
+    TempDir dir;
+    const fs::path target = dir.path / "report.json";
+    auto error = write_file_atomically(target.string(), [](std::ostream& out) { out << "{\"ok\": true}\n"; });
+    CHECK_FALSE(error);
+    CHECK(slurp(target) == "{\"ok\": true}\n");
+    CHECK(dir.entries() == std::vector<std::string>{"report.json"});
+    const auto perms = fs::status(target).permissions();
+    CHECK((perms & fs::perms::owner_read) != fs::perms::none);
+}
+
+TEST_CASE("write_file_atomically replaces an existing file whole") {
+    TempDir dir;
+    const fs::path target = dir.path / "out.txt";
+    std::ofstream(target) << "old contents that are longer\n";
+    CHECK_FALSE(write_file_atomically(target.string(), [](std::ostream& out) { out << "new\n"; }));
+    CHECK(slurp(target) == "new\n");
+    CHECK(dir.entries().size() == 1);
+}
+
+TEST_CASE("a missing directory is an error and creates nothing") {
+    TempDir dir;
+    const fs::path target = dir.path / "no-such-dir" / "out.json";
+    auto error = write_file_atomically(target.string(), [](std::ostream& out) { out << "x"; });
+    REQUIRE(error);
+    CHECK(*error == "cannot write '" + target.string() + "': No such file or directory");
+    CHECK(dir.entries().empty());
+}
+
+TEST_CASE("renaming over a directory fails and leaves no temporary file") {
+    TempDir dir;
+    fs::create_directory(dir.path / "taken");
+    fs::create_directory(dir.path / "taken" / "inner");  // a non-empty directory cannot be replaced
+    auto error = write_file_atomically((dir.path / "taken").string(), [](std::ostream& out) { out << "x"; });
+    REQUIRE(error);
+    CHECK(error->find("cannot write '") == 0);
+    CHECK(dir.entries() == std::vector<std::string>{"taken"});
+}
+
+TEST_CASE("an exception while writing removes the temporary file") {
+    TempDir dir;
+    const fs::path target = dir.path / "out.json";
+    CHECK_THROWS_AS(write_file_atomically(target.string(),
+                                          [](std::ostream& out) {
+                                              out << "partial";
+                                              throw std::runtime_error("reporter failed");
+                                          }),
+                    std::runtime_error);
+    CHECK(dir.entries().empty());
+}
+
+TEST_CASE("an uncommitted AtomicFile is discarded") {
+    TempDir dir;
+    {
+        AtomicFile file((dir.path / "x.csv").string());
+        REQUIRE(file.error().empty());
+        file.stream() << "a,b\n";
+        CHECK(dir.entries().size() == 1);  // the temporary file
+    }
+    CHECK(dir.entries().empty());
+}

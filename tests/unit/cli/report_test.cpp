@@ -1,0 +1,327 @@
+#include <doctest/doctest.h>
+
+#include <sstream>
+
+#include "cli/report.h"
+#include "sample_result.h"
+
+using namespace heapsim;
+using namespace heapsim::cli;
+
+namespace {
+
+template <typename F>
+std::string render(F&& write, const RunResult& r) {
+    std::ostringstream out;
+    write(r, out);
+    return out.str();
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("the JSON report is exactly heapsim-report/1, fields in schema order") {
+    const std::string expected = R"({
+  "schema": "heapsim-report/1",
+  "trace": {
+    "path": "traces/sample.trace",
+    "events": 1234
+  },
+  "policy": {
+    "name": "cpython-3.11",
+    "thresholds": [
+      700,
+      10,
+      10
+    ]
+  },
+  "summary": {
+    "objects_allocated": 1500,
+    "freed_by_refcount": 1400,
+    "collected_by_gc": 90,
+    "uncollectable": 2,
+    "live_at_end": 8,
+    "peak_live_objects": 1200,
+    "peak_live_bytes": 1536000,
+    "final_count": [
+      5,
+      1,
+      0
+    ],
+    "collections": [
+      1,
+      0,
+      1
+    ],
+    "expect_failures": 1
+  },
+  "collections": [
+    {
+      "seq": 1,
+      "event": 703,
+      "generation": 0,
+      "trigger": "threshold",
+      "collected": 40,
+      "uncollectable": 0,
+      "scanned": 701,
+      "promoted": 661,
+      "pause_ns": 42000
+    },
+    {
+      "seq": 2,
+      "event": 1230,
+      "generation": 2,
+      "trigger": "collect",
+      "collected": 50,
+      "uncollectable": 2,
+      "scanned": 1100,
+      "promoted": 0,
+      "pause_ns": 1500000
+    }
+  ],
+  "weakref_callbacks": [
+    {
+      "event": 1231,
+      "weakref": "w1",
+      "label": "on_gone"
+    }
+  ],
+  "finalizers": [
+    {
+      "event": 1231,
+      "id": "obj7"
+    }
+  ],
+  "leaks": [
+    {
+      "id": "n1",
+      "type": "Node",
+      "site": "app.py:12",
+      "bytes": 56,
+      "reason": "uncollectable"
+    },
+    {
+      "id": "n2",
+      "type": "Node",
+      "site": "app.py:12",
+      "bytes": 56,
+      "reason": "uncollectable"
+    },
+    {
+      "id": "c",
+      "type": "list",
+      "site": "",
+      "bytes": 88,
+      "reason": "live-at-end",
+      "held_by": "cache"
+    }
+  ],
+  "pauses": {
+    "gen0": {
+      "count": 1,
+      "total_ns": 42000,
+      "p50_ns": 42000,
+      "p95_ns": 42000,
+      "p99_ns": 42000,
+      "max_ns": 42000
+    },
+    "gen1": {
+      "count": 0,
+      "total_ns": 0,
+      "p50_ns": 0,
+      "p95_ns": 0,
+      "p99_ns": 0,
+      "max_ns": 0
+    },
+    "gen2": {
+      "count": 1,
+      "total_ns": 1500000,
+      "p50_ns": 1500000,
+      "p95_ns": 1500000,
+      "p99_ns": 1500000,
+      "max_ns": 1500000
+    },
+    "all": {
+      "count": 2,
+      "total_ns": 1542000,
+      "p50_ns": 42000,
+      "p95_ns": 1500000,
+      "p99_ns": 1500000,
+      "max_ns": 1500000
+    }
+  },
+  "promotions": {
+    "gen0_to_gen1": 661,
+    "gen1_to_gen2": 0
+  },
+  "timeline": [
+    {
+      "event": 1000,
+      "time_ns": 4000,
+      "live_objects": 900,
+      "live_bytes": 50400,
+      "gc_count": [
+        300,
+        0,
+        0
+      ]
+    },
+    {
+      "event": 1234,
+      "time_ns": 9500,
+      "live_objects": 8,
+      "live_bytes": 640,
+      "gc_count": [
+        5,
+        1,
+        0
+      ]
+    }
+  ],
+  "leak_groups": [
+    {
+      "reason": "uncollectable",
+      "site": "app.py:12",
+      "type": "Node",
+      "objects": 2,
+      "bytes": 112
+    },
+    {
+      "reason": "live-at-end",
+      "site": "",
+      "type": "list",
+      "objects": 1,
+      "bytes": 88
+    }
+  ],
+  "skipped_events": {
+    "unknown-id": 3
+  },
+  "expect_failures": [
+    {
+      "event": 1233,
+      "line": 1240,
+      "message": "expect freed n1: object is alive"
+    }
+  ]
+}
+)";
+    CHECK(render(write_json_report, test::sample_result()) == expected);
+}
+
+TEST_CASE("an empty run still has every core field, as empty arrays and objects") {
+    RunResult r;
+    r.trace_path = "-";
+    r.policy = "refcount";
+    const auto j = report_json(r);
+    std::vector<std::string> keys;
+    for (const auto& [key, value] : j.items()) keys.push_back(key);
+    CHECK(keys == std::vector<std::string>{"schema", "trace", "policy", "summary", "collections",
+                                           "weakref_callbacks", "finalizers", "leaks", "pauses", "promotions",
+                                           "timeline", "leak_groups", "skipped_events", "expect_failures"});
+    CHECK(j["collections"].is_array());
+    CHECK(j["collections"].empty());
+    CHECK(j["skipped_events"].is_object());
+    CHECK(j["trace"]["path"] == "-");
+}
+
+TEST_CASE("invalid UTF-8 in a site label does not break the JSON report") {
+    RunResult r = test::sample_result();
+    r.leaks[0].site = "bad\xff" "site";
+    const std::string out = render(write_json_report, r);
+    CHECK(contains(out, "\"site\": \"bad\xEF\xBF\xBDsite\""));
+}
+
+TEST_CASE("the JSON report is byte-identical for the same result") {
+    const RunResult r = test::sample_result();
+    CHECK(render(write_json_report, r) == render(write_json_report, r));
+    CHECK(render(write_text_report, r) == render(write_text_report, r));
+}
+
+TEST_CASE("the text summary has the lines a person looks for") {
+    const std::string text = render(write_text_report, test::sample_result());
+    CHECK(text.rfind("heapsim run: traces/sample.trace\n", 0) == 0);
+    CHECK(contains(text, "  policy              cpython-3.11 (thresholds 700, 10, 10)\n"));
+    CHECK(contains(text, "  events              1,234\n"));
+    CHECK(contains(text, "  allocated               1,500\n"));
+    CHECK(contains(text, "  freed by refcount       1,400\n"));
+    CHECK(contains(text, "  collected by gc            90\n"));
+    CHECK(contains(text, "  uncollectable               2\n"));
+    CHECK(contains(text, "  live at end                 8   640 B\n"));
+    CHECK(contains(text, "  peak live               1,200   1.46 MiB\n"));
+    CHECK(contains(text, "  gc.get_count()      (5, 1, 0)\n"));
+    CHECK(contains(text, "Collections                  gen0       gen1       gen2        all\n"));
+    CHECK(contains(text, "  count                         1          0          1          2\n"));
+    CHECK(contains(text, "  pause p99               42.0 µs       0 ns    1.50 ms    1.50 ms\n"));
+    CHECK(contains(text, "  promoted            661 gen0→gen1, 0 gen1→gen2\n"));
+    CHECK(contains(text, "Leaks: 3 objects, 200 B in 2 groups (by reason, site, type)\n"));
+    // Largest group first.
+    CHECK(contains(text, "  reason          objects       bytes  type  site\n"
+                         "  uncollectable         2       112 B  Node  app.py:12\n"
+                         "  live-at-end           1        88 B  list  (no site)\n"));
+    CHECK(contains(text, "  found unreachable   90 collected, 2 uncollectable\n"));
+    CHECK(contains(text, "  weakref callbacks   1\n"));
+    CHECK(contains(text, "  finalizers run      1\n"));
+    CHECK(contains(text, "  expect failures     1\n    line 1240 (event 1233): expect freed n1: object is alive\n"));
+    CHECK(contains(text, "  skipped events      3 (unknown-id: 3)\n"));
+}
+
+TEST_CASE("the text summary lists the top 10 leak groups, then how many more") {
+    RunResult r = test::sample_result();
+    r.leak_groups.clear();
+    for (int i = 0; i < 13; ++i) {
+        r.leak_groups.push_back({LeakReason::Cycle, "site" + std::to_string(i), "T",
+                                 static_cast<std::uint64_t>(i + 1), static_cast<std::uint64_t>(100 * (i + 1))});
+    }
+    const std::string text = render(write_text_report, r);
+    CHECK(contains(text, "site12\n"));  // largest
+    CHECK(contains(text, "site3\n"));   // tenth largest
+    CHECK_FALSE(contains(text, "site2\n"));
+    CHECK(contains(text, "  … and 3 more groups (6 objects)\n"));
+}
+
+TEST_CASE("a run without collections or leaks says so") {
+    RunResult r;
+    r.trace_path = "-";
+    r.policy = "refcount";
+    const std::string text = render(write_text_report, r);
+    CHECK(text.rfind("heapsim run: <stdin>\n", 0) == 0);
+    CHECK(contains(text, "\nCollections: none\n"));
+    CHECK(contains(text, "\nLeaks: none\n"));
+    CHECK(contains(text, "  expect failures     none\n"));
+    CHECK_FALSE(contains(text, "skipped events"));
+}
+
+TEST_CASE("the CSV report has a header and one row per collection") {
+    const std::string csv = render(write_csv_report, test::sample_result());
+    CHECK(csv ==
+          "seq,event,time_ns,generation,trigger,collected,uncollectable,scanned,promoted,pause_ns,bytes_freed\n"
+          "1,703,5000,0,threshold,40,0,701,661,42000,2240\n"
+          "2,1230,9000,2,collect,50,2,1100,0,1500000,2800\n");
+    CHECK(render(write_csv_report, RunResult{}) ==
+          "seq,event,time_ns,generation,trigger,collected,uncollectable,scanned,promoted,pause_ns,bytes_freed\n");
+}
+
+TEST_CASE("the markdown report is a compact table") {
+    RunResult r = test::sample_result();
+    r.leak_groups[0].site = "a|b";
+    const std::string md = render(write_markdown_report, r);
+    CHECK(md.rfind("### heapsim run `traces/sample.trace`\n\n", 0) == 0);
+    CHECK(contains(md, "| `cpython-3.11` 700/10/10 | 1,234 | 1,500 | 90 | 2 | 3 (200 B) | 1,200 (1.46 MiB) | 1/0/1 "
+                       "| 1.50 ms | 1.50 ms | **1** |\n"));
+    CHECK(contains(md, "| uncollectable | `app.py:12` | `Node` | 2 | 112 B |\n"));
+    CHECK(contains(md, "| live-at-end | `a\\|b` | `list` | 1 | 88 B |\n"));
+    CHECK(contains(md, "- line 1240: expect freed n1: object is alive\n"));
+}
+
+TEST_CASE("write_report dispatches on the format") {
+    const RunResult r = test::sample_result();
+    std::ostringstream csv, json;
+    write_report(ReportFormat::Csv, r, csv);
+    write_report(ReportFormat::Json, r, json);
+    CHECK(csv.str() == render(write_csv_report, r));
+    CHECK(json.str() == render(write_json_report, r));
+}

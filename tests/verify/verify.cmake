@@ -1,0 +1,41 @@
+# Differential tests: heapsim's cpython-3.11 model against the real
+# interpreter (docs/verify.md). They need a CPython 3.11 interpreter.
+find_package(Python3 COMPONENTS Interpreter)
+if(NOT Python3_Interpreter_FOUND)
+  message(WARNING "python3 not found: the heapsim verify tests are not registered")
+  return()
+endif()
+if(Python3_VERSION VERSION_LESS 3.8 OR Python3_VERSION VERSION_GREATER_EQUAL 3.12)
+  message(WARNING "python3 is ${Python3_VERSION}; heapsim's model is CPython 3.8-3.11: "
+                  "the heapsim verify tests are not registered")
+  return()
+endif()
+
+set(HEAPSIM_VERIFY_DIR ${CMAKE_CURRENT_LIST_DIR})
+
+# Every scenario trace must agree exactly.
+file(GLOB scenarios CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/traces/scenarios/*.trace)
+foreach(trace ${scenarios})
+  get_filename_component(name ${trace} NAME_WE)
+  add_test(NAME "verify: scenario ${name}"
+           COMMAND $<TARGET_FILE:heapsim> verify ${trace} --brief --python ${Python3_EXECUTABLE})
+endforeach()
+
+# Seeded random traces (heapsim gen), each with hundreds of collections.
+set(HEAPSIM_VERIFY_SEEDS 50 CACHE STRING "How many generated traces CTest verifies")
+set(HEAPSIM_VERIFY_EVENTS 20000 CACHE STRING "Events per generated trace")
+foreach(seed RANGE 1 ${HEAPSIM_VERIFY_SEEDS})
+  add_test(NAME "verify: generated seed ${seed}"
+           COMMAND bash ${HEAPSIM_VERIFY_DIR}/verify_generated.sh $<TARGET_FILE:heapsim>
+                   ${Python3_EXECUTABLE} ${seed} ${HEAPSIM_VERIFY_EVENTS})
+endforeach()
+
+# The observer does not disturb the collector.
+foreach(trace t31_weakref_callbacks keep_10000_lists t29_trashcan)
+  add_test(NAME "verify: observer ${trace}"
+           COMMAND bash ${HEAPSIM_VERIFY_DIR}/observer_check.sh $<TARGET_FILE:heapsim>
+                   ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/traces/scenarios/${trace}.trace)
+endforeach()
+add_test(NAME "verify: observer generated"
+         COMMAND bash ${HEAPSIM_VERIFY_DIR}/observer_check.sh $<TARGET_FILE:heapsim>
+                 ${Python3_EXECUTABLE} --generated 7)

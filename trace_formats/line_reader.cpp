@@ -1,0 +1,75 @@
+#include "trace_formats/line_reader.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace heapsim {
+
+LineReader::LineReader(ByteSource& source) : source_(source), buffer_(kMaxLine + kChunk) {}
+
+// Moves the unconsumed tail to the front and appends one chunk; false when
+// nothing more came (end of input or failure).
+bool LineReader::fill() {
+    if (at_end_) return false;
+    if (begin_ > 0) {
+        std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+        end_ -= begin_;
+        begin_ = 0;
+    }
+    const std::size_t room = std::min(kChunk, buffer_.size() - end_);
+    const std::size_t got = source_.read(buffer_.data() + end_, room);
+    if (got == 0) at_end_ = true;
+    end_ += got;
+    return got > 0;
+}
+
+// Drops the rest of a too-long line, chunk by chunk, up to its newline.
+void LineReader::skip_rest_of_line() {
+    while (true) {
+        const void* nl = std::memchr(buffer_.data() + begin_, '\n', end_ - begin_);
+        if (nl != nullptr) {
+            begin_ = static_cast<const char*>(nl) - buffer_.data() + 1;
+            skipping_ = false;
+            return;
+        }
+        begin_ = end_;
+        if (!fill()) return;
+    }
+}
+
+// The line of `length` bytes at begin_, consuming `consumed` bytes.
+std::string_view LineReader::take(std::size_t length, std::size_t consumed) {
+    std::string_view text(buffer_.data() + begin_, length);
+    begin_ += consumed;
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    return text;
+}
+
+bool LineReader::next(Line& line) {
+    if (skipping_) skip_rest_of_line();
+    while (true) {
+        const std::size_t avail = end_ - begin_;
+        const char* start = buffer_.data() + begin_;
+        const void* nl = std::memchr(start, '\n', avail);
+        const std::size_t length = nl ? static_cast<const char*>(nl) - start : avail;
+        if (length > kMaxLine) {
+            // Report the line now; its rest is skipped on the next call.
+            line = Line{std::string_view(start, kMaxLine), ++line_number_, true};
+            begin_ += nl ? length + 1 : avail;
+            skipping_ = nl == nullptr;
+            return true;
+        }
+        if (nl != nullptr) {
+            line = Line{take(length, length + 1), ++line_number_, false};
+            return true;
+        }
+        if (!fill()) {
+            if (end_ == begin_ || source_.error() != nullptr) return false;
+            // The last line has no newline.
+            line = Line{take(end_ - begin_, end_ - begin_), ++line_number_, false};
+            return true;
+        }
+    }
+}
+
+}  // namespace heapsim

@@ -1,0 +1,52 @@
+#pragma once
+// The read loop of the line-oriented encodings (text, JSON Lines): split the
+// source into lines, let the encoding's parser turn each into an Event or a
+// Diagnostic, and hand it to the sink, which decides whether to go on.
+// A template over the parser, so the per-line call is direct, not virtual.
+
+#include "sim/diagnostic.h"
+#include "sim/event.h"
+#include "trace_formats/byte_source.h"
+#include "trace_formats/line_reader.h"
+#include "trace_formats/trace_reader.h"
+
+namespace heapsim {
+
+enum class LineOutcome {
+    Skip,   // blank, comment, header
+    Event,  // a well-formed event
+    Error,  // a bad line; the diagnostic carries its line and event number
+};
+
+/// Parser: LineOutcome parse(const Line&, Event&, Diagnostic&) and
+/// std::uint64_t events_numbered() const.
+template <class Parser>
+ReadSummary read_line_trace(ByteSource& source, Parser& parser, EventSink& sink,
+                            TraceFormat format) {
+    ReadSummary summary;
+    summary.format = format;
+    LineReader lines(source);
+    Line line;
+    Event event;
+    Diagnostic error;
+    while (!summary.stopped && lines.next(line)) {
+        switch (parser.parse(line, event, error)) {
+            case LineOutcome::Skip:
+                break;
+            case LineOutcome::Event:
+                summary.stopped = !sink.on_event(event);
+                break;
+            case LineOutcome::Error:
+                summary.stopped = !sink.on_error(error) || error.fatal;
+                break;
+        }
+    }
+    if (!summary.stopped && source.error() != nullptr) {
+        sink.on_error(*source.error());
+        summary.stopped = true;
+    }
+    summary.events = parser.events_numbered();
+    return summary;
+}
+
+}  // namespace heapsim

@@ -1,0 +1,89 @@
+#pragma once
+// The text form (*.trace): one event per line, tokens separated by spaces or
+// tabs, `#` comments, an optional `heaptrace 1` header, optional `@NS`
+// timestamps and trailing `key=value` options (spec: trace-format.md).
+//
+// Built for speed (millions of events per second on one core): tokens are
+// views into the line buffer, the token and reference vectors are reused
+// from line to line, and strings are interned only once a line is known to
+// be valid. Nothing on the path of a good line allocates once warm.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "sim/diagnostic.h"
+#include "sim/event.h"
+#include "sim/symbol_table.h"
+#include "trace_formats/byte_source.h"
+#include "trace_formats/line_reader.h"
+#include "trace_formats/line_trace_loop.h"
+#include "trace_formats/trace_reader.h"
+
+namespace heapsim {
+
+struct Signature;
+
+/// A token of the current line, with the class bits (kIdChar, kNameChar)
+/// that all its bytes share, found while splitting the line, so checking it
+/// against a token rule needs no second pass over its bytes.
+struct TextToken {
+    std::string_view text;
+    std::uint8_t chars = 0;
+};
+
+class TextLineParser {
+  public:
+    explicit TextLineParser(SymbolTable& symbols);
+
+    /// Parses one line. For Event, `event` is filled (its refs stay valid
+    /// until the next call); for Error, `error` carries line and event number.
+    LineOutcome parse(const Line& line, Event& event, Diagnostic& error);
+    std::uint64_t events_numbered() const { return number_; }
+
+  private:
+    using Tokens = std::span<const TextToken>;
+
+    void tokenize(std::string_view text);
+    LineOutcome header(Diagnostic& error);
+    LineOutcome long_line(const Line& line, Diagnostic& error);
+    bool parse_event(Event& event, Diagnostic& error);
+    bool parse_timestamp(std::string_view label, std::string_view token, Event& event,
+                         Diagnostic& error);
+    bool parse_operands(std::string_view label, Tokens args, Tokens options, Event& event,
+                        Diagnostic& error);
+
+    bool parse_type(Tokens args, Tokens options, Event& event, Diagnostic& error);
+    bool parse_alloc(Tokens args, Tokens options, Event& event, Diagnostic& error);
+    bool parse_weakref(Tokens args, Tokens options, Event& event, Diagnostic& error);
+    bool parse_collect(Tokens args, Event& event, Diagnostic& error);
+    bool parse_gc(Tokens args, Event& event, Diagnostic& error);
+    bool parse_threshold(Tokens args, Event& event, Diagnostic& error);
+    bool parse_expect(Tokens args, Event& event, Diagnostic& error);
+    bool parse_numbers(std::string_view label, const char* role, Tokens tokens, std::uint64_t max,
+                       Event& event, Diagnostic& error);
+
+    bool check_symbols(std::string_view label, const Signature& signature, Tokens args,
+                       Diagnostic& error) const;
+    void intern_symbols(const Signature& signature, Tokens args, Event& event);
+    bool read_options(std::string_view label, Tokens options,
+                      std::span<const std::string_view> names,
+                      std::optional<std::string_view>* values, Diagnostic& error) const;
+
+    SymbolTable& symbols_;
+    static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+    std::vector<TextToken> tokens_;     // reused: views into the current line
+    std::size_t first_option_ = kNone;  // index in tokens_ of the first key=value
+    std::size_t last_plain_ = kNone;    // index in tokens_ of the last other token
+    std::vector<Sym> refs_;             // reused: alloc's references
+    std::uint64_t number_ = 0;          // events numbered so far
+    std::uint64_t last_time_ = 0;       // timestamp of the last good event
+    bool seen_content_ = false;         // a header or an event was read
+};
+
+/// Reads a whole text trace from `source` into `sink`.
+ReadSummary read_text_trace(ByteSource& source, SymbolTable& symbols, EventSink& sink);
+
+}  // namespace heapsim
