@@ -351,10 +351,14 @@ std::optional<Diagnostic> PythonProgram::add_removal(const Event& ev) {
         info.layout != Layout::Instance && info.layout != Layout::Set)
         return inexpressible(ev, "this container type cannot be modified in Python");
     if (ev.kind == EventKind::Clear) {
+        // A materialized __dict__ is cleared as a dict; inline values one
+        // attribute at a time, in the order subtype_clear releases them.
         if (info.layout != Layout::Instance) {
             line(*container + ".clear()");
+        } else if (info.materialized) {
+            line(*container + ".__dict__.clear()");
         } else {
-            for (std::uint32_t i = 0; i < info.references; ++i) line("del " + *container + item(i));
+            for (Sym key : sim_.clear_order(ev.id)) line("del " + *container + "." + attr(key));
         }
         return std::nullopt;
     }

@@ -24,10 +24,9 @@ std::uint64_t Heap::collect_generations() {
 // tp_traverse order.
 void Heap::traverse_collecting(Handle h, std::vector<Handle>& out) const {
     out.clear();
-    const Object& o = objects_[h];
-    const bool last_first = releases_last_first(o.type);
-    for (std::uint32_t k = 0; k < o.nedges; ++k) {
-        const Handle t = edge(h, last_first ? o.nedges - 1 - k : k).target;
+    const std::uint32_t n = objects_[h].nedges;
+    for (std::uint32_t k = 0; k < n; ++k) {
+        const Handle t = edge(h, visit_position(h, k)).target;
         if (objects_[t].flags & flag::kCollecting) out.push_back(t);
     }
 }

@@ -7,6 +7,9 @@
 // Py_DECREF calls), then the parent resumes where it stopped. The trashcan
 // (Py_TRASHCAN_BEGIN/END, nesting limit 50) is modelled because it reorders
 // finalizers and weakref callbacks in long chains.
+#include <algorithm>
+#include <iterator>
+
 #include "sim/heap.h"
 
 namespace heapsim {
@@ -40,9 +43,20 @@ void Heap::run_deallocs(std::size_t base) {
     }
 }
 
-bool Heap::releases_last_first(TypeId type) const {
-    const Layout l = types_[type].layout;
-    return l == Layout::List || l == Layout::Tuple;
+// Lists and tuples go last to first. Instances with inline values keep
+// their attributes in insertion order (that is the order a materialized
+// __dict__ gets) but CPython visits and releases them in shared-key order.
+std::uint32_t Heap::visit_position(Handle h, std::uint32_t n) const {
+    const Object& o = objects_[h];
+    const TypeInfo& t = types_[o.type];
+    if (t.layout == Layout::List || t.layout == Layout::Tuple) return o.nedges - 1 - n;
+    if (t.layout != Layout::Instance || t.slots >= 0 || (o.flags & flag::kMaterialized)) return n;
+    std::uint32_t by_index[kSharedKeysMax];
+    std::fill(std::begin(by_index), std::end(by_index), kNoHandle);
+    for (std::uint32_t k = 0; k < o.nedges; ++k) by_index[t.key_index.at(edge(h, k).key)] = k;
+    for (std::uint32_t pos : by_index)
+        if (pos != kNoHandle && n-- == 0) return pos;
+    return o.nedges;  // unreachable: n < nedges
 }
 
 // Runs the frame at `index` until it finishes (returns true) or pushes a
@@ -109,8 +123,7 @@ bool Heap::dealloc_step(std::size_t index) {
                     f.phase = kFree;
                     break;
                 }
-                const std::uint32_t i =
-                    releases_last_first(o.type) ? o.nedges - 1 - f.next_edge : f.next_edge;
+                const std::uint32_t i = visit_position(f.obj, f.next_edge);
                 ++f.next_edge;
                 if (child(edge(f.obj, i).target)) return false;
                 break;
@@ -241,7 +254,7 @@ void Heap::free_object(Handle h) {
 // Drops every reference `h` holds, in the order of the type's clear
 // (list.clear/_list_clear: all detached, then last to first; dict.clear and
 // set.clear: all detached, entry order; instances and the rest: one at a
-// time, front first, like subtype_clear's Py_CLEAR).
+// time in visit order, like subtype_clear's Py_CLEAR).
 void Heap::release_all(Handle h) {
     const Layout layout = types_[objects_[h].type].layout;
     if (layout == Layout::Weakref) {
@@ -261,7 +274,7 @@ void Heap::release_all(Handle h) {
         return;
     }
     while (objects_[h].nedges > 0) {
-        const Edge e = erase_edge(h, 0);
+        const Edge e = erase_edge(h, visit_position(h, 0));
         if (objects_[h].nedges == 0) objects_[h].flags &= ~flag::kMaterialized;
         decref(e.target);
     }

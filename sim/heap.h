@@ -68,6 +68,7 @@ public:
     std::optional<std::uint32_t> position_of(Sym container, Sym ref) const;
     Sym key_at(Sym container, std::uint32_t position) const;
     Sym next_append_key(Sym container) const;
+    std::vector<Sym> clear_order(Sym container) const;
     std::vector<Sym> type_keys(Sym type) const;
 
 private:
@@ -131,7 +132,9 @@ private:
     void detach_weakref(Handle wr);
     void free_object(Handle h);
     void release_all(Handle h);            // clear: drop every reference, clear order
-    bool releases_last_first(TypeId type) const;
+    /// Position of the n-th reference of h in the order its type visits,
+    /// clears and releases them (tp_traverse, tp_clear, tp_dealloc).
+    std::uint32_t visit_position(Handle h, std::uint32_t n) const;
     void record_finalizer(Handle h);
     void record_callback(Handle wr);
 

@@ -144,7 +144,8 @@ void Heap::maintain_dict_tracking(Handle dict, Handle value) {
 Handle Heap::materialize_dict(Handle instance) {
     // make_dict_from_instance_attributes: the dict is allocated first (which
     // may run a collection while the instance still holds its values), then
-    // takes the inline values over in key order.
+    // takes the inline values over in the instance's insertion order (the
+    // order dictresize gives them when the split table becomes combined).
     if (!freelist_pop(types_.dict(), 0)) gc_link();
     const Handle d = new_object(types_.dict(), kNoSym, kNoSym, 64, true);
     bool track_it = false;
@@ -179,15 +180,15 @@ void Heap::store_keyed(Handle h, Sym key, Handle value) {
             decref(old);
             return;
         }
-        // Inline values sit in shared-key order; slots in sorted name order
-        // (type_new sorts __slots__).
-        std::uint32_t pos = 0;
-        const TypeInfo& type = types_[objects_[h].type];
-        const std::string_view name = symbols_.str(key);
-        while (pos < objects_[h].nedges &&
-               (type.slots >= 0 ? symbols_.str(edge(h, pos).key) < name
-                                : type.key_index.at(edge(h, pos).key) < *idx))
-            ++pos;
+        // Slots sit in sorted name order (type_new sorts __slots__); inline
+        // values in this instance's insertion order (visit_position gives
+        // the shared-key order CPython visits them in).
+        std::uint32_t pos = objects_[h].nedges;
+        if (types_[objects_[h].type].slots >= 0) {
+            const std::string_view name = symbols_.str(key);
+            pos = 0;
+            while (pos < objects_[h].nedges && symbols_.str(edge(h, pos).key) < name) ++pos;
+        }
         insert_edge(h, pos, Edge{value, key});
         return;
     }

@@ -18,6 +18,7 @@ ObjectInfo Heap::describe(Sym id) const {
     info.layout = t.layout;
     info.creation_ref = o.flags & flag::kCreationRef;
     info.slotted = t.layout == Layout::Instance && t.slots >= 0;
+    info.materialized = o.flags & flag::kMaterialized;
     info.references = objects_[holder(h)].nedges;
     return info;
 }
@@ -106,6 +107,16 @@ Sym Heap::next_append_key(Sym container) const {
         const Sym k = symbols_.intern(std::to_string(n));
         if (!find_key(from, k)) return k;
     }
+}
+
+std::vector<Sym> Heap::clear_order(Sym container) const {
+    std::vector<Sym> keys;
+    const Handle c = live(container);
+    if (c == kNoHandle) return keys;
+    const Handle from = holder(c);
+    for (std::uint32_t k = 0; k < objects_[from].nedges; ++k)
+        keys.push_back(edge(from, visit_position(from, k)).key);
+    return keys;
 }
 
 std::vector<Sym> Heap::type_keys(Sym type) const {

@@ -38,6 +38,7 @@ Sym Simulator::key_at(Sym container, std::uint32_t position) const {
     return heap_->key_at(container, position);
 }
 Sym Simulator::next_append_key(Sym container) const { return heap_->next_append_key(container); }
+std::vector<Sym> Simulator::clear_order(Sym container) const { return heap_->clear_order(container); }
 std::vector<Sym> Simulator::type_keys(Sym type) const { return heap_->type_keys(type); }
 
 Heap::Heap(const SimOptions& options, SymbolTable& symbols)

@@ -57,6 +57,7 @@ struct ObjectInfo {
     Layout layout{};
     bool creation_ref = false;  // still holds its creation reference
     bool slotted = false;
+    bool materialized = false;  // an instance whose attributes moved to a real __dict__
     std::uint32_t references = 0;
 };
 
@@ -89,6 +90,8 @@ public:
     std::optional<std::uint32_t> position_of(Sym container, Sym ref) const;
     /// The key under which `container` holds reference number `position`.
     Sym key_at(Sym container, std::uint32_t position) const;
+    /// The keys of `container` in the order `clear` releases them.
+    std::vector<Sym> clear_order(Sym container) const;
     /// The key `append` would store the next reference of `container` under.
     Sym next_append_key(Sym container) const;
     /// Attribute names instance type `type` has used (its slots, or its

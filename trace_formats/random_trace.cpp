@@ -12,6 +12,12 @@
 // only while all of them are "plain": fresh instances without a finalizer,
 // attributes or weakrefs, unnameable once stored, whose order nobody can
 // observe (not in finalizer or callback order, not in the collector's lists).
+//
+// Instance attributes live in the class's shared keys, whose room CPython
+// 3.11 shrinks with every instance created; a new attribute name that no
+// longer fits gives that instance a real __dict__. The trace starts with one
+// instance per class that takes every attribute name the generator will use,
+// so no instance ever needs a dict of its own.
 #include "trace_formats/random_trace.h"
 
 #include <algorithm>
@@ -109,6 +115,7 @@ constexpr std::array<const char*, 10> kAttrs = {"a",      "b",     "c",    "next
 constexpr Key kNext = 3, kPrev = 4, kParent = 5, kChild = 6, kSelf = 7;
 constexpr Key kFirstIndexKey = 10;
 constexpr Key kFirstCacheKey = 18;
+constexpr std::size_t kMaxInstanceRefs = 5;  // `alloc X Node A B ...` uses keys "0".."4"
 constexpr Key kCacheKeys = 48;
 
 std::string key_name(Key k) {
@@ -252,6 +259,7 @@ private:
     void act_expect();
 
     void header();
+    void warm_up();
     void due_gc_controls();
     void finish();
 
@@ -338,8 +346,8 @@ Id Generator::alloc_refs(Kind kind, const std::vector<Id>& refs, const char* sit
             throw std::logic_error("random trace: a set display whose order is observable");
     }
     if (kind == Kind::Dict || is_instance(kind)) {  // {'0': a, ...}; C() then c.0 = a, ...
-        if (is_slotted(kind) && !refs.empty())
-            throw std::logic_error("random trace: __slots__ cannot hold attributes named 0, 1, ...");
+        if (is_instance(kind) && (is_slotted(kind) ? !refs.empty() : refs.size() > kMaxInstanceRefs))
+            throw std::logic_error("random trace: attributes 0, 1, ... outside the warmed-up keys");
         for (std::size_t i = 0; i < refs.size(); ++i)
             o.keyed.emplace_back(static_cast<Key>(kFirstIndexKey + i), refs[i]);
     }
@@ -1172,6 +1180,23 @@ void Generator::header() {
     if (options_.legacy_finalizers) simple("type Legacy instance legacy_finalizer");
 }
 
+/// One instance of each class with a __dict__ takes every attribute name the
+/// trace will use while its shared keys still have room (see the top).
+void Generator::warm_up() {
+    const Id value = alloc(Kind::Int, {}, "warmup");
+    const int name = acquire_name();
+    bind(name, value);
+    std::vector<Kind> kinds = {Kind::Node, Kind::Fin};
+    if (options_.legacy_finalizers) kinds.push_back(Kind::Legacy);
+    for (const Kind kind : kinds) {
+        const Id w = alloc(kind, {}, "warmup");
+        for (std::size_t k = 0; k < kFirstIndexKey + kMaxInstanceRefs; ++k)
+            set_key(w, static_cast<Key>(k), value);
+        drop(w);
+    }
+    unbind(name);
+}
+
 void Generator::due_gc_controls() {
     if (restore_threshold_at_ != 0 && emitted_ >= restore_threshold_at_) {
         set_threshold(50, 70);
@@ -1218,6 +1243,7 @@ void Generator::run() {
     for (const auto& a : kActions) total += a.second;
 
     header();
+    warm_up();
     restore_threshold_at_ = rng_.range(50, 400);  // start at the default for a while
     while (emitted_ < options_.events) {
         due_gc_controls();

@@ -311,7 +311,7 @@ TEST_CASE("random trace: short and long requests stay valid") {
         CHECK(run.diagnostics.empty());
         CHECK(run.result.expect_failures.empty());
         CHECK(run.events >= events);
-        CHECK(run.events <= events + events / 25 + 20);
+        CHECK(run.events <= events + events / 25 + 64);  // types, class warm-up, final collect
         PythonRules rules;
         CHECK(rules.check(text) == "");
     }

@@ -448,6 +448,18 @@ TEST_CASE("shared keys: each new instance shrinks the room for attribute names")
     run_ok(t.str());
 }
 
+TEST_CASE("inline values are freed in shared-key order, a materialized dict in insertion order") {
+    std::ostringstream t;
+    t << "gc disable\ntype F instance finalizer\ntype C instance\n"
+         "alloc d C\nbind D d\nset d a d\nset d b d\n"          // the class learns a, then b
+         "alloc c C\nalloc x1 F\nalloc x2 F\nset c b x1\nset c a x2\ndrop c\n"
+         "alloc e C\nalloc y1 F\nalloc y2 F\nset e b y1\nset e a y2\nalloc i int\n";
+    for (int k = 0; k < 27; ++k) t << "set e k" << k << " i\n";  // k25 materializes e's __dict__
+    t << "drop e\n";
+    const RunResult r = run_ok(t.str());
+    CHECK(finalizer_ids(r) == std::vector<std::string>{"x2", "x1", "y1", "y2"});
+}
+
 TEST_CASE("garbage that outlives its own clear still counts as collected") {
     // delete_garbage clears s first: s survives (req still holds it), then
     // dies when req is cleared. CPython counts all three in `collected`.
