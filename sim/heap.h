@@ -106,6 +106,8 @@ private:
     void track(Handle h) { objects_.append(kGen0, h); }
     bool may_be_tracked(Handle h) const;
     void take_ref(Handle h);               // a new reference, taking over the creation one
+    void release_creation_ref(Handle h);   // after a store that took its own reference
+    void store_from_stack(Handle container, Sym key, Handle value);
     void incref(Handle h) { ++objects_[h].refcnt; }
     // Edges.
     std::uint32_t edge_count(Handle h) const { return objects_[h].nedges; }

@@ -153,13 +153,7 @@ std::optional<Diagnostic> Heap::on_alloc(const Event& ev) {
             trackable = trackable || may_be_tracked(r);
         }
         if (layout != Layout::Dict || trackable) track(h);
-        for (Sym r : ev.refs) {
-            Object& o = objects_[id_to_object_[r]];
-            if (o.flags & flag::kCreationRef) {
-                o.flags &= ~flag::kCreationRef;
-                --o.refcnt;
-            }
-        }
+        for (Sym r : ev.refs) release_creation_ref(id_to_object_[r]);
         return std::nullopt;
     }
     if (!t.gc) {
@@ -181,11 +175,7 @@ std::optional<Diagnostic> Heap::on_alloc(const Event& ev) {
         }
         incref(r);
         store_keyed(h, symbols_.intern(std::to_string(i)), r);
-        Object& o = objects_[r];
-        if (o.flags & flag::kCreationRef) {
-            o.flags &= ~flag::kCreationRef;
-            --o.refcnt;
-        }
+        release_creation_ref(r);
     }
     return std::nullopt;
 }
@@ -228,15 +218,7 @@ std::optional<Diagnostic> Heap::on_append(const Event& ev) {
         t.key_index.size() >= static_cast<std::size_t>(t.slots))
         return error(ev, ErrorKind::SlotsExhausted,
                      quote(ev.id) + " has no free slot for another reference");
-    incref(h);
-    incref(r);
-    store_keyed(h, key, r);
-    Object& o = objects_[r];
-    if (o.flags & flag::kCreationRef) {
-        o.flags &= ~flag::kCreationRef;
-        --o.refcnt;
-    }
-    decref(h);
+    store_from_stack(h, key, r);
     return std::nullopt;
 }
 
@@ -268,15 +250,7 @@ std::optional<Diagnostic> Heap::on_set(const Event& ev) {
                      quote(ev.id) + " has " + std::to_string(t.slots) +
                          (t.slots == 1 ? " slot" : " slots") + ", all in use; no room for key " +
                          quote(ev.key));
-    incref(h);
-    incref(r);
-    store_keyed(h, ev.key, r);
-    Object& o = objects_[r];
-    if (o.flags & flag::kCreationRef) {
-        o.flags &= ~flag::kCreationRef;
-        --o.refcnt;
-    }
-    decref(h);
+    store_from_stack(h, ev.key, r);
     return std::nullopt;
 }
 

@@ -76,6 +76,23 @@ void Heap::take_ref(Handle h) {
     }
 }
 
+void Heap::release_creation_ref(Handle h) {
+    Object& o = objects_[h];
+    if (!(o.flags & flag::kCreationRef)) return;
+    o.flags &= ~flag::kCreationRef;
+    --o.refcnt;  // never the last: the caller has just stored it
+}
+
+void Heap::store_from_stack(Handle container, Sym key, Handle value) {
+    // obj.key = value: both sit on the interpreter's stack during the store,
+    // which matters when the store allocates (a materialized __dict__).
+    incref(container);
+    incref(value);
+    store_keyed(container, key, value);
+    release_creation_ref(value);
+    decref(container);
+}
+
 std::uint64_t Heap::object_bytes(TypeId type, std::uint32_t items, std::int64_t size_opt) const {
     if (size_opt >= 0) return static_cast<std::uint64_t>(size_opt);
     const TypeInfo& t = types_[type];

@@ -18,6 +18,9 @@
 // longer fits gives that instance a real __dict__. The trace starts with one
 // instance per class that takes every attribute name the generator will use,
 // so no instance ever needs a dict of its own.
+//
+// Legacy (tp_del) objects only appear in cycles that are garbage at once, so
+// they never die (see act_legacy).
 #include "trace_formats/random_trace.h"
 
 #include <algorithm>
@@ -41,7 +44,7 @@ using Key = std::uint8_t;
 /// xoshiro256** (Blackman & Vigna), seeded through splitmix64. Only integer
 /// arithmetic, so the stream is the same on every platform.
 class Rng {
-public:
+  public:
     explicit Rng(std::uint64_t seed) {
         for (auto& s : s_) {
             seed += 0x9E3779B97F4A7C15ull;
@@ -75,44 +78,74 @@ public:
     std::uint64_t range(std::uint64_t lo, std::uint64_t hi) { return lo + below(hi - lo + 1); }
     bool percent(std::uint64_t p) { return below(100) < p; }
 
-private:
+  private:
     static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
     std::uint64_t s_[4];
 };
 
 enum class Kind : std::uint8_t {
-    Int, Str, List, Tuple, Dict, Set, Node, Fin, Slot, SlotFin, Legacy, Weakref,
+    Int,
+    Str,
+    List,
+    Tuple,
+    Dict,
+    Set,
+    Node,
+    Fin,
+    Slot,
+    SlotFin,
+    Legacy,
+    Weakref,
 };
 
 const char* type_name(Kind k) {
     switch (k) {
-        case Kind::Int: return "int";
-        case Kind::Str: return "str";
-        case Kind::List: return "list";
-        case Kind::Tuple: return "tuple";
-        case Kind::Dict: return "dict";
-        case Kind::Set: return "set";
-        case Kind::Node: return "Node";
-        case Kind::Fin: return "Fin";
-        case Kind::Slot: return "Slot";
-        case Kind::SlotFin: return "SlotFin";
-        case Kind::Legacy: return "Legacy";
-        case Kind::Weakref: break;
+        case Kind::Int:
+            return "int";
+        case Kind::Str:
+            return "str";
+        case Kind::List:
+            return "list";
+        case Kind::Tuple:
+            return "tuple";
+        case Kind::Dict:
+            return "dict";
+        case Kind::Set:
+            return "set";
+        case Kind::Node:
+            return "Node";
+        case Kind::Fin:
+            return "Fin";
+        case Kind::Slot:
+            return "Slot";
+        case Kind::SlotFin:
+            return "SlotFin";
+        case Kind::Legacy:
+            return "Legacy";
+        case Kind::Weakref:
+            break;
     }
     return "?";
 }
 
-bool is_instance(Kind k) { return k >= Kind::Node && k <= Kind::Legacy; }
-bool is_slotted(Kind k) { return k == Kind::Slot || k == Kind::SlotFin; }
-std::size_t slot_count(Kind k) { return k == Kind::Slot ? 3 : 2; }
+bool is_instance(Kind k) {
+    return k >= Kind::Node && k <= Kind::Legacy;
+}
+bool is_slotted(Kind k) {
+    return k == Kind::Slot || k == Kind::SlotFin;
+}
+std::size_t slot_count(Kind k) {
+    return k == Kind::Slot ? 3 : 2;
+}
 /// Objects that may be stored into containers (weakrefs are only bound).
-bool storable(Kind k) { return k != Kind::Weakref; }
-
+bool storable(Kind k) {
+    return k != Kind::Weakref;
+}
 
 // Keys: attribute names, the keys of a dict display ("0".."7"), cache keys.
 constexpr std::array<const char*, 10> kAttrs = {"a",      "b",     "c",    "next", "prev",
-                                               "parent", "child", "self", "data", "cb"};
-constexpr Key kNext = 3, kPrev = 4, kParent = 5, kChild = 6, kSelf = 7;
+                                                "parent", "child", "self", "data", "cb"};
+constexpr Key kNext = 3, kPrev = 4, kParent = 5, kChild = 6, kSelf = 7, kData = 8;
 constexpr Key kFirstIndexKey = 10;
 constexpr Key kFirstCacheKey = 18;
 constexpr std::size_t kMaxInstanceRefs = 5;  // `alloc X Node A B ...` uses keys "0".."4"
@@ -131,12 +164,12 @@ constexpr std::size_t kMaxItems = 48;  // items per container before it is clear
 /// What the generator knows of one nameable object.
 struct Obj {
     Kind kind = Kind::Int;
-    std::uint16_t names = 0;  // names bound to it
-    bool creation = true;     // still holds its creation reference
-    bool watched = false;     // some weakref has targeted it
-    bool plain_set = true;    // a set: every member so far was plain (see top)
-    Id plain_weakref = 0;     // its live weakref without callback, if any
-    Id weak_target = 0;       // a weakref without callback: its target
+    std::uint16_t names = 0;                // names bound to it
+    bool creation = true;                   // still holds its creation reference
+    bool watched = false;                   // some weakref has targeted it
+    bool plain_set = true;                  // a set: every member so far was plain (see top)
+    Id plain_weakref = 0;                   // its live weakref without callback, if any
+    Id weak_target = 0;                     // a weakref without callback: its target
     std::vector<Id> items;                  // list items in order; set members
     std::vector<std::pair<Key, Id>> keyed;  // dict items / attributes, in order
 };
@@ -149,13 +182,13 @@ bool plain_member(const Obj& o) {
 }
 
 class Generator {
-public:
+  public:
     Generator(const RandomTraceOptions& options, std::ostream& out)
         : options_(options), out_(out), rng_(options.seed) {}
 
     void run();
 
-private:
+  private:
     using Action = void (Generator::*)();
 
     // --- output ---
@@ -253,6 +286,7 @@ private:
     void act_tuples();
     void act_weakref();
     void act_archive();
+    void act_legacy();
     void act_tree();
     void act_gc_control();
     void set_threshold(std::uint64_t lo, std::uint64_t hi);
@@ -275,7 +309,7 @@ private:
     std::array<Id, kNames> names_{};    // 0 = unbound
     std::vector<int> bound_;            // bound names, for uniform picks
     std::array<std::size_t, kNames> bound_pos_{};
-    std::array<bool, kNames> locked_{};  // names a construct in progress relies on
+    std::array<bool, kNames> locked_{};          // names a construct in progress relies on
     std::array<std::vector<Key>, 2> slot_keys_;  // keys used by Slot, SlotFin
 
     Id history_ = 0;                   // the list act_archive appends to
@@ -346,7 +380,8 @@ Id Generator::alloc_refs(Kind kind, const std::vector<Id>& refs, const char* sit
             throw std::logic_error("random trace: a set display whose order is observable");
     }
     if (kind == Kind::Dict || is_instance(kind)) {  // {'0': a, ...}; C() then c.0 = a, ...
-        if (is_instance(kind) && (is_slotted(kind) ? !refs.empty() : refs.size() > kMaxInstanceRefs))
+        if (is_instance(kind) &&
+            (is_slotted(kind) ? !refs.empty() : refs.size() > kMaxInstanceRefs))
             throw std::logic_error("random trace: attributes 0, 1, ... outside the warmed-up keys");
         for (std::size_t i = 0; i < refs.size(); ++i)
             o.keyed.emplace_back(static_cast<Key>(kFirstIndexKey + i), refs[i]);
@@ -555,7 +590,7 @@ Kind Generator::instance_kind() {
     if (r < 65) return Kind::Fin;
     if (r < 83) return Kind::Slot;
     if (r < 97) return Kind::SlotFin;
-    return options_.legacy_finalizers ? Kind::Legacy : Kind::Node;
+    return Kind::Node;
 }
 
 /// The attribute key to use on an instance of `kind`: `preferred` unless
@@ -622,8 +657,8 @@ bool Generator::link(Id container, Id value, Key preferred) {
             return true;
         default:
             if (!is_instance(c.kind)) return false;
-            set_key(container, key_for(c.kind, preferred < kFirstIndexKey ? preferred : random_attr()),
-                    value);
+            set_key(container,
+                    key_for(c.kind, preferred < kFirstIndexKey ? preferred : random_attr()), value);
             return true;
     }
 }
@@ -860,8 +895,10 @@ void Generator::act_small_cycle() {
         const Id t = alloc(Kind::Tuple, {a}, "pair");
         link(a, t, kChild);
     } else {
-        Kind kb = rb < 40 ? Kind::List : rb < 55 ? Kind::Dict : rb < 62 ? Kind::Set
-                                                                        : instance_kind();
+        Kind kb = rb < 40   ? Kind::List
+                  : rb < 55 ? Kind::Dict
+                  : rb < 62 ? Kind::Set
+                            : instance_kind();
         if (kb == Kind::Set && !is_instance(ka)) kb = Kind::List;  // sets hold instances only
         const Id b = alloc(kb, {}, "pair");
         const bool list_like = rng_.percent(50);  // b.prev = a; a.next = b
@@ -906,8 +943,10 @@ void Generator::act_mesh() {
     std::vector<Id> members;
     for (std::uint64_t i = 0; i < k; ++i) {
         const auto r = rng_.below(100);
-        const Kind kind = r < 65 ? instance_kind() : r < 80 ? Kind::List : r < 92 ? Kind::Dict
-                                                                                  : Kind::Set;
+        const Kind kind = r < 65   ? instance_kind()
+                          : r < 80 ? Kind::List
+                          : r < 92 ? Kind::Dict
+                                   : Kind::Set;
         const Id x = alloc(kind, {}, "mesh");
         const int name = acquire_name();
         bind(name, x);
@@ -978,7 +1017,8 @@ void Generator::act_list_chain() {
     Id prev = 0;
     for (std::uint64_t i = 0; i < n; ++i) {
         const Id item = alloc(rng_.percent(70) ? Kind::SlotFin : Kind::Fin, {}, "nest");
-        prev = prev == 0 ? alloc(Kind::List, {item}, "nest") : alloc(Kind::List, {item, prev}, "nest");
+        prev =
+            prev == 0 ? alloc(Kind::List, {item}, "nest") : alloc(Kind::List, {item, prev}, "nest");
     }
     const int name = acquire_name();
     bind(name, prev);
@@ -997,7 +1037,8 @@ void Generator::act_tuples() {
         const Id outer = alloc(Kind::Tuple, {atom, inner}, "tuple");
         if (rng_.percent(30)) alloc(Kind::Tuple, {outer}, "tuple");
     } else {
-        Id holder = pick_bound([](const Obj& o) { return storable(o.kind) && o.kind != Kind::Int; }, 4);
+        Id holder =
+            pick_bound([](const Obj& o) { return storable(o.kind) && o.kind != Kind::Int; }, 4);
         if (holder == 0) holder = alloc_list("tuple");
         const Id atom = alloc_atom("tuple");
         alloc(Kind::Tuple, {holder, atom}, "tuple");
@@ -1033,7 +1074,8 @@ void Generator::act_tree() {
     for (std::uint64_t i = 0; i < n; ++i) {
         if (frontier.size() < 3 && (frontier.size() < 2 || rng_.percent(65))) {
             const Id leaf = alloc(instance_kind(), {}, "tree");
-            if (rng_.percent(3)) bind_or_drop(weakref(leaf, static_cast<int>(rng_.range(1, 4))), 90);
+            if (rng_.percent(3))
+                bind_or_drop(weakref(leaf, static_cast<int>(rng_.range(1, 4))), 90);
             frontier.push_back(leaf);
             continue;
         }
@@ -1060,8 +1102,11 @@ void Generator::act_tree() {
         }
         const auto kr = rng_.below(100);
         // Node(a, b, ...) stores its arguments as attributes "0", "1", ...
-        const Kind kind = kr < 35 ? Kind::List : kr < 55 ? Kind::Dict : kr < 75 ? Kind::Tuple
-                                                            : kr < 92 ? Kind::Node : Kind::Fin;
+        const Kind kind = kr < 35   ? Kind::List
+                          : kr < 55 ? Kind::Dict
+                          : kr < 75 ? Kind::Tuple
+                          : kr < 92 ? Kind::Node
+                                    : Kind::Fin;
         frontier.push_back(alloc_refs(kind, refs, "tree"));
     }
     const Id root = alloc_refs(Kind::List, frontier, "tree");
@@ -1143,7 +1188,8 @@ void Generator::act_gc_control() {
         }
         restore_threshold_at_ = emitted_ + rng_.range(100, 500);
     } else if (r < 80) {
-        static constexpr const char* kCollects[] = {"collect", "collect 0", "collect 1", "collect 2"};
+        static constexpr const char* kCollects[] = {"collect", "collect 0", "collect 1",
+                                                    "collect 2"};
         simple(kCollects[rng_.below(4)]);
     } else if (r < 92) {
         if (!gc_disabled_) {
@@ -1181,7 +1227,8 @@ void Generator::header() {
 }
 
 /// One instance of each class with a __dict__ takes every attribute name the
-/// trace will use while its shared keys still have room (see the top).
+/// trace will use while its shared keys still have room (see the top). The
+/// legacy one ends in a self cycle, uncollectable, like every Legacy object.
 void Generator::warm_up() {
     const Id value = alloc(Kind::Int, {}, "warmup");
     const int name = acquire_name();
@@ -1191,10 +1238,44 @@ void Generator::warm_up() {
     for (const Kind kind : kinds) {
         const Id w = alloc(kind, {}, "warmup");
         for (std::size_t k = 0; k < kFirstIndexKey + kMaxInstanceRefs; ++k)
-            set_key(w, static_cast<Key>(k), value);
-        drop(w);
+            if (k != kSelf) set_key(w, static_cast<Key>(k), value);
+        if (kind == Kind::Legacy) {
+            set_key(w, kSelf, w);
+        } else {
+            set_key(w, kSelf, value);
+            drop(w);
+        }
     }
     unbind(name);
+}
+
+/// Objects with a legacy finalizer (tp_del) only ever in cycles that are
+/// garbage at once: uncollectable, they stay in gc.garbage with everything
+/// they reach, and never die. (A tp_del run by reference counting looks up a
+/// bound method, an allocation of its own that can start a collection.)
+void Generator::act_legacy() {
+    if (!options_.legacy_finalizers) return act_small_cycle();
+    const Id u = alloc(Kind::Legacy, {}, "legacy");
+    const auto r = rng_.below(100);
+    if (r < 40) {
+        set_key(u, kSelf, u);
+    } else if (r < 75) {
+        // cpython-gc.md T46: what a legacy cycle reaches is kept too, and a
+        // weakref to it never calls back.
+        const Id p = alloc(Kind::Node, {}, "legacy");
+        if (rng_.percent(50)) bind_or_drop(weakref(p, static_cast<int>(rng_.range(1, 4))), 100);
+        set_key(u, kData, p);
+        set_key(u, kSelf, u);
+    } else {
+        const int name = acquire_name();
+        bind(name, u);
+        lock(name);
+        const Id b = alloc(instance_kind(), {}, "legacy");
+        set_key(b, key_for(obj(b).kind, kPrev), u);
+        set_key(u, kNext, b);
+        unlock(name);
+        unbind(name);
+    }
 }
 
 void Generator::due_gc_controls() {
@@ -1237,7 +1318,7 @@ void Generator::run() {
         {&Generator::act_list_chain, 3},    {&Generator::act_tuples, 40},
         {&Generator::act_weakref, 40},      {&Generator::act_archive, 60},
         {&Generator::act_tree, 150},        {&Generator::act_gc_control, 25},
-        {&Generator::act_expect, 4},
+        {&Generator::act_expect, 4},        {&Generator::act_legacy, 4},
     };
     int total = 0;
     for (const auto& a : kActions) total += a.second;

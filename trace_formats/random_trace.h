@@ -18,7 +18,7 @@
 namespace heapsim {
 
 struct RandomTraceOptions {
-    std::uint64_t events = 10000;   // approximate; open constructs are finished
+    std::uint64_t events = 10000;  // approximate; open constructs are finished
     std::uint64_t seed = 1;
     bool legacy_finalizers = false;  // also use a `legacy_finalizer` type (tp_del)
 };

@@ -76,7 +76,7 @@ std::vector<std::string> split(const std::string& line) {
 /// Python: which ids a program could still name, which types it may use and
 /// what each container may be asked to do. Returns the first violation.
 class PythonRules {
-public:
+  public:
     std::string check(const std::string& text) {
         std::istringstream in(text);
         std::uint64_t line_no = 0;
@@ -84,7 +84,8 @@ public:
             ++line_no;
             if (line.empty() || line[0] == '#' || line == "heaptrace 1") continue;
             const std::string problem = event(split(line));
-            if (!problem.empty()) return std::to_string(line_no) + ": " + problem + " in `" + line + "`";
+            if (!problem.empty())
+                return std::to_string(line_no) + ": " + problem + " in `" + line + "`";
         }
         if (!creation_.empty()) return "temporaries left at the end";
         return "";
@@ -92,7 +93,7 @@ public:
 
     std::size_t max_temporaries = 0;
 
-private:
+  private:
     bool nameable(const std::string& id) const {
         if (creation_.count(id)) return true;
         const auto it = names_of_.find(id);
@@ -115,7 +116,8 @@ private:
         auto& members = members_[set];
         if (!is_instance(v) || members.count(v)) return "a set add of a non-instance or a member";
         if (members.empty()) plain_set_[set] = true;
-        if (!members.empty() && !(plain_set_[set] && plain(v))) return "a set whose member order shows";
+        if (!members.empty() && !(plain_set_[set] && plain(v)))
+            return "a set whose member order shows";
         plain_set_[set] = plain_set_[set] && plain(v);
         members.insert(v);
         return "";
@@ -136,20 +138,23 @@ private:
             instance_types_.insert(t.at(1));
             for (const auto& tok : t) {
                 if (tok.rfind("slots=", 0) == 0) slotted_types_.insert(t.at(1));
-                if (tok == "finalizer" || tok == "legacy_finalizer") finalizer_types_.insert(t.at(1));
+                if (tok == "finalizer" || tok == "legacy_finalizer")
+                    finalizer_types_.insert(t.at(1));
             }
             return "";
         }
         if (ev == "alloc") {
             const std::string& id = t.at(1);
             const std::string& type = t.at(2);
-            static const std::set<std::string> builtins = {"list", "tuple", "dict", "set", "int", "str"};
+            static const std::set<std::string> builtins = {"list", "tuple", "dict",
+                                                           "set",  "int",   "str"};
             if (!builtins.count(type) && !instance_types_.count(type)) return "type " + type;
             if (type_.count(id)) return "a reused id";
             std::vector<std::string> refs;
             for (std::size_t i = 3; i < t.size() && t[i].find('=') == std::string::npos; ++i)
                 refs.push_back(t[i]);
-            if (slotted_types_.count(type) && !refs.empty()) return "a slotted instance with initial refs";
+            if (slotted_types_.count(type) && !refs.empty())
+                return "a slotted instance with initial refs";
             if (type == "tuple" && refs.empty()) return "an empty tuple";
             for (const auto& r : refs)
                 if (auto p = need(r); !p.empty()) return p;
@@ -239,14 +244,14 @@ private:
 
     std::set<std::string> instance_types_;
     std::set<std::string> slotted_types_;
-    std::map<std::string, std::string> type_;      // id -> type name
-    std::set<std::string> creation_;               // ids still holding their creation reference
-    std::map<std::string, std::string> name_;      // name -> id
-    std::map<std::string, int> names_of_;          // id -> names bound to it
+    std::map<std::string, std::string> type_;  // id -> type name
+    std::set<std::string> creation_;           // ids still holding their creation reference
+    std::map<std::string, std::string> name_;  // name -> id
+    std::map<std::string, int> names_of_;      // id -> names bound to it
     std::map<std::string, std::multiset<std::string>> members_;  // set id -> members
-    std::map<std::string, bool> plain_set_;        // set id -> every member was plain
+    std::map<std::string, bool> plain_set_;                      // set id -> every member was plain
     std::set<std::string> finalizer_types_;
-    std::set<std::string> touched_;                // instances that had an attribute or a weakref
+    std::set<std::string> touched_;  // instances that had an attribute or a weakref
 };
 
 std::uint64_t collected(const RunResult& r) {
@@ -269,7 +274,8 @@ TEST_CASE("random trace: 24 seeds replay cleanly and keep the collector busy") {
             FAIL_CHECK("diagnostic " << run.diagnostics[i]);
         CHECK(run.diagnostics.empty());
         for (std::size_t i = 0; i < r.expect_failures.size() && i < 5; ++i)
-            FAIL_CHECK("line " << r.expect_failures[i].line << ": " << r.expect_failures[i].message);
+            FAIL_CHECK("line " << r.expect_failures[i].line << ": "
+                               << r.expect_failures[i].message);
         CHECK(r.expect_failures.empty());
 
         CHECK(run.events >= kEvents);
@@ -328,5 +334,5 @@ TEST_CASE("random trace: the Python rules checker is not vacuous") {
     CHECK(problem("alloc a Node\nalloc b Node\nalloc s set a b\ndrop s\n") == "");
     CHECK(problem("alloc a Node\nalloc b list o1\ndrop b\ndrop a\n") != "");  // no o1
     CHECK(problem("alloc a Node\nbind x a\nappend a a\n") != "");  // append to an instance
-    CHECK(problem("alloc a Node\n") != "");  // a temporary left at the end
+    CHECK(problem("alloc a Node\n") != "");                        // a temporary left at the end
 }
