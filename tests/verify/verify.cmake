@@ -23,7 +23,7 @@ endforeach()
 
 # Seeded random traces (heapsim gen), each with hundreds of collections.
 set(HEAPSIM_VERIFY_SEEDS 50 CACHE STRING "How many generated traces CTest verifies")
-set(HEAPSIM_VERIFY_EVENTS 20000 CACHE STRING "Events per generated trace")
+set(HEAPSIM_VERIFY_EVENTS 30000 CACHE STRING "Events per generated trace")
 foreach(seed RANGE 1 ${HEAPSIM_VERIFY_SEEDS})
   add_test(NAME "verify: generated seed ${seed}"
            COMMAND bash ${HEAPSIM_VERIFY_DIR}/verify_generated.sh $<TARGET_FILE:heapsim>
