@@ -188,7 +188,6 @@ private:
     std::vector<Handle> survivors_;         // garbage that outlived its own clear
 
     // Run bookkeeping.
-    const Event* event_ = nullptr;
     std::uint64_t event_number_ = 0;
     std::uint64_t time_ns_ = 0;
     std::uint64_t last_collect_result_ = 0;
@@ -204,8 +203,6 @@ private:
     std::vector<TimelineSample> timeline_;
     std::uint64_t timeline_stride_ = 1;
     std::uint64_t bytes_freed_in_collection_ = 0;
-
-    friend class Simulator;
 };
 
 }  // namespace heapsim

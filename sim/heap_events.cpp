@@ -52,7 +52,6 @@ bool is_sequence(Layout l) { return l == Layout::List || l == Layout::Tuple; }
 }  // namespace
 
 std::optional<Diagnostic> Heap::apply(const Event& ev) {
-    event_ = &ev;
     event_number_ = ev.number;
     time_ns_ = ev.time_ns;
     std::optional<Diagnostic> d;

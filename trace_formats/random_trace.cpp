@@ -586,11 +586,10 @@ int Generator::acquire_name() {
 
 Kind Generator::instance_kind() {
     const auto r = rng_.below(100);
-    if (r < 45) return Kind::Node;
+    if (r < 45 || r >= 97) return Kind::Node;
     if (r < 65) return Kind::Fin;
     if (r < 83) return Kind::Slot;
-    if (r < 97) return Kind::SlotFin;
-    return Kind::Node;
+    return Kind::SlotFin;
 }
 
 /// The attribute key to use on an instance of `kind`: `preferred` unless

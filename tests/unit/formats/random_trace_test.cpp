@@ -262,9 +262,9 @@ std::uint64_t collected(const RunResult& r) {
 
 }  // namespace
 
-TEST_CASE("random trace: 24 seeds replay cleanly and keep the collector busy") {
+TEST_CASE("random trace: 20 seeds replay cleanly and keep the collector busy") {
     constexpr std::uint64_t kEvents = 20000;
-    for (std::uint64_t seed = 1; seed <= 24; ++seed) {
+    for (std::uint64_t seed = 1; seed <= 20; ++seed) {
         CAPTURE(seed);
         const bool legacy = seed % 4 == 0;
         const std::string text = generate(seed, kEvents, legacy);
@@ -310,7 +310,7 @@ TEST_CASE("random trace: a seed gives the same bytes, another seed other bytes")
 }
 
 TEST_CASE("random trace: short and long requests stay valid") {
-    for (const std::uint64_t events : {0ull, 1ull, 5ull, 40ull, 300ull, 1000ull, 60000ull}) {
+    for (const std::uint64_t events : {0ull, 1ull, 5ull, 40ull, 300ull, 1000ull, 40000ull}) {
         CAPTURE(events);
         const std::string text = generate(events + 3, events, events % 2 == 0);
         const Replay run = replay(text);
