@@ -288,9 +288,16 @@ std::optional<Diagnostic> PythonProgram::add_alloc(const Event& ev) {
             line(var + " = " + constant_for(ev, ev.type));
             gc_object = false;
         } else if (instance) {
+            // Each temporary goes right after the store that uses it last, as
+            // in the model: a later store can allocate a __dict__ and collect.
             line(var + " = " + class_name(ev.type) + "()");
-            for (std::size_t i = 0; i < items.size(); ++i)
+            line("_w(2, b'A%d\\n' % _id(" + var + "))");
+            for (std::size_t i = 0; i < items.size(); ++i) {
                 line(var + "." + attr(symbols_.intern(std::to_string(i))) + " = " + items[i]);
+                if (std::find(ev.refs.begin() + i + 1, ev.refs.end(), ev.refs[i]) == ev.refs.end())
+                    release_temps({ev.refs[i]});
+            }
+            return std::nullopt;
         } else {
             return inexpressible(ev, "type '" + std::string(type) + "' has no Python analogue");
         }

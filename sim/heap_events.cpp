@@ -174,7 +174,9 @@ std::optional<Diagnostic> Heap::on_alloc(const Event& ev) {
         }
         incref(r);
         store_keyed(h, symbols_.intern(std::to_string(i)), r);
-        release_creation_ref(r);
+        // A temporary is released after the store that uses it last.
+        if (std::find(ev.refs.begin() + i + 1, ev.refs.end(), ev.refs[i]) == ev.refs.end())
+            release_creation_ref(r);
     }
     return std::nullopt;
 }
