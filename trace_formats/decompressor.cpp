@@ -8,9 +8,25 @@
 namespace heapsim {
 namespace {
 
+/// The compressed input, read one chunk at a time.
+struct CompressedChunks {
+    RawInput& input;
+    std::vector<char> buffer = std::vector<char>(Decompressor::kChunk);
+    bool ended = false;
+
+    /// Reads the next chunk into `buffer`: its size (0 at the end of the
+    /// input), or -1 with `error` set.
+    std::ptrdiff_t next(std::string& error) {
+        const std::ptrdiff_t n = input.read(buffer.data(), buffer.size());
+        if (n < 0) error = input.error();
+        if (n == 0) ended = true;
+        return n;
+    }
+};
+
 class GzipDecompressor final : public Decompressor {
   public:
-    explicit GzipDecompressor(RawInput& input) : input_(input), buffer_(kChunk) {
+    explicit GzipDecompressor(RawInput& input) : chunks_{input} {
         // 16 + MAX_WBITS: expect a gzip header and trailer, not raw zlib.
         if (inflateInit2(&stream_, 16 + MAX_WBITS) != Z_OK) {
             error_ = "cannot start gzip decoding: out of memory";
@@ -33,8 +49,8 @@ class GzipDecompressor final : public Decompressor {
   private:
     // One inflate call, refilling the input first when it ran dry.
     void step() {
-        if (stream_.avail_in == 0 && !input_ended_ && !refill()) return;
-        if (stream_.avail_in == 0 && input_ended_ && !in_member_) {
+        if (stream_.avail_in == 0 && !chunks_.ended && !refill()) return;
+        if (stream_.avail_in == 0 && chunks_.ended && !in_member_) {
             done_ = true;  // every member ended cleanly
             return;
         }
@@ -48,7 +64,7 @@ class GzipDecompressor final : public Decompressor {
         } else if (rc == Z_BUF_ERROR) {
             // No progress possible: fine if more input is coming, else the
             // stream stopped in the middle of a member.
-            if (stream_.avail_in == 0 && input_ended_) error_ = "truncated gzip stream";
+            if (stream_.avail_in == 0 && chunks_.ended) error_ = "truncated gzip stream";
         } else {
             error_ = std::string("corrupt gzip data: ") +
                      (stream_.msg != nullptr ? stream_.msg : "inflate failed");
@@ -56,22 +72,16 @@ class GzipDecompressor final : public Decompressor {
     }
 
     bool refill() {
-        const std::ptrdiff_t n = input_.read(buffer_.data(), buffer_.size());
-        if (n < 0) {
-            error_ = input_.error();
-            return false;
-        }
-        if (n == 0) input_ended_ = true;
-        stream_.next_in = reinterpret_cast<Bytef*>(buffer_.data());
+        const std::ptrdiff_t n = chunks_.next(error_);
+        if (n < 0) return false;
+        stream_.next_in = reinterpret_cast<Bytef*>(chunks_.buffer.data());
         stream_.avail_in = static_cast<uInt>(n);
         return true;
     }
 
-    RawInput& input_;
-    std::vector<char> buffer_;
+    CompressedChunks chunks_;
     z_stream stream_{};
     bool initialised_ = false;
-    bool input_ended_ = false;
     bool in_member_ = false;
     bool done_ = false;
 };
@@ -79,7 +89,7 @@ class GzipDecompressor final : public Decompressor {
 class ZstdDecompressor final : public Decompressor {
   public:
     explicit ZstdDecompressor(RawInput& input)
-        : input_(input), buffer_(kChunk), stream_(ZSTD_createDStream()) {
+        : chunks_{input}, stream_(ZSTD_createDStream()) {
         if (stream_ == nullptr) error_ = "cannot start zstd decoding: out of memory";
     }
     ~ZstdDecompressor() override { ZSTD_freeDStream(stream_); }
@@ -96,9 +106,9 @@ class ZstdDecompressor final : public Decompressor {
     // dry. With no input left it is still called, to flush what the decoder
     // holds back when the previous output buffer was full.
     void step(ZSTD_outBuffer& output) {
-        if (in_.pos == in_.size && !input_ended_ && !refill()) return;
+        if (in_.pos == in_.size && !chunks_.ended && !refill()) return;
         const bool no_input = in_.pos == in_.size;
-        if (no_input && input_ended_ && pending_ == 0) {
+        if (no_input && chunks_.ended && pending_ == 0) {
             done_ = true;  // every frame ended and was flushed
             return;
         }
@@ -109,28 +119,22 @@ class ZstdDecompressor final : public Decompressor {
             return;
         }
         pending_ = rc;  // 0 = frame complete and flushed
-        if (no_input && input_ended_ && output.pos == produced_before && pending_ != 0) {
+        if (no_input && chunks_.ended && output.pos == produced_before && pending_ != 0) {
             error_ = "truncated zstd stream";
         }
     }
 
     bool refill() {
-        const std::ptrdiff_t n = input_.read(buffer_.data(), buffer_.size());
-        if (n < 0) {
-            error_ = input_.error();
-            return false;
-        }
-        if (n == 0) input_ended_ = true;
-        in_ = ZSTD_inBuffer{buffer_.data(), static_cast<std::size_t>(n), 0};
+        const std::ptrdiff_t n = chunks_.next(error_);
+        if (n < 0) return false;
+        in_ = ZSTD_inBuffer{chunks_.buffer.data(), static_cast<std::size_t>(n), 0};
         return true;
     }
 
-    RawInput& input_;
-    std::vector<char> buffer_;
+    CompressedChunks chunks_;
     ZSTD_DStream* stream_;
     ZSTD_inBuffer in_{nullptr, 0, 0};
     std::size_t pending_ = 1;  // nothing decoded yet: a frame is expected
-    bool input_ended_ = false;
     bool done_ = false;
 };
 
