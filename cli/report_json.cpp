@@ -85,6 +85,7 @@ ordered_json report_json(const RunResult& r) {
         return ordered_json{{"event", f.event}, {"id", f.id}};
     });
     doc["leaks"] = array_of(r.leaks, leak_json);
+    if (r.leaks_omitted != 0) doc["leaks_omitted"] = r.leaks_omitted;
     doc["pauses"] = ordered_json{{"gen0", pause_json(r.pauses[0])},
                                  {"gen1", pause_json(r.pauses[1])},
                                  {"gen2", pause_json(r.pauses[2])},

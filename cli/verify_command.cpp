@@ -10,6 +10,7 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "cli/buffered_replay.h"
 #include "cli/child_process.h"
 #include "cli/command.h"
 #include "cli/exit_status.h"
@@ -30,31 +31,6 @@ struct VerifyArgs {
     bool brief = false;
 };
 
-/// The trace read whole, or the reader's first diagnostic.
-struct LoadedTrace {
-    EventBuffer events;
-    std::optional<Diagnostic> error;
-};
-
-LoadedTrace load(const std::string& path, SymbolTable& symbols) {
-    struct Sink : EventSink {
-        LoadedTrace& out;
-        explicit Sink(LoadedTrace& o) : out(o) {}
-        bool on_event(const Event& ev) override {
-            out.events.push(ev);
-            return true;
-        }
-        bool on_error(const Diagnostic& d) override {
-            out.error = d;
-            return false;
-        }
-    };
-    LoadedTrace loaded;
-    Sink sink(loaded);
-    read_trace(path, symbols, sink);
-    return loaded;
-}
-
 /// heapsim's side: the run's result and the program that performs it.
 struct ModelRun {
     std::optional<RunResult> result;
@@ -70,14 +46,13 @@ ModelRun model_run(const EventBuffer& events, SymbolTable& symbols, std::uint64_
     options.interpreter_objects = interpreter_objects;
     Simulator sim(options, symbols);
     bool plain = true;
-    for (std::size_t i = 0; i < events.size() && plain; ++i) {
-        const Event ev = events.at(i);
+    Event ev;
+    for (EventBuffer::Cursor scan = events.cursor(); plain && scan.next(ev);) {
         if (ev.key != kNoSym) plain = identifier_safe(symbols.str(ev.key));
     }
     PythonProgram program(symbols, sim, trace, plain);
     ModelRun run;
-    for (std::size_t i = 0; i < events.size(); ++i) {
-        const Event ev = events.at(i);
+    for (EventBuffer::Cursor replay = events.cursor(); replay.next(ev);) {
         auto untranslatable = program.add(ev);
         if (auto d = sim.apply(ev)) {
             run.error = d;
@@ -155,8 +130,8 @@ std::string sizes(const std::array<std::uint64_t, 3>& g) {
 }
 
 int verify(const VerifyArgs& args, CommandIo& io) {
-    SymbolTable symbols;
-    LoadedTrace loaded = load(args.trace, symbols);
+    LoadedTrace loaded = load_trace(args.trace);
+    SymbolTable& symbols = loaded.symbols;
     if (loaded.error) {
         io.err << format_diagnostic(args.trace, loaded.error->line, loaded.error->message) << '\n';
         return exit_status_for(*loaded.error);
@@ -192,8 +167,8 @@ int verify(const VerifyArgs& args, CommandIo& io) {
 
     // Which trace id each allocation address belongs to, in program order.
     std::vector<Sym> id_at_event(loaded.events.size() + 1, kNoSym);
-    for (std::size_t i = 0; i < loaded.events.size(); ++i) {
-        const Event ev = loaded.events.at(i);
+    Event ev;
+    for (EventBuffer::Cursor scan = loaded.events.cursor(); scan.next(ev);) {
         if (ev.kind == EventKind::Alloc || ev.kind == EventKind::Weakref) id_at_event[ev.number] = ev.id;
     }
     // Resolves the address of a finalized object or a weakref to its trace id

@@ -156,6 +156,7 @@ private:
 
     // --- end of run (leak_analysis.cpp, statistics.cpp) ---
     void analyse_leaks(RunResult& r) const;
+    LeakRecord leak_record(Handle h, std::uint8_t mark, Sym held_by) const;
     void compute_statistics(RunResult& r) const;
     void sample_timeline();
 

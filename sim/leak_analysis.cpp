@@ -5,6 +5,7 @@
 // is kept alive only by reference cycles: exactly what the cyclic collector
 // would have to clean up (or could not, when a legacy finalizer is involved).
 #include <algorithm>
+#include <array>
 #include <map>
 #include <tuple>
 
@@ -18,7 +19,32 @@ enum Mark : std::uint8_t { kNone, kFromName, kFromTemp, kFromGarbage, kLegacyCyc
 
 int reason_rank(LeakReason r) { return static_cast<int>(r); }
 
+LeakReason leak_reason(std::uint8_t mark, std::uint16_t flags) {
+    switch (mark) {
+        case kFromName: return LeakReason::LiveAtEnd;
+        case kFromTemp: return (flags & flag::kCreationRef) ? LeakReason::NeverStored : LeakReason::LiveAtEnd;
+        case kFromGarbage:
+        case kLegacyCycle: return LeakReason::Uncollectable;
+        default: return LeakReason::Cycle;
+    }
+}
+
 }  // namespace
+
+LeakRecord Heap::leak_record(Handle h, std::uint8_t mark, Sym held_by) const {
+    const Object& o = objects_[h];
+    LeakRecord rec;
+    rec.id = std::string(symbols_.str(o.id));
+    rec.type = std::string(symbols_.str(types_[o.type].name));
+    rec.site = o.site == kNoSym ? "" : std::string(symbols_.str(o.site));
+    rec.bytes = o.bytes;
+    rec.reason = leak_reason(mark, o.flags);
+    if (rec.reason == LeakReason::LiveAtEnd) {
+        rec.held_by = std::string(symbols_.str(held_by));
+        if (mark == kFromTemp) rec.held_by += " (never stored)";
+    }
+    return rec;
+}
 
 void Heap::analyse_leaks(RunResult& r) const {
     const std::size_t n = objects_.capacity();
@@ -55,45 +81,37 @@ void Heap::analyse_leaks(RunResult& r) const {
             types_[objects_[h].type].legacy_finalizer)
             flood(h, kLegacyCycle, kNoSym);
 
+    // Groups count every leaked object; individual records stop at the
+    // configured cap (reasons in rank order), so a run ending with millions
+    // of live objects does not need memory for millions of records.
+    std::map<std::tuple<int, Sym, Sym>, LeakGroup> by_symbols;
+    std::array<std::vector<Handle>, 4> by_reason;
     for (Handle h = kListCount; h < n; ++h) {
         const Object& o = objects_[h];
         if (!(o.flags & flag::kLive) || (o.flags & flag::kHidden)) continue;
-        LeakRecord rec;
-        rec.id = std::string(symbols_.str(o.id));
-        rec.type = std::string(symbols_.str(types_[o.type].name));
-        rec.site = o.site == kNoSym ? "" : std::string(symbols_.str(o.site));
-        rec.bytes = o.bytes;
-        switch (mark[h]) {
-            case kFromName:
-                rec.reason = LeakReason::LiveAtEnd;
-                rec.held_by = std::string(symbols_.str(held_by[h]));
-                break;
-            case kFromTemp:
-                if (o.flags & flag::kCreationRef) {
-                    rec.reason = LeakReason::NeverStored;
-                } else {
-                    rec.reason = LeakReason::LiveAtEnd;
-                    rec.held_by = std::string(symbols_.str(held_by[h])) + " (never stored)";
-                }
-                break;
-            case kFromGarbage:
-            case kLegacyCycle: rec.reason = LeakReason::Uncollectable; break;
-            default: rec.reason = LeakReason::Cycle; break;
-        }
-        r.leaks.push_back(std::move(rec));
+        const LeakReason reason = leak_reason(mark[h], o.flags);
+        LeakGroup& g = by_symbols[{reason_rank(reason), o.site, types_[o.type].name}];
+        g.reason = reason;
+        ++g.objects;
+        g.bytes += o.bytes;
+        if (by_reason[reason_rank(reason)].size() < options_.max_leak_records) by_reason[reason_rank(reason)].push_back(h);
     }
-    std::stable_sort(r.leaks.begin(), r.leaks.end(), [](const LeakRecord& a, const LeakRecord& b) {
-        return reason_rank(a.reason) < reason_rank(b.reason);
-    });
+    for (const std::vector<Handle>& handles : by_reason) {
+        for (Handle h : handles) {
+            if (r.leaks.size() == options_.max_leak_records) break;
+            r.leaks.push_back(leak_record(h, mark[h], held_by[h]));
+        }
+    }
+    for (const auto& [key, g] : by_symbols) r.leaks_omitted += g.objects;
+    r.leaks_omitted -= r.leaks.size();
 
     std::map<std::tuple<int, std::string, std::string>, LeakGroup> groups;
-    for (const auto& l : r.leaks) {
-        LeakGroup& g = groups[{reason_rank(l.reason), l.site, l.type}];
-        g.reason = l.reason;
-        g.site = l.site;
-        g.type = l.type;
-        ++g.objects;
-        g.bytes += l.bytes;
+    for (const auto& [key, g] : by_symbols) {
+        const Sym site = std::get<1>(key);
+        LeakGroup named = g;
+        named.site = site == kNoSym ? "" : std::string(symbols_.str(site));
+        named.type = std::string(symbols_.str(std::get<2>(key)));
+        groups[{std::get<0>(key), named.site, named.type}] = named;
     }
     for (auto& [key, g] : groups) r.leak_groups.push_back(g);
     std::stable_sort(r.leak_groups.begin(), r.leak_groups.end(),

@@ -108,7 +108,8 @@ struct RunResult {
     std::vector<CollectionRecord> collections;
     std::vector<WeakrefCallbackRecord> weakref_callbacks;
     std::vector<FinalizerRecord> finalizers;
-    std::vector<LeakRecord> leaks;
+    std::vector<LeakRecord> leaks;             // at most SimOptions::max_leak_records
+    std::uint64_t leaks_omitted = 0;           // leaked objects beyond that cap
     std::vector<LeakGroup> leak_groups;
     std::vector<ExpectFailure> expect_failures;
     std::array<PauseStats, 3> pauses{};  // per generation

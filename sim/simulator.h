@@ -30,6 +30,8 @@ struct SimOptions {
     std::uint64_t interpreter_objects = 0;
     std::uint64_t max_objects = 0;  // 0 = unlimited; else a Limit diagnostic
     std::uint64_t max_bytes = 0;    // 0 = unlimited
+    /// Leaked objects listed one by one (the groups always count them all).
+    std::uint64_t max_leak_records = 100000;
 };
 
 class Heap;
