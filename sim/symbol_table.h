@@ -2,13 +2,18 @@
 // Interns the strings of a trace (ids, names, keys, types, sites, labels) into
 // dense 32-bit symbols, so that the simulator works on integers only.
 //
-// Strings live in one growing character arena and an open-addressing index;
-// interning a string that is already known allocates nothing.
+// Interning is on the hot path of every reader (several strings per event),
+// so a lookup that hits touches one index slot and one 16-byte entry: strings
+// of up to 8 bytes (most ids and names) live inside their entry, longer ones
+// in a character arena. Entries and arena grow in chunks and never move, so
+// a view returned by str() stays valid for the table's lifetime.
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "sim/chunked_vector.h"
 
 namespace heapsim {
 
@@ -25,23 +30,38 @@ public:
     Sym find(std::string_view s) const;
     std::string_view str(Sym s) const {
         const Entry& e = entries_[s];
-        return {arena_.data() + e.offset, e.length};
+        return {e.length <= kInline ? e.inline_chars : arena_[e.far.chunk].data() + e.far.offset, e.length};
     }
     std::size_t size() const { return entries_.size(); }
+    /// Heap bytes held, for benchmarks.
+    std::size_t memory_bytes() const;
 
 private:
-    struct Entry {
-        std::uint64_t offset;
-        std::uint32_t length;
-        std::uint32_t hash;
+    static constexpr std::uint32_t kInline = 8;
+    static constexpr std::size_t kArenaChunk = std::size_t{1} << 20;
+    struct Far {
+        std::uint32_t chunk, offset;
     };
+    struct Entry {
+        std::uint32_t hash;
+        std::uint32_t length;
+        union {
+            char inline_chars[kInline];  // zero-padded, so equal strings have equal words
+            std::uint64_t word;
+            Far far;
+        };
+    };
+    static_assert(sizeof(Entry) == 16);
+
     static std::uint32_t hash_of(std::string_view s);
+    bool matches(const Entry& e, std::uint32_t h, std::string_view s, std::uint64_t word) const;
     std::size_t slot_of(std::string_view s, std::uint32_t h) const;
+    Far store_far(std::string_view s);
     void grow_index();
 
-    std::vector<char> arena_;
-    std::vector<Entry> entries_;
-    std::vector<Sym> index_;  // open addressing, kNoSym = empty
+    ChunkedVector<Entry> entries_;
+    std::vector<std::string> arena_;  // chunks of long strings, never reallocated
+    std::vector<Sym> index_;          // open addressing, kNoSym = empty
 };
 
 }  // namespace heapsim
