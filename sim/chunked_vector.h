@@ -7,12 +7,16 @@
 
 #include <cstddef>
 #include <memory>
+#include <new>
+#include <type_traits>
 #include <vector>
 
 namespace heapsim {
 
 template <typename T, unsigned kChunkBits = 14>
 class ChunkedVector {
+    static_assert(std::is_trivially_destructible_v<T>, "elements are never destroyed one by one");
+
 public:
     static constexpr std::size_t kChunkSize = std::size_t{1} << kChunkBits;
 
@@ -34,11 +38,12 @@ public:
     bool empty() const { return size_ == 0; }
 
     T& push_back(const T& value) {
+        // A new chunk is raw storage: elements are constructed as they are
+        // pushed, so a small table costs no more than what it holds.
         if ((size_ & (kChunkSize - 1)) == 0 && (size_ >> kChunkBits) == chunks_.size())
-            chunks_.push_back(std::make_unique<T[]>(kChunkSize));
-        T& slot = (*this)[size_++];
-        slot = value;
-        return slot;
+            chunks_.push_back(std::unique_ptr<T[], Free>(static_cast<T*>(::operator new(kChunkSize * sizeof(T)))));
+        T* slot = &(*this)[size_++];
+        return *::new (static_cast<void*>(slot)) T(value);
     }
     /// Grows to `n` elements, the new ones value-initialized.
     void grow_to(std::size_t n) {
@@ -49,7 +54,10 @@ public:
     }
 
 private:
-    std::vector<std::unique_ptr<T[]>> chunks_;
+    struct Free {
+        void operator()(T* p) const { ::operator delete(static_cast<void*>(p)); }
+    };
+    std::vector<std::unique_ptr<T[], Free>> chunks_;
     std::size_t size_ = 0;
 };
 

@@ -4,7 +4,8 @@
 
 namespace heapsim {
 
-ObjectTable::ObjectTable() : objects_(kListCount) {
+ObjectTable::ObjectTable() {
+    objects_.grow_to(kListCount);
     for (Handle h = 0; h < kListCount; ++h) {
         objects_[h].prev = objects_[h].next = h;
         objects_[h].list = static_cast<std::uint8_t>(h);
@@ -19,7 +20,7 @@ Handle ObjectTable::create() {
         return h;
     }
     if (objects_.size() >= kNoHandle - 1) throw std::length_error("object table exhausted");
-    objects_.emplace_back();
+    objects_.push_back(Object{});
     return static_cast<Handle>(objects_.size() - 1);
 }
 

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/chunked_vector.h"
 #include "sim/ref_store.h"
 #include "sim/symbol_table.h"
 #include "sim/type_table.h"
@@ -95,7 +96,7 @@ public:
     std::uint64_t size(ListId list) const { return sizes_[list]; }
 
 private:
-    std::vector<Object> objects_;
+    ChunkedVector<Object, 16> objects_;  // grows without copying: no doubling peak
     std::uint64_t sizes_[kListCount] = {};
     Handle free_ = kNoHandle;
 };
