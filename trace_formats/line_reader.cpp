@@ -5,19 +5,20 @@
 
 namespace heapsim {
 
-LineReader::LineReader(ByteSource& source) : source_(source), buffer_(kMaxLine + kChunk) {}
+LineReader::LineReader(ByteSource& source)
+    : source_(source), buffer_(std::make_unique_for_overwrite<char[]>(kBufferSize)) {}
 
 // Moves the unconsumed tail to the front and appends one chunk; false when
 // nothing more came (end of input or failure).
 bool LineReader::fill() {
     if (at_end_) return false;
     if (begin_ > 0) {
-        std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+        std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
         end_ -= begin_;
         begin_ = 0;
     }
-    const std::size_t room = std::min(kChunk, buffer_.size() - end_);
-    const std::size_t got = source_.read(buffer_.data() + end_, room);
+    const std::size_t room = std::min(kChunk, kBufferSize - end_);
+    const std::size_t got = source_.read(buffer_.get() + end_, room);
     if (got == 0) at_end_ = true;
     end_ += got;
     return got > 0;
@@ -26,9 +27,9 @@ bool LineReader::fill() {
 // Drops the rest of a too-long line, chunk by chunk, up to its newline.
 void LineReader::skip_rest_of_line() {
     while (true) {
-        const void* nl = std::memchr(buffer_.data() + begin_, '\n', end_ - begin_);
+        const void* nl = std::memchr(buffer_.get() + begin_, '\n', end_ - begin_);
         if (nl != nullptr) {
-            begin_ = static_cast<const char*>(nl) - buffer_.data() + 1;
+            begin_ = static_cast<const char*>(nl) - buffer_.get() + 1;
             skipping_ = false;
             return;
         }
@@ -39,7 +40,7 @@ void LineReader::skip_rest_of_line() {
 
 // The line of `length` bytes at begin_, consuming `consumed` bytes.
 std::string_view LineReader::take(std::size_t length, std::size_t consumed) {
-    std::string_view text(buffer_.data() + begin_, length);
+    std::string_view text(buffer_.get() + begin_, length);
     begin_ += consumed;
     if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
     return text;
@@ -49,7 +50,7 @@ bool LineReader::next(Line& line) {
     if (skipping_) skip_rest_of_line();
     while (true) {
         const std::size_t avail = end_ - begin_;
-        const char* start = buffer_.data() + begin_;
+        const char* start = buffer_.get() + begin_;
         const void* nl = std::memchr(start, '\n', avail);
         const std::size_t length = nl ? static_cast<const char*>(nl) - start : avail;
         if (length > kMaxLine) {

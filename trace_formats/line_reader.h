@@ -7,8 +7,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string_view>
-#include <vector>
 
 #include "trace_formats/byte_source.h"
 
@@ -30,6 +30,7 @@ class LineReader {
 
     static constexpr std::size_t kMaxLine = 1024 * 1024;
     static constexpr std::size_t kChunk = 256 * 1024;
+    static constexpr std::size_t kBufferSize = kMaxLine + kChunk;
 
   private:
     bool fill();
@@ -37,7 +38,9 @@ class LineReader {
     std::string_view take(std::size_t length, std::size_t consumed);
 
     ByteSource& source_;
-    std::vector<char> buffer_;  // kMaxLine + kChunk: a longest line plus one read
+    // kBufferSize: a longest line plus one read. Not zero-filled: a reader
+    // of a short trace would otherwise spend most of its time clearing it.
+    std::unique_ptr<char[]> buffer_;
     std::size_t begin_ = 0;     // first unconsumed byte
     std::size_t end_ = 0;       // end of the buffered bytes
     std::uint64_t line_number_ = 0;

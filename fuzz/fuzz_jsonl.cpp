@@ -1,0 +1,14 @@
+// Fuzz target: JSON Lines (*.jsonl): the flat per-line scanner and the event builder.
+// Input: the bytes of a trace file, exactly as read_trace would see them.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "fuzz/fuzz_support.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const std::string bytes(reinterpret_cast<const char*>(data), size);
+    heapsim::fuzz::read_checked(bytes, "fuzz.jsonl");
+    return 0;
+}
