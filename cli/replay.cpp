@@ -27,7 +27,9 @@ private:
             sim_.note_skipped(d);
             return true;
         }
-        if (!stop) stop = d;
+        // A fatal reader error (corrupt compressed input) explains any error
+        // the reader reported before it noticed.
+        if (!stop || (d.kind == ErrorKind::Io && stop->kind != ErrorKind::Io)) stop = d;
         return false;
     }
 

@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
 #include <memory>
 
 #include "cli/atomic_file.h"
@@ -26,9 +27,22 @@ struct RunArgs {
     bool format_given = false;
     std::string output;  // "" or "-" = standard output
     bool lenient = false;
-    std::uint64_t max_objects = 0;
+    std::string max_objects = "0";
     std::string max_memory = "0";
 };
+
+/// --max-objects N: decimal digits only. CLI11's own conversion would take
+/// "-1" or "99999999999999999999" silently as a huge N, i.e. no limit at all.
+Parsed<std::uint64_t> parse_object_count(std::string_view text) {
+    std::uint64_t value = 0;
+    const char* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (text.empty() || text.front() < '0' || text.front() > '9' || ec != std::errc() || ptr != end) {
+        return Parsed<std::uint64_t>::failure("invalid count '" + std::string(text) +
+                                              "': expected a number of objects from 0 to 18446744073709551615");
+    }
+    return value;
+}
 
 int usage_error(CommandIo& io, const std::string& message) {
     io.err << "heapsim run: " << message << "\nRun 'heapsim run --help' for usage.\n";
@@ -76,6 +90,8 @@ int run(const RunArgs& args, CommandIo& io) {
     if (!format) return usage_error(io, format.error());
     const Parsed<std::uint64_t> max_memory = parse_byte_size(args.max_memory);
     if (!max_memory) return usage_error(io, max_memory.error());
+    const Parsed<std::uint64_t> max_objects = parse_object_count(args.max_objects);
+    if (!max_objects) return usage_error(io, max_objects.error());
 
     // Where each document goes. `--json -` owns standard output unless the
     // chosen format is sent elsewhere with -o.
@@ -92,7 +108,7 @@ int run(const RunArgs& args, CommandIo& io) {
 
     ReplayOptions options;
     options.sim.policy = *policy;
-    options.sim.max_objects = args.max_objects;
+    options.sim.max_objects = *max_objects;
     options.sim.max_bytes = *max_memory;
     options.lenient = args.lenient;
     const ReplayOutcome outcome = replay_trace(args.trace, options);
@@ -177,7 +193,8 @@ Command setup_run_command(CLI::App& app) {
     sub->add_flag("--lenient", args->lenient,
                   "Skip bad events (counted per kind) instead of stopping at the first one");
     sub->add_option("--max-objects", args->max_objects, "Stop with exit status 3 past N live objects (0: no limit)")
-        ->type_name("N");
+        ->type_name("N")
+        ->check(check(parse_object_count));
     sub->add_option("--max-memory", args->max_memory,
                     "Stop with exit status 3 past this many live bytes, e.g. 512M (0: no limit)")
         ->type_name("BYTES")

@@ -4,6 +4,9 @@
 // Diagnostic, and hand it to the sink, which decides whether to go on.
 // A template over the parser, so the per-line call is direct, not virtual.
 
+#include <algorithm>
+#include <vector>
+
 #include "sim/diagnostic.h"
 #include "sim/event.h"
 #include "trace_formats/byte_source.h"
@@ -29,6 +32,7 @@ ReadSummary read_line_trace(ByteSource& source, Parser& parser, EventSink& sink,
     Line line;
     Event event;
     Diagnostic error;
+    bool fatal = false;  // a fatal diagnostic must be the last the sink hears
     while (!summary.stopped && lines.next(line)) {
         switch (parser.parse(line, event, error)) {
             case LineOutcome::Skip:
@@ -37,11 +41,23 @@ ReadSummary read_line_trace(ByteSource& source, Parser& parser, EventSink& sink,
                 summary.stopped = !sink.on_event(event);
                 break;
             case LineOutcome::Error:
-                summary.stopped = !sink.on_error(error) || error.fatal;
+                fatal = error.fatal;
+                summary.stopped = !sink.on_error(error) || fatal;
                 break;
         }
     }
-    if (!summary.stopped && source.error() != nullptr) {
+    if (summary.stopped && !fatal && source.compression() != Compression::None) {
+        // A corrupt gzip member decodes to garbage that only its trailing
+        // checksum exposes; read on (boundedly) so that the run reports the
+        // corruption rather than whatever line the garbage broke first.
+        std::vector<char> rest(64 * 1024);
+        for (std::size_t left = 64u << 20; left > 0 && source.error() == nullptr;) {
+            const std::size_t got = source.read(rest.data(), rest.size());
+            if (got == 0) break;
+            left -= std::min(left, got);
+        }
+    }
+    if (!fatal && source.error() != nullptr) {
         sink.on_error(*source.error());
         summary.stopped = true;
     }

@@ -32,7 +32,9 @@ inline constexpr std::size_t kMaxIdLength = 64;
 inline constexpr std::size_t kMaxNameLength = 256;
 inline constexpr std::size_t kMaxLabelLength = 1024;
 
-inline constexpr std::uint64_t kMaxSize = std::uint64_t{1} << 48;  // size=N, bytes
+// size=N, bytes: the simulator keeps an object's size in 32 bits, so a larger
+// value would be silently clamped and every byte count after it wrong.
+inline constexpr std::uint64_t kMaxSize = 4294967295;
 inline constexpr std::uint64_t kMaxSlots = 2147483647;             // slots=K
 inline constexpr std::uint64_t kMaxThreshold = 2147483647;  // CPython parses thresholds as C int
 inline constexpr std::uint64_t kMaxExpected = std::numeric_limits<std::int64_t>::max();
