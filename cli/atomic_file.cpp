@@ -30,6 +30,15 @@ mode_t default_file_mode() {
 }  // namespace
 
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
+    // A device or pipe (/dev/null, /dev/stdout, a FIFO) cannot be replaced by
+    // a rename, and must not be: it is written in place.
+    struct stat st {};
+    if (::stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        direct_ = true;
+        out_.open(path_, std::ios::binary);
+        if (!out_) error_ = cannot_write(path_, errno);
+        return;
+    }
     const std::filesystem::path target(path_);
     std::filesystem::path dir = target.parent_path();
     if (dir.empty()) dir = ".";
@@ -76,6 +85,10 @@ bool AtomicFile::commit() {
         error_ = cannot_write(path_, written ? errno : write_errno);
         discard();
         return false;
+    }
+    if (direct_) {
+        committed_ = true;
+        return true;
     }
     if (std::rename(temp_path_.c_str(), path_.c_str()) != 0) {
         error_ = cannot_write(path_, errno);

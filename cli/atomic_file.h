@@ -3,6 +3,8 @@
 // name or not at all. The content is written to a unique temporary file in
 // the same directory (so the rename stays on one file system), flushed, and
 // renamed over the destination; any failure removes the temporary file.
+// A destination that is a device or a pipe (/dev/null, a FIFO) is written in
+// place instead: renaming over it would replace the device with a file.
 
 #include <fstream>
 #include <functional>
@@ -37,6 +39,7 @@ private:
     std::ofstream out_;
     std::string error_;
     bool committed_ = false;
+    bool direct_ = false;  // a device or pipe, written in place
 };
 
 /// Writes what `write` produces to `path` atomically. Returns an error message

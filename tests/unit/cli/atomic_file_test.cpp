@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <thread>
 
 #include <filesystem>
 #include <fstream>
@@ -98,4 +101,34 @@ TEST_CASE("an uncommitted AtomicFile is discarded") {
         CHECK(dir.entries().size() == 1);  // the temporary file
     }
     CHECK(dir.entries().empty());
+}
+
+TEST_CASE("a device is written in place, never replaced by a rename") {
+    struct stat before {};
+    REQUIRE(::stat("/dev/null", &before) == 0);
+    REQUIRE(S_ISCHR(before.st_mode));
+    CHECK_FALSE(write_file_atomically("/dev/null", [](std::ostream& out) { out << "discarded\n"; }));
+    struct stat after {};
+    REQUIRE(::stat("/dev/null", &after) == 0);
+    CHECK(S_ISCHR(after.st_mode));
+    CHECK(after.st_rdev == before.st_rdev);
+}
+
+TEST_CASE("a FIFO receives the content in place") {
+    char dir_template[] = "/tmp/heapsim-fifo-XXXXXX";
+    REQUIRE(::mkdtemp(dir_template) != nullptr);
+    const std::string fifo = std::string(dir_template) + "/pipe";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    std::string received;
+    std::thread reader([&] {
+        std::ifstream in(fifo);
+        std::getline(in, received);
+    });
+    CHECK_FALSE(write_file_atomically(fifo, [](std::ostream& out) { out << "through the pipe\n"; }));
+    reader.join();
+    CHECK(received == "through the pipe");
+    struct stat st {};
+    REQUIRE(::stat(fifo.c_str(), &st) == 0);
+    CHECK(S_ISFIFO(st.st_mode));
+    std::filesystem::remove_all(dir_template);
 }
