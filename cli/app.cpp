@@ -16,6 +16,7 @@ constexpr CommandSetup kCommands[] = {
     setup_run_command,
     setup_verify_command,
     setup_gen_command,
+    setup_convert_command,
 };
 
 }  // namespace

@@ -37,6 +37,7 @@ using CommandSetup = Command (*)(CLI::App& app);
 Command setup_run_command(CLI::App& app);
 Command setup_verify_command(CLI::App& app);
 Command setup_gen_command(CLI::App& app);
+Command setup_convert_command(CLI::App& app);
 
 /// The whole command line without the program name, e.g. {"run", "x.trace"}.
 /// Never throws; every failure becomes a message on `io.err` and a status.

@@ -5,6 +5,8 @@
 #include <string_view>
 
 #include "trace_formats/byte_source.h"
+#include "trace_formats/htb_format.h"
+#include "trace_formats/htb_reader.h"
 #include "trace_formats/json_document_reader.h"
 #include "trace_formats/jsonl_reader.h"
 #include "trace_formats/text_reader.h"
@@ -102,6 +104,10 @@ char first_significant_byte(std::string_view head) {
 
 TraceFormat choose_format(std::string_view name, ByteSource& source) {
     name = without_compression_suffix(name);
+    // Binary by name (so a damaged header is reported as such) or by magic.
+    if (name.ends_with(".htb") || source.peek(htb::kMagic.size()) == htb::kMagic) {
+        return TraceFormat::Binary;
+    }
     if (name.ends_with(".jsonl")) return TraceFormat::JsonLines;
     if (name.ends_with(".json")) return sniff_json(source);
     if (first_significant_byte(source.peek(ByteSource::kMaxPeek)) == '{') return sniff_json(source);
@@ -123,6 +129,8 @@ ReadSummary read_source(ByteSource& source, std::string_view name, SymbolTable& 
             return read_jsonl_trace(source, symbols, sink);
         case TraceFormat::JsonDocument:
             return read_json_document(source, symbols, sink);
+        case TraceFormat::Binary:
+            return read_htb_trace(source, symbols, sink);
     }
     return {};
 }

@@ -5,8 +5,8 @@
 //   read_trace("app.trace.zst", symbols, sink);
 //
 // Compression (.gz, .zst) is detected by magic bytes, the encoding (text,
-// JSON Lines, JSON document) by the file name and the first bytes; "-" reads
-// standard input.
+// JSON Lines, JSON document, binary .htb) by the file name and the first
+// (decompressed) bytes; "-" reads standard input.
 
 #include <cstdint>
 #include <string>
@@ -27,7 +27,7 @@ public:
     virtual bool on_error(const Diagnostic& diagnostic) = 0;
 };
 
-enum class TraceFormat { Text, JsonLines, JsonDocument };
+enum class TraceFormat { Text, JsonLines, JsonDocument, Binary };
 
 struct ReadSummary {
     std::uint64_t events = 0;  // events numbered, bad ones included

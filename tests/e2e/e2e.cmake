@@ -50,3 +50,8 @@ heapsim_e2e("web_service.trace is reproducible" reproducible traces/make_web_ser
             traces/web_service.trace)
 heapsim_e2e("JSON Lines and JSON document input" encodings traces/make_web_service.py
             traces/web_service.trace)
+
+# Binary traces and `heapsim convert`: the .htb forms give the text form's
+# report, and a convert that fails on a bad input leaves no output file.
+heapsim_e2e("binary trace input" binary traces/web_service.trace)
+heapsim_e2e("convert fails cleanly" convert-fails tests/errors/syntax.trace)

@@ -15,6 +15,10 @@
 #   reproducible GEN TRACE  `python3 GEN` regenerates TRACE byte for byte
 #   encodings GEN TRACE     GEN's JSON Lines and JSON document forms of TRACE
 #                    give TRACE's golden report and summary
+#   binary FILE      `heapsim convert` FILE to .htb (plain, .gz, .zst): each gives
+#                    FILE's golden report; text -> htb -> jsonl -> text round-trips
+#   convert-fails FILE  `heapsim convert` of a bad FILE: exit status and stderr
+#                    as its directives say, and no output file left behind
 #
 # Expectations live in FILE's leading comment lines (or in FILE.expect):
 #   # expect-exit: N                 exit status (default 0; `error` requires it)
@@ -192,6 +196,36 @@ reproducible)
     command -v python3 >/dev/null || { echo "python3 not installed: skipping" >&2; exit 77; }
     python3 "$file" >"$tmp/generated"
     cmp -s "$tmp/generated" "$trace" || fail "$file no longer reproduces $trace (re-run it and review the diff)"
+    ;;
+binary)
+    name=$(basename "$file")
+    run_heapsim convert "$file" "$tmp/canonical.trace"
+    expect_status 0 "convert $file"
+    for input in "$tmp/$name.htb" "$tmp/$name.htb.gz" "$tmp/$name.htb.zst"; do
+        run_heapsim convert "$file" "$input"
+        expect_status 0 "convert $file $input"
+        run_heapsim run "$input" ${extra_args[@]+"${extra_args[@]}"} --json -
+        expect_status "$(directive "$file" expect-exit 0)" "run $input"
+        sed "s|^    \"path\": \".*\",\$|    \"path\": \"$file\",|" "$tmp/out" >"$tmp/normalized"
+        diff -u "$golden_dir/$name.json" "$tmp/normalized" || fail "report for $input differs"
+    done
+    run_heapsim convert "$tmp/$name.htb.zst" "$tmp/lines.jsonl"
+    expect_status 0 "convert htb.zst -> jsonl"
+    run_heapsim convert - - --to text <"$tmp/lines.jsonl"
+    expect_status 0 "convert jsonl -> text on stdin/stdout"
+    cmp -s "$tmp/out" "$tmp/canonical.trace" || fail "text -> htb -> jsonl -> text is not the canonical text"
+    ;;
+convert-fails)
+    want=$(directive "$file" expect-exit)
+    directives "$file" expect-stderr >"$tmp/want_err"
+    mkdir "$tmp/converted"
+    for output in "$tmp/converted/out.htb" "$tmp/converted/out.jsonl.gz"; do
+        run_heapsim convert "$file" "$output"
+        expect_status "$want" "convert $file $output"
+        diff -u "$tmp/want_err" "$tmp/err" || fail "stderr differs"
+    done
+    leftovers=$(ls -A "$tmp/converted")
+    [[ -z "$leftovers" ]] || fail "a failing convert left files behind: $leftovers"
     ;;
 *)
     fail "unknown mode $mode"

@@ -1,0 +1,44 @@
+#pragma once
+// Writes Events as canonical text (*.trace), exactly as text_reader.h reads
+// them back:
+//   - a `heaptrace 1` header line first;
+//   - one event per line, tokens separated by one space, options last
+//     (type: flags in the order gc weakrefable finalizer legacy_finalizer
+//     instance, then size= and slots=; alloc: refs, then size= and site=);
+//   - `@NS ` before an event only when its time differs from the previous
+//     event's (0 before the first), which is what the reader inherits;
+//   - `collect` always with its generation.
+// Comments and blank lines of the original are not events and are gone.
+
+#include <ostream>
+
+#include "sim/event.h"
+#include "sim/symbol_table.h"
+#include "trace_formats/chunked_output.h"
+#include "trace_formats/trace_writer.h"
+
+namespace heapsim {
+
+class TextTraceWriter final : public TraceWriter {
+  public:
+    TextTraceWriter(std::ostream& out, const SymbolTable& symbols);
+    void write(const Event& event) override;
+    bool finish() override { return out_.finish(); }
+
+  private:
+    void symbol(Sym s) {
+        out_.put(' ');
+        out_.put(symbols_.str(s));
+    }
+    void option(std::string_view name, std::int64_t value);
+    void type(const Event& event);
+    void alloc(const Event& event);
+    void expect(const Event& event);
+    void numbers(const Event& event);
+
+    ChunkedOutput out_;
+    const SymbolTable& symbols_;
+    std::uint64_t last_time_ = 0;
+};
+
+}  // namespace heapsim
