@@ -1,13 +1,16 @@
-// `heapsim gen --profile P --events N --seed S [-o FILE]`: a synthetic
-// workload trace, deterministic per seed, valid by construction.
+// `heapsim gen --profile P --events N --seed S [--live N] [-o FILE]`: a
+// synthetic workload trace, deterministic per seed, valid by construction.
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "cli/atomic_file.h"
 #include "cli/command.h"
 #include "cli/exit_status.h"
 #include "trace_formats/random_trace.h"
+#include "trace_formats/workload.h"
 
 namespace heapsim::cli {
 
@@ -17,45 +20,80 @@ struct GenArgs {
     std::string profile = "mixed";
     std::uint64_t events = 10000;
     std::uint64_t seed = 1;
+    std::uint64_t live = 0;
     std::string output;  // "" or "-" = standard output
     bool legacy = false;
 };
 
-int gen(const GenArgs& args, CommandIo& io) {
-    // Only the mixed profile exists so far; web, cache and cycles come with
-    // the benchmark workloads.
-    if (args.profile != "mixed") {
-        io.err << "heapsim gen: unknown profile '" << args.profile << "' (profiles: mixed)\n";
-        return kExitUsage;
+void write_trace(const GenArgs& args, std::ostream& out) {
+    if (const auto profile = workload_profile_by_name(args.profile)) {
+        WorkloadOptions options;
+        options.events = args.events;
+        options.seed = args.seed;
+        options.live = args.live;
+        write_workload_trace(*profile, options, out);
+        return;
     }
     RandomTraceOptions options;
     options.events = args.events;
     options.seed = args.seed;
     options.legacy_finalizers = args.legacy;
+    write_random_trace(options, out);
+}
+
+int gen(const GenArgs& args, CommandIo& io) {
     if (args.output.empty() || args.output == "-") {
-        write_random_trace(options, io.out);
+        write_trace(args, io.out);
+        io.out.flush();
         return kExitOk;
     }
-    if (auto error = write_file_atomically(args.output, [&](std::ostream& out) {
-            write_random_trace(options, out);
-        })) {
+    // A device or pipe (-o /dev/null, a fifo) is written in place: renaming a
+    // temporary file over it would replace the device with a regular file.
+    std::error_code ec;
+    const auto status = std::filesystem::status(args.output, ec);
+    if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+        std::ofstream out(args.output, std::ios::binary);
+        if (out) write_trace(args, out);
+        if (!out) {
+            io.err << "heapsim gen: cannot write " << args.output << '\n';
+            return kExitUsage;
+        }
+        return kExitOk;
+    }
+    if (auto error = write_file_atomically(args.output,
+                                           [&](std::ostream& out) { write_trace(args, out); })) {
         io.err << "heapsim gen: " << *error << '\n';
         return kExitUsage;
     }
     return kExitOk;
 }
 
+constexpr const char* kProfileHelp =
+    "Workload:\n"
+    "  mixed   temporaries, caches, cycles, weakrefs, finalizers, gc controls, at random\n"
+    "  web     request handlers: short-lived temporaries freed by refcount, a few\n"
+    "          request<->handler and exception-traceback cycles, bounded live set\n"
+    "  cache   LRU caches that grow to --live objects and evict, weakref index with\n"
+    "          callbacks, memo dict\n"
+    "  cycles  linked lists, trees with parent pointers, graphs, __del__ finalizers,\n"
+    "          weakref callbacks, gc.collect and threshold changes";
+
 }  // namespace
 
 Command setup_gen_command(CLI::App& app) {
     auto args = std::make_shared<GenArgs>();
     CLI::App* cmd = app.add_subcommand("gen", "Write a synthetic workload trace, deterministic per seed");
-    cmd->add_option("--profile", args->profile,
-                    "Workload: mixed (temporaries, caches, cycles, weakrefs, finalizers, gc controls)");
+    cmd->add_option("--profile", args->profile, kProfileHelp)
+        ->check(CLI::IsMember({"mixed", "web", "cache", "cycles"}))
+        ->capture_default_str();
     cmd->add_option("--events", args->events, "Approximate number of events")->check(CLI::PositiveNumber);
     cmd->add_option("--seed", args->seed, "Seed: the same seed gives the same trace");
+    cmd->add_option("--live", args->live,
+                    "cache: objects the caches hold once warm (default min(events/8, 100000)); "
+                    "filling takes about 1.7 events per object")
+        ->check(CLI::PositiveNumber);
     cmd->add_option("-o,--output", args->output, "Write the trace here (default: standard output)");
-    cmd->add_flag("--legacy-finalizers", args->legacy, "Also use a type with a legacy finalizer (tp_del)");
+    cmd->add_flag("--legacy-finalizers", args->legacy, "mixed: also use a type with a legacy finalizer (tp_del)");
     return Command{cmd, [args](CommandIo& io) { return gen(*args, io); }};
 }
 

@@ -30,6 +30,16 @@ foreach(seed RANGE 1 ${HEAPSIM_VERIFY_SEEDS})
                    ${Python3_EXECUTABLE} ${seed} ${HEAPSIM_VERIFY_EVENTS})
 endforeach()
 
+# The workload profiles (heapsim gen --profile web|cache|cycles).
+set(HEAPSIM_VERIFY_PROFILE_EVENTS 20000 CACHE STRING "Events per generated workload-profile trace")
+foreach(profile web cache cycles)
+  foreach(seed 1 2 3)
+    add_test(NAME "verify: profile ${profile} seed ${seed}"
+             COMMAND bash ${HEAPSIM_VERIFY_DIR}/verify_generated.sh $<TARGET_FILE:heapsim>
+                     ${Python3_EXECUTABLE} ${seed} ${HEAPSIM_VERIFY_PROFILE_EVENTS} ${profile})
+  endforeach()
+endforeach()
+
 # The observer does not disturb the collector.
 foreach(trace t31_weakref_callbacks keep_10000_lists t29_trashcan)
   add_test(NAME "verify: observer ${trace}"
