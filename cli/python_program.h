@@ -28,8 +28,11 @@ public:
     /// `plain_attributes`: every attribute key of the trace is made of
     /// [A-Za-z0-9_] and can be used as it is; otherwise keys are encoded so
     /// that sorting the Python names sorts the keys (CPython sorts __slots__).
+    /// `instrumented` = false leaves out every marker and the gc debug output:
+    /// the bare operations, with main() timing itself, for benchmarks
+    /// (bench/run.sh compares heapsim with the interpreter that way).
     PythonProgram(SymbolTable& symbols, const Simulator& simulator, std::string trace_name,
-                  bool plain_attributes);
+                  bool plain_attributes, bool instrumented = true);
 
     /// Translates one event. Call it before the simulator applies the event
     /// (it reads the heap as the event finds it). A Diagnostic when Python
@@ -49,6 +52,11 @@ private:
     std::optional<Diagnostic> add_removal(const Event& ev);
     Diagnostic inexpressible(const Event& ev, const std::string& why) const;
     void line(const std::string& code) { body_ += "    " + code + "\n"; }
+    /// A line that only reports to heapsim verify; left out when not instrumented.
+    void marker(const std::string& code) {
+        if (instrumented_) line(code);
+    }
+    std::string finish_plain(std::string out) const;
     void release_temps(const std::vector<Sym>& ids);
     std::string attr(Sym key) const;
     std::string literal_key(Sym key) const;
@@ -60,6 +68,8 @@ private:
     const Simulator& sim_;
     std::string trace_name_;
     bool plain_attributes_;
+    bool instrumented_;
+    std::uint64_t events_ = 0;
     std::string body_;
     struct DeclaredType {
         Sym name;

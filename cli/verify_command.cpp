@@ -29,6 +29,7 @@ struct VerifyArgs {
     std::string python = "python3";
     std::string program;  // also write the generated program here
     bool brief = false;
+    bool plain = false;  // only write the uninstrumented program (benchmarks)
 };
 
 /// heapsim's side: the run's result and the program that performs it.
@@ -40,7 +41,7 @@ struct ModelRun {
 };
 
 ModelRun model_run(const EventBuffer& events, SymbolTable& symbols, std::uint64_t interpreter_objects,
-                   const std::string& trace) {
+                   const std::string& trace, bool instrumented = true) {
     SimOptions options;
     options.policy = *policy_by_name("cpython-3.11");
     options.interpreter_objects = interpreter_objects;
@@ -50,7 +51,7 @@ ModelRun model_run(const EventBuffer& events, SymbolTable& symbols, std::uint64_
     for (EventBuffer::Cursor scan = events.cursor(); plain && scan.next(ev);) {
         if (ev.key != kNoSym) plain = identifier_safe(symbols.str(ev.key));
     }
-    PythonProgram program(symbols, sim, trace, plain);
+    PythonProgram program(symbols, sim, trace, plain, instrumented);
     ModelRun run;
     for (EventBuffer::Cursor replay = events.cursor(); replay.next(ev);) {
         auto untranslatable = program.add(ev);
@@ -136,10 +137,19 @@ int verify(const VerifyArgs& args, CommandIo& io) {
         io.err << format_diagnostic(args.trace, loaded.error->line, loaded.error->message) << '\n';
         return exit_status_for(*loaded.error);
     }
-    ModelRun model = model_run(loaded.events, symbols, 0, args.trace);
+    ModelRun model = model_run(loaded.events, symbols, 0, args.trace, !args.plain);
     if (model.error) {
         io.err << format_diagnostic(args.trace, model.error->line, model.error->message) << '\n';
         return kExitUsage;
+    }
+    if (args.plain) {
+        // Nothing to compare: the program is for timing the interpreter.
+        std::ofstream out(args.program);
+        if (!(out << model.program)) {
+            io.err << "heapsim verify: cannot write " << args.program << '\n';
+            return kExitUsage;
+        }
+        return kExitOk;
     }
     std::string error;
     auto log = interpret(args.python, model.program, error);
@@ -286,6 +296,10 @@ Command setup_verify_command(CLI::App& app) {
     cmd->add_option("--python", args->python, "Interpreter to run (default python3)");
     cmd->add_option("--program", args->program, "Also write the generated Python program to this file");
     cmd->add_flag("--brief", args->brief, "List only the collections that differ");
+    cmd->add_flag("--plain", args->plain,
+                  "Only write the --program, without instrumentation, timing its own main() (for "
+                  "benchmarks); the interpreter is not run")
+        ->needs(cmd->get_option("--program"));
     return Command{cmd, [args](CommandIo& io) { return verify(*args, io); }};
 }
 
