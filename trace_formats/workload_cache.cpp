@@ -299,10 +299,7 @@ WorkloadStats CacheWorkload::run() {
     }
     w_.tick(rng_.range(100000, 2000000));
     w_.collect(2);  // counts at zero at the end (see workload_web.cpp)
-    w_.flush();
-    stats_.events = w_.events();
-    stats_.distinct_ids = w_.distinct_ids();
-    stats_.full_collects = w_.full_collects();
+    w_.finish(stats_);
     return stats_;
 }
 

@@ -312,10 +312,7 @@ WorkloadStats CyclesWorkload::run() {
     }
     if (gc_disabled_) w_.gc("enable");
     full_collect();  // counts at zero at the end (see workload_web.cpp)
-    w_.flush();
-    stats_.events = w_.events();
-    stats_.distinct_ids = w_.distinct_ids();
-    stats_.full_collects = w_.full_collects();
+    w_.finish(stats_);
     return stats_;
 }
 

@@ -314,10 +314,7 @@ WorkloadStats WebWorkload::run() {
         stats_.peak_tracked = std::max(stats_.peak_tracked, w_.tracked());
     }
     finish();
-    w_.flush();
-    stats_.events = w_.events();
-    stats_.distinct_ids = w_.distinct_ids();
-    stats_.full_collects = w_.full_collects();
+    w_.finish(stats_);
     return stats_;
 }
 

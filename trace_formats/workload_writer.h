@@ -17,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include "trace_formats/workload.h"
+
 namespace heapsim::workload {
 
 using Id = std::uint32_t;  // written oN
@@ -41,6 +43,13 @@ class WorkloadWriter {
     // --- output that is not an event ---
     void raw_line(std::string_view text);  // a comment or the header
     void flush();
+    /// Flushes the output and records the writer's totals in `stats`.
+    void finish(WorkloadStats& stats) {
+        flush();
+        stats.events = events();
+        stats.distinct_ids = distinct_ids();
+        stats.full_collects = full_collects();
+    }
 
     // --- clock: the next event carries the new time ---
     void tick(std::uint64_t ns) {
