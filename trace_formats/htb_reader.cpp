@@ -59,6 +59,7 @@ std::size_t HtbReader::read_fully(char* out, std::size_t n) {
 }
 
 bool HtbReader::damaged(ErrorKind kind, const std::string& message) {
+    if (stopped_) return false;  // the first fatal error is the one reported
     Diagnostic d;
     d.kind = kind;
     d.fatal = true;
@@ -138,7 +139,8 @@ bool HtbReader::read_block() {
 // The end block carries the total event count, and nothing may follow it.
 bool HtbReader::end_block() {
     std::uint64_t total = 0;
-    if (!varint(total) || p_ != end_) return damaged(ErrorKind::Syntax, "malformed end block");
+    if (!varint(total)) return false;  // already reported
+    if (p_ != end_) return damaged(ErrorKind::Syntax, "malformed end block");
     if (total != number_) {
         return damaged(ErrorKind::Syntax, "the end block counts " + std::to_string(total) +
                                               " events, the trace holds " +
