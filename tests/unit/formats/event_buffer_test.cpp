@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "event_fields.h"
 #include "recording_sink.h"
 #include "trace_formats/random_trace.h"
 
@@ -19,31 +20,12 @@ using heapsim::test::RecordingSink;
 namespace {
 
 void check_same(const Event& a, const std::vector<Sym>& a_refs, const Event& b) {
-    CHECK(a.kind == b.kind);
-    CHECK(a.number == b.number);
+    test::check_same_values(a, b);
     CHECK(a.line == b.line);
-    CHECK(a.time_ns == b.time_ns);
-    CHECK(a.id == b.id);
-    CHECK(a.ref == b.ref);
-    CHECK(a.name == b.name);
-    CHECK(a.key == b.key);
-    CHECK(a.type == b.type);
-    CHECK(a.site == b.site);
-    CHECK(a.label == b.label);
-    CHECK(a.size == b.size);
+    for (const auto field : {&Event::id, &Event::ref, &Event::name, &Event::key, &Event::type,
+                             &Event::site, &Event::label})
+        CHECK(a.*field == b.*field);
     CHECK(std::vector<Sym>(b.refs.begin(), b.refs.end()) == a_refs);
-    CHECK(a.decl.gc == b.decl.gc);
-    CHECK(a.decl.weakrefable == b.decl.weakrefable);
-    CHECK(a.decl.finalizer == b.decl.finalizer);
-    CHECK(a.decl.legacy_finalizer == b.decl.legacy_finalizer);
-    CHECK(a.decl.instance == b.decl.instance);
-    CHECK(a.decl.size == b.decl.size);
-    CHECK(a.decl.slots == b.decl.slots);
-    CHECK(a.action == b.action);
-    CHECK(a.expect == b.expect);
-    CHECK(a.generation == b.generation);
-    CHECK(a.nvalues == b.nvalues);
-    for (int i = 0; i < 3; ++i) CHECK(a.values[i] == b.values[i]);
 }
 
 /// Reads `bytes`, buffers every event, and compares the buffer's replay with
