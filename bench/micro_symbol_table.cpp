@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/symbol_table.h"
+#include "events/symbol_table.h"
 
 namespace heapsim::bench {
 namespace {

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "cli/replay.h"
-#include "sim/symbol_table.h"
+#include "events/symbol_table.h"
 #include "trace_formats/event_buffer.h"
 
 namespace heapsim::cli {

@@ -16,10 +16,10 @@
 #include <unordered_set>
 #include <vector>
 
-#include "sim/diagnostic.h"
-#include "sim/event.h"
+#include "events/diagnostic.h"
+#include "events/event.h"
+#include "events/symbol_table.h"
 #include "sim/simulator.h"
-#include "sim/symbol_table.h"
 
 namespace heapsim::cli {
 

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "sim/diagnostic.h"
+#include "events/diagnostic.h"
 #include "sim/run_result.h"
 #include "sim/simulator.h"
 

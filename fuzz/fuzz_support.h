@@ -12,9 +12,9 @@
 #include <string>
 #include <string_view>
 
-#include "sim/diagnostic.h"
-#include "sim/event.h"
-#include "sim/symbol_table.h"
+#include "events/diagnostic.h"
+#include "events/event.h"
+#include "events/symbol_table.h"
 #include "trace_formats/trace_reader.h"
 
 #define FUZZ_CHECK(condition)                                                                   \

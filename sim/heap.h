@@ -13,14 +13,14 @@
 #include <string>
 #include <vector>
 
-#include "sim/diagnostic.h"
-#include "sim/event.h"
+#include "events/diagnostic.h"
+#include "events/event.h"
+#include "events/symbol_table.h"
 #include "sim/object_table.h"
 #include "sim/policy.h"
 #include "sim/ref_store.h"
 #include "sim/run_result.h"
 #include "sim/simulator.h"
-#include "sim/symbol_table.h"
 #include "sim/type_table.h"
 
 namespace heapsim {

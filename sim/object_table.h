@@ -10,9 +10,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/chunked_vector.h"
+#include "events/chunked_vector.h"
+#include "events/symbol_table.h"
 #include "sim/ref_store.h"
-#include "sim/symbol_table.h"
 #include "sim/type_table.h"
 
 namespace heapsim {

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/symbol_table.h"
+#include "events/symbol_table.h"
 
 namespace heapsim {
 

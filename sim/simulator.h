@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
-#include "sim/diagnostic.h"
-#include "sim/event.h"
+#include "events/diagnostic.h"
+#include "events/event.h"
+#include "events/symbol_table.h"
 #include "sim/policy.h"
 #include "sim/run_result.h"
-#include "sim/symbol_table.h"
 
 namespace heapsim {
 

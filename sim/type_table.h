@@ -9,8 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "sim/event.h"
-#include "sim/symbol_table.h"
+#include "events/event.h"
+#include "events/symbol_table.h"
 
 namespace heapsim {
 

@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "sim/diagnostic.h"
+#include "events/diagnostic.h"
 #include "trace_formats/decompressor.h"
 #include "trace_formats/raw_input.h"
 

@@ -15,7 +15,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/event.h"
+#include "events/event.h"
 
 namespace heapsim {
 

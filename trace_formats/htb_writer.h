@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/event.h"
-#include "sim/symbol_table.h"
+#include "events/event.h"
+#include "events/symbol_table.h"
 #include "trace_formats/htb_format.h"
 #include "trace_formats/trace_writer.h"
 

@@ -9,7 +9,7 @@
 // read, a missing one when the document ends. A JSON syntax error is fatal,
 // since nothing after it can be located reliably.
 
-#include "sim/symbol_table.h"
+#include "events/symbol_table.h"
 #include "trace_formats/byte_source.h"
 #include "trace_formats/trace_reader.h"
 

@@ -9,9 +9,9 @@
 #include <string>
 #include <string_view>
 
-#include "sim/diagnostic.h"
-#include "sim/event.h"
-#include "sim/symbol_table.h"
+#include "events/diagnostic.h"
+#include "events/event.h"
+#include "events/symbol_table.h"
 #include "trace_formats/byte_source.h"
 #include "trace_formats/json_event_builder.h"
 #include "trace_formats/line_reader.h"

@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <vector>
 
-#include "sim/diagnostic.h"
-#include "sim/event.h"
+#include "events/diagnostic.h"
+#include "events/event.h"
 #include "trace_formats/byte_source.h"
 #include "trace_formats/line_reader.h"
 #include "trace_formats/trace_reader.h"

@@ -15,8 +15,8 @@
 #include <string>
 #include <string_view>
 
-#include "sim/diagnostic.h"
-#include "sim/event.h"
+#include "events/diagnostic.h"
+#include "events/event.h"
 
 namespace heapsim {
 

@@ -14,9 +14,9 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/diagnostic.h"
-#include "sim/event.h"
-#include "sim/symbol_table.h"
+#include "events/diagnostic.h"
+#include "events/event.h"
+#include "events/symbol_table.h"
 #include "trace_formats/byte_source.h"
 #include "trace_formats/line_reader.h"
 #include "trace_formats/line_trace_loop.h"

@@ -12,8 +12,8 @@
 
 #include <ostream>
 
-#include "sim/event.h"
-#include "sim/symbol_table.h"
+#include "events/event.h"
+#include "events/symbol_table.h"
 #include "trace_formats/chunked_output.h"
 #include "trace_formats/trace_writer.h"
 

@@ -11,9 +11,9 @@
 #include <cstdint>
 #include <string>
 
-#include "sim/diagnostic.h"
-#include "sim/event.h"
-#include "sim/symbol_table.h"
+#include "events/diagnostic.h"
+#include "events/event.h"
+#include "events/symbol_table.h"
 
 namespace heapsim {
 

@@ -14,8 +14,8 @@
 #include <ostream>
 #include <string_view>
 
-#include "sim/event.h"
-#include "sim/symbol_table.h"
+#include "events/event.h"
+#include "events/symbol_table.h"
 #include "trace_formats/byte_source.h"
 #include "trace_formats/trace_reader.h"
 

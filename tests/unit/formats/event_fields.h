@@ -4,7 +4,7 @@
 
 #include <doctest/doctest.h>
 
-#include "sim/event.h"
+#include "events/event.h"
 
 namespace heapsim::test {
 

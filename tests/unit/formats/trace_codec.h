@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/symbol_table.h"
+#include "events/symbol_table.h"
 #include "trace_formats/htb_writer.h"
 #include "trace_formats/trace_reader.h"
 #include "trace_formats/trace_writer.h"

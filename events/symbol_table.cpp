@@ -1,4 +1,4 @@
-#include "sim/symbol_table.h"
+#include "events/symbol_table.h"
 
 #include <algorithm>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "sim/event.h"
+#include "events/event.h"
 
 namespace heapsim {
 

@@ -1,4 +1,4 @@
-#include "sim/diagnostic.h"
+#include "events/diagnostic.h"
 
 namespace heapsim {
 

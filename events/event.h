@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <span>
 
-#include "sim/symbol_table.h"
+#include "events/symbol_table.h"
 
 namespace heapsim {
 

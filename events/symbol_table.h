@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/chunked_vector.h"
+#include "events/chunked_vector.h"
 
 namespace heapsim {
 

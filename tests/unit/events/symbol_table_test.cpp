@@ -1,6 +1,6 @@
 // Interning: one symbol per distinct string, whatever its length (inline
 // entries up to 8 bytes, arena beyond), and views that never move.
-#include "sim/symbol_table.h"
+#include "events/symbol_table.h"
 
 #include <doctest/doctest.h>
 
