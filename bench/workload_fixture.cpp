@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 #include "trace_formats/trace_writer.h"
-#include "trace_formats/workload.h"
+#include "workloads/workload.h"
 
 namespace heapsim::bench {
 

@@ -9,8 +9,8 @@
 #include "cli/atomic_file.h"
 #include "cli/command.h"
 #include "cli/exit_status.h"
-#include "trace_formats/random_trace.h"
-#include "trace_formats/workload.h"
+#include "workloads/random_trace.h"
+#include "workloads/workload.h"
 
 namespace heapsim::cli {
 

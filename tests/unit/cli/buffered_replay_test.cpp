@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "cli/report.h"
-#include "trace_formats/random_trace.h"
+#include "workloads/random_trace.h"
 
 using namespace heapsim;
 using namespace heapsim::cli;

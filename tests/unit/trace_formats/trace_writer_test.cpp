@@ -14,7 +14,7 @@
 #include "event_fields.h"
 #include "recording_sink.h"
 #include "trace_codec.h"
-#include "trace_formats/random_trace.h"
+#include "workloads/random_trace.h"
 
 using namespace heapsim;
 using heapsim::test::rewrite;

@@ -2,7 +2,7 @@
 // or a failing expect, keep the collector busy, stay expressible in Python
 // (checked here by an independent model of what a program could name), and
 // be a pure function of its seed.
-#include "trace_formats/random_trace.h"
+#include "workloads/random_trace.h"
 
 #include <doctest/doctest.h>
 
@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "replay_text.h"
 #include "sim/simulator.h"
 #include "trace_formats/trace_reader.h"
-#include "replay_text.h"
 
 using namespace heapsim;
 

@@ -1,4 +1,4 @@
-#include "trace_formats/workload.h"
+#include "workloads/workload.h"
 
 namespace heapsim {
 

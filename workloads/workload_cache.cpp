@@ -23,9 +23,9 @@
 #include <ostream>
 #include <vector>
 
-#include "trace_formats/seeded_rng.h"
-#include "trace_formats/workload.h"
-#include "trace_formats/workload_writer.h"
+#include "workloads/seeded_rng.h"
+#include "workloads/workload.h"
+#include "workloads/workload_writer.h"
 
 namespace heapsim {
 namespace {

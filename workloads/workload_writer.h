@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "trace_formats/workload.h"
+#include "workloads/workload.h"
 
 namespace heapsim::workload {
 

@@ -22,7 +22,7 @@
 //
 // Legacy (tp_del) objects only appear in cycles that are garbage at once, so
 // they never die (see act_legacy).
-#include "trace_formats/random_trace.h"
+#include "workloads/random_trace.h"
 
 #include <algorithm>
 #include <array>
@@ -36,7 +36,7 @@
 #include <utility>
 #include <vector>
 
-#include "trace_formats/seeded_rng.h"
+#include "workloads/seeded_rng.h"
 
 namespace heapsim {
 namespace {

@@ -2,7 +2,7 @@
 // Python-expressible traces, a pure function of the seed, ids reused exactly
 // when their objects are dead (so bounded for any length), and a generator
 // whose memory follows the live set, not the number of events.
-#include "trace_formats/workload.h"
+#include "workloads/workload.h"
 
 #include <doctest/doctest.h>
 
@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "replay_text.h"
 #include "sim/simulator.h"
 #include "trace_formats/trace_reader.h"
-#include "replay_text.h"
 
 using namespace heapsim;
 

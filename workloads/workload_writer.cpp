@@ -1,4 +1,4 @@
-#include "trace_formats/workload_writer.h"
+#include "workloads/workload_writer.h"
 
 #include <charconv>
 #include <ostream>
