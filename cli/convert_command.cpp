@@ -7,10 +7,10 @@
 #include <CLI/CLI.hpp>
 #include <optional>
 
-#include "cli/atomic_file.h"
 #include "cli/command.h"
 #include "cli/exit_status.h"
 #include "cli/replay.h"
+#include "platform/atomic_file.h"
 #include "trace_formats/trace_reader.h"
 #include "trace_formats/trace_writer.h"
 

@@ -6,9 +6,9 @@
 #include <fstream>
 #include <iostream>
 
-#include "cli/atomic_file.h"
 #include "cli/command.h"
 #include "cli/exit_status.h"
+#include "platform/atomic_file.h"
 #include "workloads/random_trace.h"
 #include "workloads/workload.h"
 

@@ -5,13 +5,13 @@
 #include <charconv>
 #include <memory>
 
-#include "cli/atomic_file.h"
 #include "cli/command.h"
 #include "cli/exit_status.h"
 #include "cli/options.h"
 #include "cli/replay.h"
 #include "cli/report.h"
 #include "cli/units.h"
+#include "platform/atomic_file.h"
 
 namespace heapsim::cli {
 

@@ -1,4 +1,4 @@
-#include "cli/atomic_file.h"
+#include "platform/atomic_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace heapsim::cli {
+namespace heapsim {
 
 namespace {
 
@@ -109,4 +109,4 @@ std::optional<std::string> write_file_atomically(const std::string& path,
     return std::nullopt;
 }
 
-}  // namespace heapsim::cli
+}  // namespace heapsim

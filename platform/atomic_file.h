@@ -12,7 +12,7 @@
 #include <ostream>
 #include <string>
 
-namespace heapsim::cli {
+namespace heapsim {
 
 class AtomicFile {
 public:
@@ -47,4 +47,4 @@ private:
 std::optional<std::string> write_file_atomically(const std::string& path,
                                                  const std::function<void(std::ostream&)>& write);
 
-}  // namespace heapsim::cli
+}  // namespace heapsim

@@ -1,4 +1,4 @@
-#include "cli/child_process.h"
+#include "platform/child_process.h"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -10,7 +10,7 @@
 
 extern char** environ;
 
-namespace heapsim::cli {
+namespace heapsim {
 
 ChildResult run_child(const std::vector<std::string>& argv, const std::string& stderr_path) {
     ChildResult result;
@@ -43,4 +43,4 @@ ChildResult run_child(const std::vector<std::string>& argv, const std::string& s
     return result;
 }
 
-}  // namespace heapsim::cli
+}  // namespace heapsim

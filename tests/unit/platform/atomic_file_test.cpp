@@ -9,9 +9,9 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "cli/atomic_file.h"
+#include "platform/atomic_file.h"
 
-using namespace heapsim::cli;
+using namespace heapsim;
 namespace fs = std::filesystem;
 
 namespace {

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-namespace heapsim::cli {
+namespace heapsim {
 
 struct ChildResult {
     bool started = false;
@@ -17,4 +17,4 @@ struct ChildResult {
 /// and standard error written to `stderr_path`.
 ChildResult run_child(const std::vector<std::string>& argv, const std::string& stderr_path);
 
-}  // namespace heapsim::cli
+}  // namespace heapsim
