@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
     const heapsim::cli::LoadedTrace loaded = heapsim::cli::load_trace(trace);
     const double load_s = seconds_since(load_start);
     if (loaded.error) {
-        std::cerr << heapsim::cli::format_diagnostic(trace, loaded.error->line, loaded.error->message) << '\n';
+        std::cerr << heapsim::format_diagnostic(trace, loaded.error->line, loaded.error->message) << '\n';
         return 2;
     }
     std::vector<ReplayOptions> options;
@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
 
     for (const ReplayOutcome& outcome : outcomes) {
         if (outcome.error) {
-            std::cerr << heapsim::cli::format_diagnostic(trace, outcome.error->line, outcome.error->message)
+            std::cerr << heapsim::format_diagnostic(trace, outcome.error->line, outcome.error->message)
                       << '\n';
             return 2;
         }

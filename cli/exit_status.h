@@ -1,6 +1,8 @@
 #pragma once
 // Process exit statuses shared by every command (docs/cli.md, "Exit status").
 
+#include "events/diagnostic.h"
+
 namespace heapsim::cli {
 
 enum ExitStatus : int {
@@ -10,5 +12,10 @@ enum ExitStatus : int {
     kExitLimit = 3,        // a resource limit (--max-objects, --max-memory) was reached
     kExitInternal = 70,    // a bug in heapsim (an unexpected exception); never expected
 };
+
+/// The exit status a stopping diagnostic maps to: 3 for a limit, else 2.
+inline int exit_status_for(const Diagnostic& diagnostic) {
+    return diagnostic.kind == ErrorKind::Limit ? kExitLimit : kExitUsage;
+}
 
 }  // namespace heapsim::cli

@@ -108,6 +108,4 @@ const char* report_format_name(ReportFormat format) {
     return "?";
 }
 
-std::string display_path(const std::string& path) { return path == "-" ? "<stdin>" : path; }
-
 }  // namespace heapsim::cli

@@ -63,7 +63,4 @@ enum class ReportFormat { Text, Json, Markdown, Csv };
 Parsed<ReportFormat> parse_report_format(std::string_view name);
 const char* report_format_name(ReportFormat format);
 
-/// How diagnostics name a trace: the path as given, "-" shown as "<stdin>".
-std::string display_path(const std::string& path);
-
 }  // namespace heapsim::cli

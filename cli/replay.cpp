@@ -1,7 +1,5 @@
 #include "cli/replay.h"
 
-#include "cli/exit_status.h"
-#include "cli/options.h"
 #include "trace_formats/trace_reader.h"
 
 namespace heapsim::cli {
@@ -63,16 +61,6 @@ ReplayOutcome replay_buffer(const std::string& bytes, const std::string& name_hi
     return replay(name_hint, options, [&](SymbolTable& symbols, EventSink& sink) {
         return read_trace_buffer(bytes, name_hint, symbols, sink);
     });
-}
-
-std::string format_diagnostic(const std::string& path, std::uint64_t line, const std::string& message) {
-    std::string out = display_path(path);
-    if (line != 0) out += ':' + std::to_string(line);
-    return out + ": " + message;
-}
-
-int exit_status_for(const Diagnostic& diagnostic) {
-    return diagnostic.kind == ErrorKind::Limit ? kExitLimit : kExitUsage;
 }
 
 }  // namespace heapsim::cli

@@ -30,11 +30,4 @@ ReplayOutcome replay_trace(const std::string& path, const ReplayOptions& options
 /// Replays a trace held in memory; `name_hint` picks the encoding ("x.jsonl").
 ReplayOutcome replay_buffer(const std::string& bytes, const std::string& name_hint, const ReplayOptions& options);
 
-/// "FILE:LINE: message", or "FILE: message" when the diagnostic has no line.
-/// FILE is the path as given, with "-" shown as "<stdin>".
-std::string format_diagnostic(const std::string& path, std::uint64_t line, const std::string& message);
-
-/// The exit status a stopping diagnostic maps to: 3 for a limit, else 2.
-int exit_status_for(const Diagnostic& diagnostic);
-
 }  // namespace heapsim::cli

@@ -7,6 +7,7 @@
 #include "cli/options.h"
 #include "cli/report.h"
 #include "cli/units.h"
+#include "events/diagnostic.h"
 
 namespace heapsim::cli {
 

@@ -28,4 +28,12 @@ const char* error_kind_name(ErrorKind kind) {
     return "?";
 }
 
+std::string display_path(const std::string& path) { return path == "-" ? "<stdin>" : path; }
+
+std::string format_diagnostic(const std::string& path, std::uint64_t line, const std::string& message) {
+    std::string out = display_path(path);
+    if (line != 0) out += ':' + std::to_string(line);
+    return out + ": " + message;
+}
+
 }  // namespace heapsim

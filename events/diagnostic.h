@@ -42,4 +42,11 @@ struct Diagnostic {
     bool fatal = false;       // the reader cannot go on (even with --lenient)
 };
 
+/// How diagnostics name a trace: the path as given, "-" shown as "<stdin>".
+std::string display_path(const std::string& path);
+
+/// "FILE:LINE: message", or "FILE: message" when the diagnostic has no line.
+/// FILE is the path as given, with "-" shown as "<stdin>".
+std::string format_diagnostic(const std::string& path, std::uint64_t line, const std::string& message);
+
 }  // namespace heapsim

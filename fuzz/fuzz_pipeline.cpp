@@ -69,7 +69,7 @@ std::string run_once(const std::string& trace, const std::string& name, unsigned
     FUZZ_CHECK(outcome.result.has_value() != outcome.error.has_value());
     if (outcome.error) {
         FUZZ_CHECK(!outcome.error->message.empty());
-        return heapsim::cli::format_diagnostic(name, outcome.error->line, outcome.error->message);
+        return heapsim::format_diagnostic(name, outcome.error->line, outcome.error->message);
     }
     check_result(*outcome.result);
     return all_reports(*outcome.result);

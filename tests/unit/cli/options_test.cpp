@@ -78,8 +78,3 @@ TEST_CASE("report formats") {
     REQUIRE_FALSE(bad);
     CHECK(bad.error() == "unknown format 'html' (valid: text, json, markdown, csv)");
 }
-
-TEST_CASE("display_path names standard input") {
-    CHECK(display_path("-") == "<stdin>");
-    CHECK(display_path("a/b.trace") == "a/b.trace");
-}

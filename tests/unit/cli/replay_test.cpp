@@ -5,22 +5,6 @@
 using namespace heapsim;
 using namespace heapsim::cli;
 
-TEST_CASE("format_diagnostic: FILE:LINE: message, or FILE: message without a line") {
-    CHECK(format_diagnostic("t.trace", 3, "unknown id 'x'") == "t.trace:3: unknown id 'x'");
-    CHECK(format_diagnostic("-", 7, "bad") == "<stdin>:7: bad");
-    CHECK(format_diagnostic("gone.trace", 0, "cannot open") == "gone.trace: cannot open");
-}
-
-TEST_CASE("a limit diagnostic exits 3, every other one 2") {
-    Diagnostic d;
-    d.kind = ErrorKind::Limit;
-    CHECK(exit_status_for(d) == 3);
-    d.kind = ErrorKind::UnknownId;
-    CHECK(exit_status_for(d) == 2);
-    d.kind = ErrorKind::Io;
-    CHECK(exit_status_for(d) == 2);
-}
-
 namespace {
 
 ReplayOptions strict() {
