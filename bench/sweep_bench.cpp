@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "cli/buffered_replay.h"
-#include "cli/report.h"
+#include "report/report.h"
 
 namespace {
 
@@ -44,7 +44,7 @@ std::uint64_t digest(const std::vector<ReplayOutcome>& outcomes) {
     for (const ReplayOutcome& outcome : outcomes) {
         std::ostringstream report;
         if (outcome.result)
-            heapsim::cli::write_json_report(*outcome.result, report);
+            heapsim::write_json_report(*outcome.result, report);
         else
             report << "error: " << outcome.error->message;
         mix(hash, report.str());

@@ -98,14 +98,4 @@ Parsed<ReportFormat> parse_report_format(std::string_view name) {
                                          "' (valid: text, json, markdown, csv)");
 }
 
-const char* report_format_name(ReportFormat format) {
-    switch (format) {
-        case ReportFormat::Text: return "text";
-        case ReportFormat::Json: return "json";
-        case ReportFormat::Markdown: return "markdown";
-        case ReportFormat::Csv: return "csv";
-    }
-    return "?";
-}
-
 }  // namespace heapsim::cli

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <variant>
 
+#include "report/report_format.h"
 #include "sim/policy.h"
 
 namespace heapsim::cli {
@@ -59,8 +60,6 @@ std::optional<std::string> check_policy_name(std::string_view name);
 Parsed<std::uint64_t> parse_byte_size(std::string_view text);
 
 /// Output formats of `run` (--format).
-enum class ReportFormat { Text, Json, Markdown, Csv };
 Parsed<ReportFormat> parse_report_format(std::string_view name);
-const char* report_format_name(ReportFormat format);
 
 }  // namespace heapsim::cli

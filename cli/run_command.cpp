@@ -9,9 +9,9 @@
 #include "cli/exit_status.h"
 #include "cli/options.h"
 #include "cli/replay.h"
-#include "cli/report.h"
-#include "cli/units.h"
 #include "platform/atomic_file.h"
+#include "report/report.h"
+#include "report/units.h"
 
 namespace heapsim::cli {
 

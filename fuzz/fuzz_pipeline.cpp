@@ -19,8 +19,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/replay.h"
-#include "cli/report.h"
 #include "fuzz/fuzz_support.h"
+#include "report/report.h"
 
 namespace {
 
@@ -46,17 +46,17 @@ void check_result(const heapsim::RunResult& result) {
 
 /// Every reporter's output, concatenated; the JSON one must parse back.
 std::string all_reports(const heapsim::RunResult& result) {
-    using heapsim::cli::ReportFormat;
+    using heapsim::ReportFormat;
     std::string all;
     for (const ReportFormat format : {ReportFormat::Text, ReportFormat::Json, ReportFormat::Markdown,
                                       ReportFormat::Csv}) {
         std::ostringstream out;
-        heapsim::cli::write_report(format, result, out);
+        heapsim::write_report(format, result, out);
         FUZZ_CHECK(!out.str().empty());
         if (format == ReportFormat::Json) {
             const auto doc = nlohmann::json::parse(out.str(), nullptr, /*allow_exceptions=*/false);
             FUZZ_CHECK(doc.is_object());
-            FUZZ_CHECK(doc.value("schema", "") == heapsim::cli::kReportSchema);
+            FUZZ_CHECK(doc.value("schema", "") == heapsim::kReportSchema);
         }
         all += out.str();
     }

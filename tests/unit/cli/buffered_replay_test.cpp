@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <vector>
 
-#include "cli/report.h"
+#include "report/report.h"
 #include "workloads/random_trace.h"
 
 using namespace heapsim;

@@ -4,12 +4,11 @@
 #include <algorithm>
 #include <string>
 
-#include "cli/options.h"
-#include "cli/report.h"
-#include "cli/units.h"
 #include "events/diagnostic.h"
+#include "report/report.h"
+#include "report/units.h"
 
-namespace heapsim::cli {
+namespace heapsim {
 
 namespace {
 
@@ -74,4 +73,4 @@ void write_markdown_report(const RunResult& r, std::ostream& out) {
     }
 }
 
-}  // namespace heapsim::cli
+}  // namespace heapsim

@@ -2,9 +2,9 @@
 // (shared spec report-schema.md); the fields after `timeline` are heapsim's
 // additions, which the schema allows.
 
-#include "cli/report.h"
+#include "report/report.h"
 
-namespace heapsim::cli {
+namespace heapsim {
 
 using nlohmann::ordered_json;
 
@@ -114,4 +114,4 @@ void write_json_report(const RunResult& result, std::ostream& out) {
     out << report_json(result).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
-}  // namespace heapsim::cli
+}  // namespace heapsim

@@ -1,9 +1,9 @@
 // One CSV row per collection, for spreadsheets and plotting. Every field is
 // an integer or a bare word, so no quoting is ever needed.
 
-#include "cli/report.h"
+#include "report/report.h"
 
-namespace heapsim::cli {
+namespace heapsim {
 
 void write_csv_report(const RunResult& r, std::ostream& out) {
     out << "seq,event,time_ns,generation,trigger,collected,uncollectable,scanned,promoted,pause_ns,bytes_freed\n";
@@ -14,4 +14,4 @@ void write_csv_report(const RunResult& r, std::ostream& out) {
     }
 }
 
-}  // namespace heapsim::cli
+}  // namespace heapsim

@@ -1,9 +1,9 @@
-#include "cli/units.h"
+#include "report/units.h"
 
 #include <array>
 #include <cstdio>
 
-namespace heapsim::cli {
+namespace heapsim {
 
 namespace {
 
@@ -55,4 +55,4 @@ std::string human_duration(std::uint64_t ns) {
     return three_digits(value / 1000.0, "s");
 }
 
-}  // namespace heapsim::cli
+}  // namespace heapsim

@@ -8,10 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/options.h"
+#include "report/report_format.h"
 #include "sim/run_result.h"
 
-namespace heapsim::cli {
+namespace heapsim {
 
 /// Schema name written into every JSON report.
 inline constexpr const char* kReportSchema = "heapsim-report/1";
@@ -37,4 +37,4 @@ void write_report(ReportFormat format, const RunResult& result, std::ostream& ou
 /// Leak groups largest first (bytes, then objects; ties keep their order).
 std::vector<LeakGroup> sorted_leak_groups(const RunResult& result);
 
-}  // namespace heapsim::cli
+}  // namespace heapsim

@@ -1,8 +1,8 @@
 #include <doctest/doctest.h>
 
-#include "cli/units.h"
+#include "report/units.h"
 
-using namespace heapsim::cli;
+using namespace heapsim;
 
 TEST_CASE("with_commas groups thousands") {
     CHECK(with_commas(0) == "0");

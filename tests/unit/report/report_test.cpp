@@ -2,11 +2,10 @@
 
 #include <sstream>
 
-#include "cli/report.h"
-#include "sample_result.h"
+#include "report/report.h"
+#include "tests/unit/report/sample_result.h"
 
 using namespace heapsim;
-using namespace heapsim::cli;
 
 namespace {
 

@@ -5,12 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "cli/options.h"
-#include "cli/report.h"
-#include "cli/units.h"
 #include "events/diagnostic.h"
+#include "report/report.h"
+#include "report/units.h"
 
-namespace heapsim::cli {
+namespace heapsim {
 
 namespace {
 
@@ -168,4 +167,4 @@ void write_text_report(const RunResult& result, std::ostream& out) {
     write_tail(result, out);
 }
 
-}  // namespace heapsim::cli
+}  // namespace heapsim

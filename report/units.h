@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-namespace heapsim::cli {
+namespace heapsim {
 
 /// 1234567 -> "1,234,567".
 std::string with_commas(std::uint64_t n);
@@ -14,4 +14,4 @@ std::string human_bytes(std::uint64_t bytes);
 /// Nanoseconds with three significant digits: "850 ns", "12.3 µs", "1.05 ms", "2.00 s".
 std::string human_duration(std::uint64_t ns);
 
-}  // namespace heapsim::cli
+}  // namespace heapsim

@@ -1,8 +1,8 @@
-#include "cli/report.h"
+#include "report/report.h"
 
 #include <algorithm>
 
-namespace heapsim::cli {
+namespace heapsim {
 
 void write_report(ReportFormat format, const RunResult& result, std::ostream& out) {
     switch (format) {
@@ -22,4 +22,4 @@ std::vector<LeakGroup> sorted_leak_groups(const RunResult& result) {
     return groups;
 }
 
-}  // namespace heapsim::cli
+}  // namespace heapsim
