@@ -5,7 +5,7 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/workload_fixture.h"
-#include "cli/buffered_replay.h"
+#include "engine/buffered_replay.h"
 #include "trace_formats/event_buffer.h"
 
 namespace heapsim::bench {

@@ -14,13 +14,13 @@
 #include <sstream>
 #include <vector>
 
-#include "cli/buffered_replay.h"
+#include "engine/buffered_replay.h"
 #include "report/report.h"
 
 namespace {
 
-using heapsim::cli::ReplayOptions;
-using heapsim::cli::ReplayOutcome;
+using heapsim::ReplayOptions;
+using heapsim::ReplayOutcome;
 
 /// Configuration `i` of a sweep: gen0 thresholds across a decade and more,
 /// gen1 thresholds around the default, so that collections differ per
@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
 
     const auto load_start = std::chrono::steady_clock::now();
-    const heapsim::cli::LoadedTrace loaded = heapsim::cli::load_trace(trace);
+    const heapsim::LoadedTrace loaded = heapsim::load_trace(trace);
     const double load_s = seconds_since(load_start);
     if (loaded.error) {
         std::cerr << heapsim::format_diagnostic(trace, loaded.error->line, loaded.error->message) << '\n';
@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
     for (unsigned i = 0; i < configs; ++i) options.push_back(configuration(i));
 
     const auto replay_start = std::chrono::steady_clock::now();
-    const std::vector<ReplayOutcome> outcomes = heapsim::cli::replay_configurations(loaded, options, threads);
+    const std::vector<ReplayOutcome> outcomes = heapsim::replay_configurations(loaded, options, threads);
     const double replay_s = seconds_since(replay_start);
 
     for (const ReplayOutcome& outcome : outcomes) {

@@ -9,7 +9,7 @@
 
 #include "cli/command.h"
 #include "cli/exit_status.h"
-#include "cli/replay.h"
+#include "engine/replay.h"
 #include "platform/atomic_file.h"
 #include "trace_formats/trace_reader.h"
 #include "trace_formats/trace_writer.h"

@@ -8,7 +8,7 @@
 #include "cli/command.h"
 #include "cli/exit_status.h"
 #include "cli/options.h"
-#include "cli/replay.h"
+#include "engine/replay.h"
 #include "platform/atomic_file.h"
 #include "report/report.h"
 #include "report/units.h"

@@ -10,12 +10,12 @@
 #include <sstream>
 #include <unistd.h>
 
-#include "cli/buffered_replay.h"
 #include "cli/command.h"
 #include "cli/exit_status.h"
 #include "cli/interpreter_log.h"
 #include "cli/python_program.h"
-#include "cli/replay.h"
+#include "engine/buffered_replay.h"
+#include "engine/replay.h"
 #include "platform/child_process.h"
 #include "trace_formats/event_buffer.h"
 #include "trace_formats/trace_reader.h"

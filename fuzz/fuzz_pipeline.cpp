@@ -18,7 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/replay.h"
+#include "engine/replay.h"
 #include "fuzz/fuzz_support.h"
 #include "report/report.h"
 
@@ -27,8 +27,8 @@ namespace {
 constexpr std::uint64_t kMaxObjects = 4096;
 constexpr std::uint64_t kMaxBytes = 16u << 20;
 
-heapsim::cli::ReplayOptions options_for(unsigned control) {
-    heapsim::cli::ReplayOptions options;
+heapsim::ReplayOptions options_for(unsigned control) {
+    heapsim::ReplayOptions options;
     options.lenient = (control & 1u) != 0;
     options.sim.policy = *heapsim::policy_by_name((control & 2u) != 0 ? "refcount" : "cpython-3.11");
     if ((control & 16u) != 0) options.sim.policy.thresholds = {3, 2, 2};
@@ -65,7 +65,7 @@ std::string all_reports(const heapsim::RunResult& result) {
 
 /// The reports of one run, or the diagnostic that stopped it.
 std::string run_once(const std::string& trace, const std::string& name, unsigned control) {
-    const heapsim::cli::ReplayOutcome outcome = heapsim::cli::replay_buffer(trace, name, options_for(control));
+    const heapsim::ReplayOutcome outcome = heapsim::replay_buffer(trace, name, options_for(control));
     FUZZ_CHECK(outcome.result.has_value() != outcome.error.has_value());
     if (outcome.error) {
         FUZZ_CHECK(!outcome.error->message.empty());

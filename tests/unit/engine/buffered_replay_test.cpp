@@ -1,6 +1,6 @@
 // Parse once, replay many: every configuration's result must be the one a
 // streaming `heapsim run` gives, byte for byte, whatever the thread count.
-#include "cli/buffered_replay.h"
+#include "engine/buffered_replay.h"
 
 #include <doctest/doctest.h>
 
@@ -15,7 +15,6 @@
 #include "workloads/random_trace.h"
 
 using namespace heapsim;
-using namespace heapsim::cli;
 
 namespace {
 

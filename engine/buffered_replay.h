@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "cli/replay.h"
+#include "engine/replay.h"
 #include "events/symbol_table.h"
 #include "trace_formats/event_buffer.h"
 
-namespace heapsim::cli {
+namespace heapsim {
 
 /// A trace read whole, or the reader's diagnostic that stopped it.
 struct LoadedTrace {
@@ -41,4 +41,4 @@ std::vector<ReplayOutcome> replay_configurations(const LoadedTrace& trace,
                                                  std::span<const ReplayOptions> configs,
                                                  unsigned threads);
 
-}  // namespace heapsim::cli
+}  // namespace heapsim

@@ -12,7 +12,7 @@
 #include "sim/run_result.h"
 #include "sim/simulator.h"
 
-namespace heapsim::cli {
+namespace heapsim {
 
 struct ReplayOptions {
     SimOptions sim;
@@ -30,4 +30,4 @@ ReplayOutcome replay_trace(const std::string& path, const ReplayOptions& options
 /// Replays a trace held in memory; `name_hint` picks the encoding ("x.jsonl").
 ReplayOutcome replay_buffer(const std::string& bytes, const std::string& name_hint, const ReplayOptions& options);
 
-}  // namespace heapsim::cli
+}  // namespace heapsim

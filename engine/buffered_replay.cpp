@@ -1,4 +1,4 @@
-#include "cli/buffered_replay.h"
+#include "engine/buffered_replay.h"
 
 #include <algorithm>
 #include <atomic>
@@ -6,7 +6,7 @@
 
 #include "trace_formats/trace_reader.h"
 
-namespace heapsim::cli {
+namespace heapsim {
 
 namespace {
 
@@ -84,4 +84,4 @@ std::vector<ReplayOutcome> replay_configurations(const LoadedTrace& trace,
     return outcomes;
 }
 
-}  // namespace heapsim::cli
+}  // namespace heapsim

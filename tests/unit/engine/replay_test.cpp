@@ -1,9 +1,8 @@
 #include <doctest/doctest.h>
 
-#include "cli/replay.h"
+#include "engine/replay.h"
 
 using namespace heapsim;
-using namespace heapsim::cli;
 
 namespace {
 

@@ -1,8 +1,8 @@
-#include "cli/replay.h"
+#include "engine/replay.h"
 
 #include "trace_formats/trace_reader.h"
 
-namespace heapsim::cli {
+namespace heapsim {
 
 namespace {
 
@@ -63,4 +63,4 @@ ReplayOutcome replay_buffer(const std::string& bytes, const std::string& name_hi
     });
 }
 
-}  // namespace heapsim::cli
+}  // namespace heapsim
