@@ -12,13 +12,13 @@
 
 #include "cli/command.h"
 #include "cli/exit_status.h"
-#include "cli/interpreter_log.h"
-#include "cli/python_program.h"
 #include "engine/buffered_replay.h"
 #include "engine/replay.h"
 #include "platform/child_process.h"
 #include "trace_formats/event_buffer.h"
 #include "trace_formats/trace_reader.h"
+#include "verify/interpreter_log.h"
+#include "verify/python_program.h"
 
 namespace heapsim::cli {
 

@@ -1,11 +1,11 @@
-#include "cli/python_program.h"
+#include "verify/python_program.h"
 
 #include <algorithm>
 #include <cctype>
 
 #include "sim/type_table.h"
 
-namespace heapsim::cli {
+namespace heapsim {
 
 std::string python_identifier(std::string_view prefix, std::string_view token) {
     std::string out(prefix);
@@ -456,4 +456,4 @@ std::string PythonProgram::finish_plain(std::string out) const {
     return out;
 }
 
-}  // namespace heapsim::cli
+}  // namespace heapsim

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace heapsim::cli {
+namespace heapsim {
 
 struct ObservedCollection {
     std::uint64_t event = 0;
@@ -49,4 +49,4 @@ struct InterpreterLog {
 
 InterpreterLog parse_interpreter_log(const std::string& text);
 
-}  // namespace heapsim::cli
+}  // namespace heapsim

@@ -21,7 +21,7 @@
 #include "events/symbol_table.h"
 #include "sim/simulator.h"
 
-namespace heapsim::cli {
+namespace heapsim {
 
 class PythonProgram {
 public:
@@ -93,4 +93,4 @@ std::string ordered_identifier(std::string_view prefix, std::string_view token);
 /// True when `token` is usable in a Python identifier as it is.
 bool identifier_safe(std::string_view token);
 
-}  // namespace heapsim::cli
+}  // namespace heapsim

@@ -1,9 +1,9 @@
-#include "cli/interpreter_log.h"
+#include "verify/interpreter_log.h"
 
 #include <cstdio>
 #include <sstream>
 
-namespace heapsim::cli {
+namespace heapsim {
 namespace {
 
 bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
@@ -76,4 +76,4 @@ InterpreterLog parse_interpreter_log(const std::string& text) {
     return log;
 }
 
-}  // namespace heapsim::cli
+}  // namespace heapsim

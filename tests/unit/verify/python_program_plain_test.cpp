@@ -5,11 +5,11 @@
 
 #include <string>
 
-#include "cli/python_program.h"
 #include "sim/simulator.h"
 #include "trace_formats/trace_reader.h"
+#include "verify/python_program.h"
 
-namespace heapsim::cli {
+namespace heapsim {
 namespace {
 
 std::string translate(const std::string& trace, bool instrumented) {
@@ -70,4 +70,4 @@ TEST_CASE("the instrumented program keeps its markers and the same operations") 
 }
 
 }  // namespace
-}  // namespace heapsim::cli
+}  // namespace heapsim
