@@ -17,12 +17,14 @@ public:
         out_.events.push(event);
         return true;
     }
+    // The replay loop's rule, applied once at load time: what it skips is
+    // kept for every replay to count.
     bool on_error(const Diagnostic& diagnostic) override {
-        if (lenient_ && !diagnostic.fatal) {
+        if (skippable(diagnostic, lenient_)) {
             out_.skipped.push_back(diagnostic);
             return true;
         }
-        out_.error = diagnostic;
+        record_stop(out_.error, diagnostic);
         return false;
     }
 
@@ -42,27 +44,9 @@ LoadedTrace load_trace(const std::string& path, bool lenient) {
 }
 
 ReplayOutcome replay_loaded(const LoadedTrace& trace, const ReplayOptions& options) {
-    ReplayOutcome outcome;
-    if (trace.error) {
-        outcome.error = trace.error;
-        return outcome;
-    }
     SymbolTable symbols = trace.symbols;
     Simulator sim(options.sim, symbols);
-    for (const Diagnostic& d : trace.skipped) sim.note_skipped(d);
-    Event event;
-    for (EventBuffer::Cursor cursor = trace.events.cursor(); cursor.next(event);) {
-        std::optional<Diagnostic> d = sim.apply(event);
-        if (!d) continue;
-        if (options.lenient && d->kind != ErrorKind::Limit) {
-            sim.note_skipped(*d);
-            continue;
-        }
-        outcome.error = std::move(d);
-        return outcome;
-    }
-    outcome.result = sim.finish(trace.path, trace.events_read);
-    return outcome;
+    return replay_into(sim, trace, options.lenient, [](const Event&) { return std::optional<Diagnostic>(); });
 }
 
 std::vector<ReplayOutcome> replay_configurations(const LoadedTrace& trace,

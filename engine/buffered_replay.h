@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/replay.h"
+#include "engine/replay_loop.h"
 #include "events/symbol_table.h"
 #include "trace_formats/event_buffer.h"
 
@@ -34,6 +35,37 @@ LoadedTrace load_trace(const std::string& path, bool lenient = false);
 
 /// Replays `trace` once under `options`.
 ReplayOutcome replay_loaded(const LoadedTrace& trace, const ReplayOptions& options);
+
+/// Replays `trace` into `sim` (built on the trace's symbols or a copy of
+/// them). `observe(event)` sees each event before the simulator applies it
+/// (verify translates it then); a Diagnostic it returns stops the run once
+/// the simulator has applied the event, whose own diagnostic comes first.
+/// A template, so that an observer that never objects costs nothing.
+template <typename Observer>
+ReplayOutcome replay_into(Simulator& sim, const LoadedTrace& trace, bool lenient, Observer&& observe) {
+    ReplayOutcome outcome;
+    if (trace.error) {
+        outcome.error = trace.error;
+        return outcome;
+    }
+    for (const Diagnostic& d : trace.skipped) sim.note_skipped(d);
+    ReplayLoop loop(sim, lenient);
+    Event event;
+    for (EventBuffer::Cursor cursor = trace.events.cursor(); cursor.next(event);) {
+        std::optional<Diagnostic> objection = observe(event);
+        if (!loop.apply(event)) break;
+        if (objection) {
+            loop.halt(*objection);
+            break;
+        }
+    }
+    if (loop.stop()) {
+        outcome.error = loop.take_stop();
+    } else {
+        outcome.result = sim.finish(trace.path, trace.events_read);
+    }
+    return outcome;
+}
 
 /// Replays `trace` under every configuration, on up to `threads` threads
 /// (0 = one per core). Outcomes come back in the order of `configs`.

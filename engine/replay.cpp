@@ -1,49 +1,33 @@
 #include "engine/replay.h"
 
+#include "engine/replay_loop.h"
 #include "trace_formats/trace_reader.h"
 
 namespace heapsim {
 
 namespace {
 
+/// The reader feeds the replay loop directly: nothing is buffered.
 class ReplaySink final : public EventSink {
 public:
-    ReplaySink(Simulator& sim, bool lenient) : sim_(sim), lenient_(lenient) {}
-
-    bool on_event(const Event& event) override {
-        if (std::optional<Diagnostic> d = sim_.apply(event)) return handle(*d);
-        return true;
-    }
-    bool on_error(const Diagnostic& diagnostic) override { return handle(diagnostic); }
-
-    /// The diagnostic that ended the run, if one did.
-    std::optional<Diagnostic> stop;
+    explicit ReplaySink(ReplayLoop& loop) : loop_(loop) {}
+    bool on_event(const Event& event) override { return loop_.apply(event); }
+    bool on_error(const Diagnostic& diagnostic) override { return loop_.reject(diagnostic); }
 
 private:
-    bool handle(const Diagnostic& d) {
-        if (lenient_ && !d.fatal && d.kind != ErrorKind::Limit) {
-            sim_.note_skipped(d);
-            return true;
-        }
-        // A fatal reader error (corrupt compressed input) explains any error
-        // the reader reported before it noticed.
-        if (!stop || (d.kind == ErrorKind::Io && stop->kind != ErrorKind::Io)) stop = d;
-        return false;
-    }
-
-    Simulator& sim_;
-    bool lenient_;
+    ReplayLoop& loop_;
 };
 
 template <typename Read>
 ReplayOutcome replay(const std::string& path, const ReplayOptions& options, Read&& read) {
     SymbolTable symbols;
     Simulator sim(options.sim, symbols);
-    ReplaySink sink(sim, options.lenient);
+    ReplayLoop loop(sim, options.lenient);
+    ReplaySink sink(loop);
     const ReadSummary summary = read(symbols, sink);
     ReplayOutcome outcome;
-    if (sink.stop) {
-        outcome.error = std::move(sink.stop);
+    if (loop.stop()) {
+        outcome.error = loop.take_stop();
     } else {
         outcome.result = sim.finish(path, summary.events);
     }
