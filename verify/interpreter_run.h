@@ -1,0 +1,16 @@
+#pragma once
+// The interpreter's side of `verify`: the program run by a real Python, its
+// standard error read back as an InterpreterLog.
+
+#include <optional>
+#include <string>
+
+#include "verify/interpreter_log.h"
+
+namespace heapsim {
+
+/// Runs `program` on `python`; the log, or (in `error`) why there is none:
+/// the interpreter did not start, raised, or stopped before the end.
+std::optional<InterpreterLog> interpret(const std::string& python, const std::string& program, std::string& error);
+
+}  // namespace heapsim

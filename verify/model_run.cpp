@@ -1,0 +1,39 @@
+#include "verify/model_run.h"
+
+#include "verify/python_program.h"
+
+namespace heapsim {
+
+namespace {
+
+/// Every attribute key usable in a Python identifier as it is.
+bool plain_keys(const LoadedTrace& trace) {
+    Event ev;
+    for (EventBuffer::Cursor scan = trace.events.cursor(); scan.next(ev);) {
+        if (ev.key != kNoSym && !identifier_safe(trace.symbols.str(ev.key))) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+ModelRun model_run(LoadedTrace& trace, std::uint64_t interpreter_objects, bool instrumented) {
+    SimOptions options;
+    options.policy = *policy_by_name("cpython-3.11");
+    options.interpreter_objects = interpreter_objects;
+    Simulator sim(options, trace.symbols);
+    PythonProgram program(trace.symbols, sim, trace.path, plain_keys(trace), instrumented);
+    ReplayOutcome outcome =
+        replay_into(sim, trace, /*lenient=*/false, [&](const Event& ev) { return program.add(ev); });
+    ModelRun run;
+    if (outcome.error) {
+        run.error = std::move(outcome.error);
+        return run;
+    }
+    run.result = std::move(outcome.result);
+    run.program = program.finish();
+    run.labels = program.callback_labels();
+    return run;
+}
+
+}  // namespace heapsim

@@ -1,0 +1,28 @@
+#pragma once
+// heapsim's side of `verify`: the trace replayed under the cpython-3.11
+// model by the engine's replay loop, translated into a Python program on the
+// way (each event before the simulator applies it, as PythonProgram needs).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/buffered_replay.h"
+
+namespace heapsim {
+
+/// The model's result and the program that performs the same operations.
+struct ModelRun {
+    std::optional<RunResult> result;
+    std::string program;
+    std::vector<Sym> labels;  // weakref callback labels, by the program's index
+    std::optional<Diagnostic> error;
+};
+
+/// Replays `trace` (strictly) with `interpreter_objects` long-lived objects
+/// of the interpreter's own counted in; `instrumented` = false writes the
+/// plain program (verify --plain). Interns into `trace.symbols`.
+ModelRun model_run(LoadedTrace& trace, std::uint64_t interpreter_objects, bool instrumented = true);
+
+}  // namespace heapsim
