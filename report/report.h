@@ -34,7 +34,4 @@ void write_csv_report(const RunResult& result, std::ostream& out);
 /// Dispatches to the reporter for `format`.
 void write_report(ReportFormat format, const RunResult& result, std::ostream& out);
 
-/// Leak groups largest first (bytes, then objects; ties keep their order).
-std::vector<LeakGroup> sorted_leak_groups(const RunResult& result);
-
 }  // namespace heapsim

@@ -93,7 +93,7 @@ ordered_json report_json(const RunResult& r) {
     doc["promotions"] = ordered_json{{"gen0_to_gen1", r.promoted[0]}, {"gen1_to_gen2", r.promoted[1]}};
     doc["timeline"] = array_of(r.timeline, timeline_json);
 
-    doc["leak_groups"] = array_of(sorted_leak_groups(r), [](const LeakGroup& g) {
+    doc["leak_groups"] = array_of(r.leak_groups, [](const LeakGroup& g) {
         return ordered_json{{"reason", leak_reason_name(g.reason)},
                             {"site", g.site},
                             {"type", g.type},

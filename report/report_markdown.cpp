@@ -54,7 +54,7 @@ void write_markdown_report(const RunResult& r, std::ostream& out) {
         << " | " << (s.expect_failures == 0 ? std::string("0") : "**" + with_commas(s.expect_failures) + "**")
         << " |\n";
 
-    const std::vector<LeakGroup> groups = sorted_leak_groups(r);
+    const std::vector<LeakGroup>& groups = r.leak_groups;
     if (!groups.empty()) {
         out << "\n| leak reason | site | type | objects | bytes |\n|---|---|---|--:|--:|\n";
         const std::size_t shown = std::min(groups.size(), kTopLeakGroups);

@@ -102,7 +102,7 @@ void write_leaks(const RunResult& r, std::ostream& out) {
         out << "\nLeaks: none\n";
         return;
     }
-    const std::vector<LeakGroup> groups = sorted_leak_groups(r);
+    const std::vector<LeakGroup>& groups = r.leak_groups;
     std::uint64_t objects = 0, bytes = 0;
     for (const LeakGroup& g : groups) {
         objects += g.objects;

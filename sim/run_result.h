@@ -110,7 +110,7 @@ struct RunResult {
     std::vector<FinalizerRecord> finalizers;
     std::vector<LeakRecord> leaks;             // at most SimOptions::max_leak_records
     std::uint64_t leaks_omitted = 0;           // leaked objects beyond that cap
-    std::vector<LeakGroup> leak_groups;
+    std::vector<LeakGroup> leak_groups;        // largest first (bytes, then objects), as reported
     std::vector<ExpectFailure> expect_failures;
     std::array<PauseStats, 3> pauses{};  // per generation
     PauseStats pauses_all;
