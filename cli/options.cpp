@@ -90,12 +90,9 @@ Parsed<std::uint64_t> parse_byte_size(std::string_view text) {
 }
 
 Parsed<ReportFormat> parse_report_format(std::string_view name) {
-    if (name == "text") return ReportFormat::Text;
-    if (name == "json") return ReportFormat::Json;
-    if (name == "markdown" || name == "md") return ReportFormat::Markdown;
-    if (name == "csv") return ReportFormat::Csv;
-    return Parsed<ReportFormat>::failure("unknown format '" + std::string(name) +
-                                         "' (valid: text, json, markdown, csv)");
+    if (ReportFormat format = find_report_format(name)) return format;
+    return Parsed<ReportFormat>::failure("unknown format '" + std::string(name) + "' (valid: " +
+                                         report_format_names() + ")");
 }
 
 }  // namespace heapsim::cli

@@ -99,7 +99,7 @@ int run(const RunArgs& args, CommandIo& io) {
     const bool report_to_file = !args.output.empty() && args.output != "-";
     bool report_to_stdout = !report_to_file;
     if (json_to_stdout && report_to_stdout) {
-        if (args.format_given && *format != ReportFormat::Json) {
+        if (args.format_given && (*format)->name != "json") {
             return usage_error(io, "--json - and --format " + args.format +
                                        " both want standard output; send one to a file with -o FILE");
         }
@@ -183,8 +183,8 @@ Command setup_run_command(CLI::App& app) {
                                           "to standard output instead of the summary")
         ->type_name("FILE|-");
     CLI::Option* format =
-        sub->add_option("--format", args->format, "What goes to standard output (or -o FILE): text, json, "
-                                                  "markdown, csv")
+        sub->add_option("--format", args->format, "What goes to standard output (or -o FILE): " +
+                                                  report_format_names())
             ->type_name("FORMAT")
             ->check(check(parse_report_format))
             ->capture_default_str();

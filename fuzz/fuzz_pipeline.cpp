@@ -46,14 +46,12 @@ void check_result(const heapsim::RunResult& result) {
 
 /// Every reporter's output, concatenated; the JSON one must parse back.
 std::string all_reports(const heapsim::RunResult& result) {
-    using heapsim::ReportFormat;
     std::string all;
-    for (const ReportFormat format : {ReportFormat::Text, ReportFormat::Json, ReportFormat::Markdown,
-                                      ReportFormat::Csv}) {
+    for (const heapsim::Reporter& reporter : heapsim::reporters()) {
         std::ostringstream out;
-        heapsim::write_report(format, result, out);
+        reporter.write(result, out);
         FUZZ_CHECK(!out.str().empty());
-        if (format == ReportFormat::Json) {
+        if (reporter.name == "json") {
             const auto doc = nlohmann::json::parse(out.str(), nullptr, /*allow_exceptions=*/false);
             FUZZ_CHECK(doc.is_object());
             FUZZ_CHECK(doc.value("schema", "") == heapsim::kReportSchema);
