@@ -12,12 +12,9 @@ namespace heapsim::cli {
 
 namespace {
 
-constexpr CommandSetup kCommands[] = {
-    setup_run_command,
-    setup_verify_command,
-    setup_gen_command,
-    setup_convert_command,
-};
+#define HEAPSIM_COMMAND_SETUP(name) setup_##name##_command,
+constexpr CommandSetup kCommands[] = {HEAPSIM_COMMANDS(HEAPSIM_COMMAND_SETUP)};
+#undef HEAPSIM_COMMAND_SETUP
 
 }  // namespace
 

@@ -1,9 +1,9 @@
 #pragma once
 // How commands plug into the `heapsim` executable. Each command lives in one
-// file (`run_command.cpp`, later `verify_command.cpp`, ...) that defines one
+// file (`run_command.cpp`, `verify_command.cpp`, ...) that defines one
 // setup function: it adds its subcommand and options to the CLI11 app and
 // returns the action to run if that subcommand is the one chosen. Adding a
-// command is that file plus one line in kCommands (app.cpp).
+// command is that file plus one line in HEAPSIM_COMMANDS below.
 
 #include <functional>
 #include <ostream>
@@ -34,10 +34,18 @@ struct Command {
 /// Adds one subcommand to `app`; the action reads the options it declared.
 using CommandSetup = Command (*)(CLI::App& app);
 
-Command setup_run_command(CLI::App& app);
-Command setup_verify_command(CLI::App& app);
-Command setup_gen_command(CLI::App& app);
-Command setup_convert_command(CLI::App& app);
+/// The commands, in the order `heapsim --help` lists them. A command NAME is
+/// a file cli/NAME_command.cpp defining `Command setup_NAME_command(CLI::App&)`
+/// and its line here; that line declares it and registers it (app.cpp).
+#define HEAPSIM_COMMANDS(X) \
+    X(run)                  \
+    X(verify)               \
+    X(gen)                  \
+    X(convert)
+
+#define HEAPSIM_DECLARE_COMMAND(name) Command setup_##name##_command(CLI::App& app);
+HEAPSIM_COMMANDS(HEAPSIM_DECLARE_COMMAND)
+#undef HEAPSIM_DECLARE_COMMAND
 
 /// The whole command line without the program name, e.g. {"run", "x.trace"}.
 /// Never throws; every failure becomes a message on `io.err` and a status.
