@@ -78,7 +78,7 @@ void Heap::untrack_tuples(ListId young) {
     for (Handle h = objects_.first(young); h != kNoHandle;) {
         const Handle next = objects_.next(h);
         const Object& o = objects_[h];
-        if (types_[o.type].layout == Layout::Tuple && o.weak == o.nedges) {
+        if (types_[o.type].layout == Layout::Tuple && o.tuple_size() == o.nedges) {
             bool keep = false;
             for (std::uint32_t k = 0; k < o.nedges && !keep; ++k) keep = may_be_tracked(edge(h, k).target);
             if (!keep) objects_.unlink(h);
@@ -131,9 +131,9 @@ std::uint64_t Heap::handle_weakrefs(ListId old) {
         const TypeInfo& t = types_[objects_[h].type];
         if (t.layout == Layout::Weakref) detach_weakref(h);
         if (!t.weakrefable) continue;
-        for (Handle wr = objects_[h].weak; wr != kNoHandle; wr = objects_[h].weak) {
+        for (Handle wr = objects_[h].first_weakref(); wr != kNoHandle; wr = objects_[h].first_weakref()) {
             detach_weakref(wr);
-            if (weak_infos_[objects_[wr].weak].label == kNoSym) continue;
+            if (weak_infos_[objects_[wr].weak_info()].label == kNoSym) continue;
             if (objects_[wr].flags & flag::kCollecting) continue;
             incref(wr);
             objects_.move_tail(kCallbacks, wr);

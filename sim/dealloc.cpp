@@ -100,7 +100,7 @@ bool Heap::dealloc_step(std::size_t index) {
             case kWeakrefs: {
                 f.phase = kLegacyDel;
                 const Object& o = objects_[f.obj];
-                if (types_[o.type].weakrefable && o.weak != kNoHandle) {
+                if (types_[o.type].weakrefable && o.first_weakref() != kNoHandle) {
                     const Handle args = clear_weakrefs_on_death(f.obj);
                     if (args != kNoHandle && child(args)) return false;
                 }
@@ -158,21 +158,21 @@ void Heap::record_finalizer(Handle h) {
 }
 
 void Heap::record_callback(Handle wr) {
-    const WeakInfo& w = weak_infos_[objects_[wr].weak];
+    const WeakInfo& w = weak_infos_[objects_[wr].weak_info()];
     callbacks_.push_back(WeakrefCallbackRecord{event_number_,
                                                std::string(symbols_.str(objects_[wr].id)),
                                                std::string(symbols_.str(w.label))});
 }
 
 void Heap::detach_weakref(Handle wr) {
-    WeakInfo& w = weak_infos_[objects_[wr].weak];
+    WeakInfo& w = weak_infos_[objects_[wr].weak_info()];
     if (w.target == kNoHandle) return;
     if (w.prev != kNoHandle) {
-        weak_infos_[objects_[w.prev].weak].next = w.next;
+        weak_infos_[objects_[w.prev].weak_info()].next = w.next;
     } else {
-        objects_[w.target].weak = w.next;
+        objects_[w.target].first_weakref() = w.next;
     }
-    if (w.next != kNoHandle) weak_infos_[objects_[w.next].weak].prev = w.prev;
+    if (w.next != kNoHandle) weak_infos_[objects_[w.next].weak_info()].prev = w.prev;
     w.target = w.prev = w.next = kNoHandle;
 }
 
@@ -182,14 +182,14 @@ void Heap::detach_weakref(Handle wr) {
 // collection), called back in list order; that tuple is returned for the
 // caller's frame to release (kNoHandle when none was built).
 Handle Heap::clear_weakrefs_on_death(Handle h) {
-    Handle head = objects_[h].weak;
-    if (head != kNoHandle && weak_infos_[objects_[head].weak].label == kNoSym) {
+    Handle head = objects_[h].first_weakref();
+    if (head != kNoHandle && weak_infos_[objects_[head].weak_info()].label == kNoSym) {
         detach_weakref(head);
-        head = objects_[h].weak;
+        head = objects_[h].first_weakref();
     }
     if (head == kNoHandle) return kNoHandle;
     std::uint32_t count = 0;
-    for (Handle w = head; w != kNoHandle; w = weak_infos_[objects_[w].weak].next) ++count;
+    for (Handle w = head; w != kNoHandle; w = weak_infos_[objects_[w].weak_info()].next) ++count;
     if (count == 1) {
         detach_weakref(head);
         if (objects_[head].refcnt > 0) record_callback(head);
@@ -198,10 +198,10 @@ Handle Heap::clear_weakrefs_on_death(Handle h) {
     const std::uint32_t size = 2 * count;
     if (!freelist_pop(types_.tuple(), size)) gc_link();
     const Handle tuple = new_object(types_.tuple(), kNoSym, kNoSym, 40 + 8 * size, true);
-    objects_[tuple].weak = size;
+    objects_[tuple].tuple_size() = size;
     track(tuple);
     for (std::uint32_t i = 0; i < count; ++i) {
-        const Handle w = objects_[h].weak;
+        const Handle w = objects_[h].first_weakref();
         if (w == kNoHandle) break;  // a collection above freed some of them
         if (objects_[w].refcnt > 0) {
             incref(w);
@@ -226,15 +226,15 @@ void Heap::free_object(Handle h) {
         } else if (o.type == types_.dict() && free_lists_.dict < FreeLists::kDictMax) {
             ++free_lists_.dict;
             kept = true;
-        } else if (o.type == types_.tuple() && o.weak >= 1 && o.weak <= FreeLists::kTuplePushMax &&
-                   free_lists_.tuple[o.weak] < FreeLists::kTupleMax) {
-            ++free_lists_.tuple[o.weak];
+        } else if (o.type == types_.tuple() && o.tuple_size() >= 1 && o.tuple_size() <= FreeLists::kTuplePushMax &&
+                   free_lists_.tuple[o.tuple_size()] < FreeLists::kTupleMax) {
+            ++free_lists_.tuple[o.tuple_size()];
             kept = true;
         }
         if (!kept && gc_.count[0] > 0) --gc_.count[0];
     }
     if (t.layout == Layout::Weakref) {
-        free_weak_infos_.push_back(o.weak);
+        free_weak_infos_.push_back(o.weak_info());
     }
     if (!(o.flags & flag::kHidden)) {
         --live_objects_;

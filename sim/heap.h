@@ -25,7 +25,7 @@
 
 namespace heapsim {
 
-/// A weakref object's own state (indexed by Object::weak of the weakref).
+/// A weakref object's own state (indexed by Object::weak_info() of the weakref).
 struct WeakInfo {
     Handle self = kNoHandle;
     Handle target = kNoHandle;  // kNoHandle once cleared

@@ -133,7 +133,7 @@ std::optional<Diagnostic> Heap::on_alloc(const Event& ev) {
         // () is CPython's shared singleton: no allocation, never tracked.
         const Handle h = new_object(*type, ev.id, ev.site, 0, false);
         objects_[h].flags |= flag::kEmptyTuple;
-        objects_[h].weak = 0;
+        objects_[h].tuple_size() = 0;
         return std::nullopt;
     }
     if (layout == Layout::List || layout == Layout::Tuple || layout == Layout::Set ||
@@ -143,7 +143,7 @@ std::optional<Diagnostic> Heap::on_alloc(const Event& ev) {
         for (Sym r : ev.refs) incref(id_to_object_[r]);
         if (!freelist_pop(*type, n)) gc_link();
         const Handle h = new_object(*type, ev.id, ev.site, bytes, false);
-        if (layout == Layout::Tuple) objects_[h].weak = n;
+        if (layout == Layout::Tuple) objects_[h].tuple_size() = n;
         bool trackable = false;
         for (std::uint32_t i = 0; i < n; ++i) {
             const Handle r = id_to_object_[ev.refs[i]];
@@ -319,8 +319,8 @@ std::optional<Diagnostic> Heap::on_weakref(const Event& ev) {
         return error(ev, ErrorKind::NotWeakrefable,
                      "type " + quote(tt.name) + " of " + quote(ev.ref) +
                          " does not support weak references");
-    const Handle head = objects_[target].weak;
-    if (ev.label == kNoSym && head != kNoHandle && weak_infos_[objects_[head].weak].label == kNoSym)
+    const Handle head = objects_[target].first_weakref();
+    if (ev.label == kNoSym && head != kNoHandle && weak_infos_[objects_[head].weak_info()].label == kNoSym)
         return error(ev, ErrorKind::DuplicateWeakref,
                      quote(ev.ref) + " already has a weakref without callback (" +
                          quote(objects_[head].id) + "); bind that one instead");
@@ -333,7 +333,7 @@ std::optional<Diagnostic> Heap::on_weakref(const Event& ev) {
     const std::uint32_t nargs = ev.label == kNoSym ? 1 : 2;
     if (!freelist_pop(types_.tuple(), nargs)) gc_link();
     const Handle args = new_object(types_.tuple(), kNoSym, kNoSym, 40 + 8 * nargs, true);
-    objects_[args].weak = nargs;
+    objects_[args].tuple_size() = nargs;
     incref(target);
     insert_edge(args, 0, Edge{target, kNoSym});
     track(args);
@@ -349,24 +349,24 @@ std::optional<Diagnostic> Heap::on_weakref(const Event& ev) {
         weak_infos_.emplace_back();
     }
     weak_infos_[info] = WeakInfo{w, target, kNoHandle, kNoHandle, ev.label};
-    objects_[w].weak = info;
+    objects_[w].weak_info() = info;
     track(w);
     // The callback-less ref stays at the head; each ref with a callback goes
     // right after it, so callback refs are newest first.
-    const Handle first = objects_[target].weak;
+    const Handle first = objects_[target].first_weakref();
     Handle after = kNoHandle;
-    if (ev.label != kNoSym && first != kNoHandle && weak_infos_[objects_[first].weak].label == kNoSym)
+    if (ev.label != kNoSym && first != kNoHandle && weak_infos_[objects_[first].weak_info()].label == kNoSym)
         after = first;
     WeakInfo& wi = weak_infos_[info];
     if (after == kNoHandle) {
         wi.next = first;
-        if (first != kNoHandle) weak_infos_[objects_[first].weak].prev = w;
-        objects_[target].weak = w;
+        if (first != kNoHandle) weak_infos_[objects_[first].weak_info()].prev = w;
+        objects_[target].first_weakref() = w;
     } else {
-        WeakInfo& ai = weak_infos_[objects_[after].weak];
+        WeakInfo& ai = weak_infos_[objects_[after].weak_info()];
         wi.prev = after;
         wi.next = ai.next;
-        if (ai.next != kNoHandle) weak_infos_[objects_[ai.next].weak].prev = w;
+        if (ai.next != kNoHandle) weak_infos_[objects_[ai.next].weak_info()].prev = w;
         ai.next = w;
     }
     decref(args);
@@ -412,7 +412,7 @@ std::optional<Diagnostic> Heap::on_threshold(const Event& ev) {
     const auto n = static_cast<std::uint32_t>(ev.nvalues);
     if (!freelist_pop(types_.tuple(), n)) gc_link();
     const Handle args = new_object(types_.tuple(), kNoSym, kNoSym, 40 + 8 * n, true);
-    objects_[args].weak = n;
+    objects_[args].tuple_size() = n;
     track(args);
     for (int i = 0; i < ev.nvalues; ++i) gc_.threshold[i] = ev.values[i];
     decref(args);

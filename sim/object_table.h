@@ -54,14 +54,25 @@ struct Object {
     Sym site = kNoSym;
     std::uint32_t edges = 0;       // RefStore offset (valid when cap_log2 != 0xFF)
     std::uint32_t nedges = 0;
-    // Weakrefable object: its first weakref. Weakref: index of its WeakInfo.
-    // Tuple: its CPython size (free lists are per size).
-    Handle weak = kNoHandle;
+    // One word with a meaning per kind of object; the kinds never meet
+    // (tuples and weakrefs are not weakrefable). Read it through the
+    // accessor that names the meaning.
+    std::uint32_t weak_word = kNoHandle;
     std::uint32_t gc_refs = 0;     // collector scratch
     std::uint32_t bytes = 0;
     std::uint16_t flags = 0;
     std::uint8_t list = kUntracked;
     std::uint8_t cap_log2 = 0xFF;  // 0xFF = no edge block
+
+    /// Weakrefable object: the head of its weakref list, kNoHandle if none.
+    Handle& first_weakref() { return weak_word; }
+    Handle first_weakref() const { return weak_word; }
+    /// Weakref: the index of its WeakInfo (Heap::weak_infos_).
+    std::uint32_t& weak_info() { return weak_word; }
+    std::uint32_t weak_info() const { return weak_word; }
+    /// Tuple: its CPython size, which picks its free list.
+    std::uint32_t& tuple_size() { return weak_word; }
+    std::uint32_t tuple_size() const { return weak_word; }
 };
 
 class ObjectTable {
