@@ -25,10 +25,10 @@ private:
 };
 
 /// The fixture loaded the way load_trace does, built once.
-const cli::LoadedTrace& loaded_fixture() {
-    static const cli::LoadedTrace loaded = [] {
+const LoadedTrace& loaded_fixture() {
+    static const LoadedTrace loaded = [] {
         const EncodedTrace& text = fixture_trace(TraceFormat::Text);
-        cli::LoadedTrace trace;
+        LoadedTrace trace;
         trace.path = text.name_hint;
         BufferSink sink(trace.events);
         trace.events_read = read_trace_buffer(text.bytes, text.name_hint, trace.symbols, sink).events;
@@ -38,7 +38,7 @@ const cli::LoadedTrace& loaded_fixture() {
 }
 
 void BM_EventBufferCursor(benchmark::State& state) {
-    const cli::LoadedTrace& trace = loaded_fixture();
+    const LoadedTrace& trace = loaded_fixture();
     for (auto _ : state) {
         Event ev;
         std::uint64_t n = 0;
@@ -52,10 +52,10 @@ void BM_EventBufferCursor(benchmark::State& state) {
 BENCHMARK(BM_EventBufferCursor)->Unit(benchmark::kMillisecond);
 
 void BM_EventBufferReplay(benchmark::State& state) {
-    const cli::LoadedTrace& trace = loaded_fixture();
-    cli::ReplayOptions options;
+    const LoadedTrace& trace = loaded_fixture();
+    ReplayOptions options;
     for (auto _ : state) {
-        cli::ReplayOutcome outcome = cli::replay_loaded(trace, options);
+        ReplayOutcome outcome = replay_loaded(trace, options);
         if (!outcome.result) {
             state.SkipWithError("the fixture did not replay");
             break;
