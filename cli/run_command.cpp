@@ -8,6 +8,7 @@
 #include "cli/command.h"
 #include "cli/exit_status.h"
 #include "cli/options.h"
+#include "cli/output_paths.h"
 #include "engine/replay.h"
 #include "platform/atomic_file.h"
 #include "report/report.h"
@@ -25,7 +26,9 @@ struct RunArgs {
     std::string json;        // "" = no JSON report, "-" = standard output
     std::string format = "text";
     bool format_given = false;
-    std::string output;  // "" or "-" = standard output
+    bool json_given = false;
+    std::string output;  // "-" = standard output
+    bool output_given = false;
     bool lenient = false;
     std::string max_objects = "0";
     std::string max_memory = "0";
@@ -93,6 +96,10 @@ int run(const RunArgs& args, CommandIo& io) {
     const Parsed<std::uint64_t> max_objects = parse_object_count(args.max_objects);
     if (!max_objects) return usage_error(io, max_objects.error());
 
+    if (auto error = check_output_paths({"--json", args.json_given, args.json},
+                                        {"-o", args.output_given, args.output}))
+        return usage_error(io, *error);
+
     // Where each document goes. `--json -` owns standard output unless the
     // chosen format is sent elsewhere with -o.
     const bool json_to_stdout = args.json == "-";
@@ -117,6 +124,11 @@ int run(const RunArgs& args, CommandIo& io) {
         return exit_status_for(*outcome.error);
     }
     const RunResult& result = *outcome.result;
+    // An empty trace is valid, but in CI it usually means the recorder or the
+    // pipeline feeding heapsim broke: say so where a log reader will see it.
+    if (result.events == 0)
+        io.err << "heapsim: warning: " << display_path(args.trace)
+               << " held no events (an empty trace: is the tracing pipeline broken?)\n";
 
     // Every file is staged first and renamed into place only once all are
     // written, so a failure leaves none of them behind.
@@ -179,7 +191,7 @@ Command setup_run_command(CLI::App& app) {
                     "Starting gc thresholds T0[,T1[,T2]], replacing the policy's (default 700,10,10)")
         ->type_name("T0[,T1[,T2]]")
         ->check(check(parse_thresholds));
-    sub->add_option("--json", args->json, "Also write the JSON report (heapsim-report/1) to FILE; - writes it "
+    CLI::Option* json = sub->add_option("--json", args->json, "Also write the JSON report (heapsim-report/1) to FILE; - writes it "
                                           "to standard output instead of the summary")
         ->type_name("FILE|-");
     CLI::Option* format =
@@ -188,7 +200,7 @@ Command setup_run_command(CLI::App& app) {
             ->type_name("FORMAT")
             ->check(check(parse_report_format))
             ->capture_default_str();
-    sub->add_option("-o,--output", args->output, "Write the --format output to FILE instead of standard output")
+    CLI::Option* output = sub->add_option("-o,--output", args->output, "Write the --format output to FILE instead of standard output")
         ->type_name("FILE");
     sub->add_flag("--lenient", args->lenient,
                   "Skip bad events (counted per kind) instead of stopping at the first one");
@@ -200,8 +212,10 @@ Command setup_run_command(CLI::App& app) {
         ->type_name("BYTES")
         ->check(check(parse_byte_size));
 
-    return Command{sub, [args, format](CommandIo& io) {
+    return Command{sub, [args, format, json, output](CommandIo& io) {
                        args->format_given = format->count() > 0;
+                       args->json_given = json->count() > 0;
+                       args->output_given = output->count() > 0;
                        return run(*args, io);
                    }};
 }

@@ -50,7 +50,10 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
     buf.push_back('\0');
     const int fd = ::mkstemp(buf.data());
     if (fd < 0) {
-        error_ = cannot_write(path_, errno);
+        // Name the call that failed: the destination itself may well exist
+        // (-o /proc/version), it is its directory that takes no new file.
+        error_ = "cannot write '" + path_ + "': cannot create a file in '" + dir.string() +
+                 "': " + std::strerror(errno);
         return;
     }
     temp_path_.assign(buf.data());

@@ -66,7 +66,9 @@ TEST_CASE("a missing directory is an error and creates nothing") {
     const fs::path target = dir.path / "no-such-dir" / "out.json";
     auto error = write_file_atomically(target.string(), [](std::ostream& out) { out << "x"; });
     REQUIRE(error);
-    CHECK(*error == "cannot write '" + target.string() + "': No such file or directory");
+    // The message names the call that failed: creating the file in its directory.
+    CHECK(*error == "cannot write '" + target.string() + "': cannot create a file in '" +
+                        target.parent_path().string() + "': No such file or directory");
     CHECK(dir.entries().empty());
 }
 

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# What a new user trips over (issue 12), end to end on the real executable:
+# one case per trap, each checking the exit status and the exact message.
+#
+#   HEAPSIM=build/heapsim bash tests/e2e/first_use.sh CASE
+#   bash tests/e2e/first_use.sh --list
+#
+# Run from the source directory (CTest does). Exit status: 0 pass, 1 fail.
+
+set -euo pipefail
+
+CASES=(
+    empty-file-warns
+    empty-stdin-warns
+    json-and-output-same-file
+    json-empty-name
+    output-empty-name
+    output-unwritable-reason
+)
+
+if [[ ${1-} == --list ]]; then
+    printf '%s\n' "${CASES[@]}"
+    exit 0
+fi
+case_name=${1:?case}
+: "${HEAPSIM:?set HEAPSIM to the heapsim executable}"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/heapsim-first-use.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# run_heapsim ARGS...: stdout in $tmp/out, stderr in $tmp/err, status in $status.
+run_heapsim() {
+    set +e
+    "$HEAPSIM" "$@" >"$tmp/out" 2>"$tmp/err"
+    status=$?
+    set -e
+}
+expect_status() { [[ $status == "$1" ]] || { cat "$tmp/err" >&2; fail "exit status $status, expected $1"; }; }
+expect_stderr() {
+    printf '%s\n' "$@" >"$tmp/want_err"
+    diff -u "$tmp/want_err" "$tmp/err" || fail "stderr differs"
+}
+expect_no_stderr() { [[ ! -s $tmp/err ]] || { cat "$tmp/err" >&2; fail "unexpected stderr"; }; }
+
+# pipe_status CMD...: runs CMD | head -1 and sets $status to CMD's status.
+pipe_status() {
+    set +e
+    "$@" 2>"$tmp/err" | head -1 >"$tmp/out"
+    status=${PIPESTATUS[0]}
+    set -e
+}
+
+case "$case_name" in
+empty-file-warns)
+    : >"$tmp/empty.trace"
+    run_heapsim run "$tmp/empty.trace" --json "$tmp/r.json"
+    expect_status 0
+    expect_stderr "heapsim: warning: $tmp/empty.trace held no events (an empty trace: is the tracing pipeline broken?)"
+    grep -q '"events": 0' "$tmp/r.json" || fail "the report is still written"
+    ;;
+empty-stdin-warns)
+    set +e
+    "$HEAPSIM" run - </dev/null >"$tmp/out" 2>"$tmp/err"
+    status=$?
+    set -e
+    expect_status 0
+    expect_stderr "heapsim: warning: <stdin> held no events (an empty trace: is the tracing pipeline broken?)"
+    ;;
+json-and-output-same-file)
+    run_heapsim run traces/refcount_x_y.trace --json "$tmp/out.txt" -o "$tmp/./out.txt" --format csv
+    expect_status 2
+    expect_stderr "heapsim run: --json and -o both name '$tmp/./out.txt': the second document would replace the first; give each its own file" \
+        "Run 'heapsim run --help' for usage."
+    [[ ! -e $tmp/out.txt ]] || fail "a file was written"
+    ;;
+json-empty-name)
+    run_heapsim run traces/refcount_x_y.trace --json ""
+    expect_status 2
+    expect_stderr "heapsim run: --json needs a file name (or - for standard output), not an empty string" \
+        "Run 'heapsim run --help' for usage."
+    [[ ! -s $tmp/out ]] || fail "a report was printed"
+    ;;
+output-empty-name)
+    run_heapsim run traces/refcount_x_y.trace -o ""
+    expect_status 2
+    expect_stderr "heapsim run: -o needs a file name (or - for standard output), not an empty string" \
+        "Run 'heapsim run --help' for usage."
+    [[ ! -s $tmp/out ]] || fail "a report was printed"
+    ;;
+output-unwritable-reason)
+    run_heapsim run traces/refcount_x_y.trace -o /proc/version
+    expect_status 2
+    expect_stderr "heapsim: cannot write '/proc/version': cannot create a file in '/proc': No such file or directory"
+    mkdir "$tmp/ro"
+    run_heapsim run traces/refcount_x_y.trace -o "$tmp/no/such/dir/r.txt"
+    expect_status 2
+    expect_stderr "heapsim: cannot write '$tmp/no/such/dir/r.txt': cannot create a file in '$tmp/no/such/dir': No such file or directory"
+    ;;
+closed-pipe-run-json)
+    pipe_status "$HEAPSIM" run traces/web_service.trace --json -
+    expect_status 0
+    expect_no_stderr
+    [[ $(cat "$tmp/out") == "{" ]] || fail "head -1 did not get the report's first line"
+    ;;
+closed-pipe-run-text)
+    # Large enough that the report cannot fit in the pipe before head exits.
+    "$HEAPSIM" gen --profile mixed --events 200000 --seed 3 -o "$tmp/big.trace"
+    pipe_status "$HEAPSIM" run "$tmp/big.trace" --format csv
+    expect_status 0
+    expect_no_stderr
+    ;;
+closed-pipe-gen)
+    # Without SIGPIPE handling this dies of signal 13 (status 141); the
+    # generator must also stop early rather than write 10^8 events into the void.
+    start=$SECONDS
+    pipe_status "$HEAPSIM" gen --profile web --events 100000000 --seed 1 -o -
+    expect_status 0
+    expect_no_stderr
+    [[ $(cat "$tmp/out") == "# heapsim workload trace: profile web, seed 1, events 100000000" ]] || fail "head -1 did not get the first line"
+    ((SECONDS - start < 20)) || fail "gen kept writing after its reader left"
+    ;;
+*)
+    fail "unknown case $case_name"
+    ;;
+esac
+echo "ok: $case_name"
