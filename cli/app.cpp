@@ -7,6 +7,7 @@
 
 #include "cli/command.h"
 #include "cli/exit_status.h"
+#include "cli/stdout_stream.h"
 
 namespace heapsim::cli {
 
@@ -76,10 +77,12 @@ int run_app(std::vector<std::string> args, CommandIo& io) {
 
 int run_main(int argc, const char* const* argv) {
     std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
-    CommandIo io{std::cout, std::cerr};
+    FdStreamBuf stdout_buf(1);
+    std::ostream out(&stdout_buf);
+    CommandIo io{out, std::cerr};
     const int status = run_app(std::move(args), io);
-    std::cout.flush();
-    if (!std::cout) {
+    out.flush();
+    if (!out) {
         std::cerr << "heapsim: error writing to standard output\n";
         return status == kExitOk ? kExitUsage : status;
     }

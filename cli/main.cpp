@@ -1,4 +1,8 @@
 // heapsim: the executable is the cli library plus this function.
 #include "cli/command.h"
+#include "cli/stdout_stream.h"
 
-int main(int argc, char** argv) { return heapsim::cli::run_main(argc, argv); }
+int main(int argc, char** argv) {
+    heapsim::cli::ignore_sigpipe();
+    return heapsim::cli::run_main(argc, argv);
+}

@@ -16,6 +16,9 @@ CASES=(
     json-empty-name
     output-empty-name
     output-unwritable-reason
+    closed-pipe-run-json
+    closed-pipe-run-text
+    closed-pipe-gen
 )
 
 if [[ ${1-} == --list ]]; then
