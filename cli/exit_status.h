@@ -15,6 +15,7 @@ enum ExitStatus : int {
 
 /// The exit status a stopping diagnostic maps to: 3 for a limit, else 2.
 inline int exit_status_for(const Diagnostic& diagnostic) {
+    if (diagnostic.kind == ErrorKind::Internal) return kExitInternal;
     return diagnostic.kind == ErrorKind::Limit ? kExitLimit : kExitUsage;
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <new>
+#include <stdexcept>
 #include <thread>
 
 #include "trace_formats/trace_reader.h"
@@ -49,9 +51,34 @@ ReplayOutcome replay_loaded(const LoadedTrace& trace, const ReplayOptions& optio
     return replay_into(sim, trace, options.lenient, [](const Event&) { return std::optional<Diagnostic>(); });
 }
 
+ReplayOutcome replay_guarded(const LoadedTrace& trace, const ReplayOptions& options, ReplayFunction replay) {
+    const auto failed = [&](ErrorKind kind, std::string message) {
+        ReplayOutcome outcome;
+        outcome.error = Diagnostic{kind, 0, 0, std::move(message), true};
+        return outcome;
+    };
+    try {
+        return replay(trace, options);
+    } catch (const std::bad_alloc&) {
+        return failed(ErrorKind::Limit, "out of memory");
+    } catch (const std::length_error& e) {
+        return failed(ErrorKind::Limit, std::string("out of memory (") + e.what() + ")");
+    } catch (const std::exception& e) {
+        return failed(ErrorKind::Internal, std::string("internal error: ") + e.what());
+    } catch (...) {
+        return failed(ErrorKind::Internal, "internal error: unknown exception");
+    }
+}
+
 std::vector<ReplayOutcome> replay_configurations(const LoadedTrace& trace,
                                                  std::span<const ReplayOptions> configs,
                                                  unsigned threads) {
+    return replay_configurations(trace, configs, threads, replay_loaded);
+}
+
+std::vector<ReplayOutcome> replay_configurations(const LoadedTrace& trace,
+                                                 std::span<const ReplayOptions> configs,
+                                                 unsigned threads, ReplayFunction replay) {
     std::vector<ReplayOutcome> outcomes(configs.size());
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     threads = static_cast<unsigned>(std::min<std::size_t>(threads, configs.size()));
@@ -60,7 +87,7 @@ std::vector<ReplayOutcome> replay_configurations(const LoadedTrace& trace,
     std::atomic<std::size_t> next{0};
     auto work = [&] {
         for (std::size_t i; (i = next.fetch_add(1)) < configs.size();)
-            outcomes[i] = replay_loaded(trace, configs[i]);
+            outcomes[i] = replay_guarded(trace, configs[i], replay);
     };
     std::vector<std::jthread> pool;
     for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);

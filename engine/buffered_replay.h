@@ -68,9 +68,22 @@ ReplayOutcome replay_into(Simulator& sim, const LoadedTrace& trace, bool lenient
 }
 
 /// Replays `trace` under every configuration, on up to `threads` threads
-/// (0 = one per core). Outcomes come back in the order of `configs`.
+/// (0 = one per core). Outcomes come back in the order of `configs`. An
+/// exception inside one replay never escapes its thread (that would call
+/// std::terminate): it becomes that configuration's error, a Limit for
+/// exhausted memory (bad_alloc, length_error), else Internal; the other
+/// configurations are unaffected.
 std::vector<ReplayOutcome> replay_configurations(const LoadedTrace& trace,
                                                  std::span<const ReplayOptions> configs,
                                                  unsigned threads);
+
+/// One replay of replay_configurations; a seam for tests.
+using ReplayFunction = ReplayOutcome (*)(const LoadedTrace&, const ReplayOptions&);
+std::vector<ReplayOutcome> replay_configurations(const LoadedTrace& trace,
+                                                 std::span<const ReplayOptions> configs,
+                                                 unsigned threads, ReplayFunction replay);
+
+/// `replay(trace, options)` with any exception turned into the outcome's error.
+ReplayOutcome replay_guarded(const LoadedTrace& trace, const ReplayOptions& options, ReplayFunction replay);
 
 }  // namespace heapsim

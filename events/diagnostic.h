@@ -27,10 +27,12 @@ enum class ErrorKind : std::uint8_t {
     NoSuchRef,       // remove/unset of a reference or key the container lacks
     NotTemporary,    // drop of an object whose creation reference is gone
     InvalidGeneration, // collect GEN outside 0..2
+    Truncated,       // the last line has no newline: the trace was cut
     Io,              // unreadable file, corrupt compressed stream
-    Limit,           // --max-objects / --max-memory reached (exit status 3)
+    Limit,           // --max-objects / --max-memory reached, memory exhausted (exit status 3)
+    Internal,        // a bug: an unexpected exception inside a replay (exit status 70)
 };
-inline constexpr int kErrorKindCount = static_cast<int>(ErrorKind::Limit) + 1;
+inline constexpr int kErrorKindCount = static_cast<int>(ErrorKind::Internal) + 1;
 
 const char* error_kind_name(ErrorKind kind);
 

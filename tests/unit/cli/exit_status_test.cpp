@@ -1,3 +1,4 @@
+// The exit status each stopping diagnostic maps to (docs/cli.md, "Exit status").
 #include "cli/exit_status.h"
 
 #include <doctest/doctest.h>
@@ -5,12 +6,9 @@
 using namespace heapsim;
 using namespace heapsim::cli;
 
-TEST_CASE("a limit diagnostic exits 3, every other one 2") {
-    Diagnostic d;
-    d.kind = ErrorKind::Limit;
-    CHECK(exit_status_for(d) == 3);
-    d.kind = ErrorKind::UnknownId;
-    CHECK(exit_status_for(d) == 2);
-    d.kind = ErrorKind::Io;
-    CHECK(exit_status_for(d) == 2);
+TEST_CASE("a limit exits 3, an internal error 70, anything else 2") {
+    CHECK(exit_status_for(Diagnostic{ErrorKind::Limit, 0, 0, "out of memory", true}) == 3);
+    CHECK(exit_status_for(Diagnostic{ErrorKind::Internal, 0, 0, "internal error: x", true}) == 70);
+    CHECK(exit_status_for(Diagnostic{ErrorKind::Truncated, 3, 3, "truncated trace", false}) == 2);
+    CHECK(exit_status_for(Diagnostic{ErrorKind::Syntax, 1, 1, "bad", false}) == 2);
 }

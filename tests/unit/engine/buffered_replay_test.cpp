@@ -6,6 +6,8 @@
 
 #include <cstdio>
 #include <fstream>
+#include <new>
+#include <stdexcept>
 #include <sstream>
 #include <string>
 #include <unistd.h>
@@ -120,4 +122,68 @@ TEST_CASE("more threads than configurations, and no configurations at all") {
     const std::vector<ReplayOptions> two(grid.begin(), grid.begin() + 2);
     CHECK(replay_configurations(loaded, two, 8).size() == 2);
     CHECK(replay_configurations(loaded, {}, 8).empty());
+}
+
+namespace {
+
+/// A replay that runs out of memory (as a worker would) under thresholds 300.
+ReplayOutcome exhausting_replay(const LoadedTrace& trace, const ReplayOptions& options) {
+    if (options.sim.policy.thresholds[0] == 300) throw std::bad_alloc();
+    if (options.sim.policy.thresholds[0] == 2000 && options.sim.policy.thresholds[1] == 50)
+        throw std::length_error("vector::reserve");
+    if (options.sim.policy.thresholds[0] == 100 && options.sim.policy.thresholds[1] == 20)
+        throw std::logic_error("broken invariant");
+    return replay_loaded(trace, options);
+}
+
+}  // namespace
+
+TEST_CASE("an exception inside a worker's replay becomes that configuration's error, not std::terminate") {
+    TempTrace file(3000, 5);
+    const LoadedTrace trace = load_trace(file.path);
+    REQUIRE(!trace.error);
+    const std::vector<ReplayOptions> configs = threshold_grid();
+    const std::vector<ReplayOutcome> outcomes = replay_configurations(trace, configs, 4, exhausting_replay);
+    REQUIRE(outcomes.size() == configs.size());
+    for (std::size_t i = 0; i < configs.size(); ++i) {
+        const auto& t = configs[i].sim.policy.thresholds;
+        CAPTURE(t[0]);
+        CAPTURE(t[1]);
+        const ReplayOutcome& o = outcomes[i];
+        if (t[0] == 300) {
+            REQUIRE(o.error);
+            CHECK(o.error->kind == ErrorKind::Limit);
+            CHECK(o.error->message == "out of memory");
+        } else if (t[0] == 2000 && t[1] == 50) {
+            REQUIRE(o.error);
+            CHECK(o.error->kind == ErrorKind::Limit);
+            CHECK(o.error->message == "out of memory (vector::reserve)");
+        } else if (t[0] == 100 && t[1] == 20) {
+            REQUIRE(o.error);
+            CHECK(o.error->kind == ErrorKind::Internal);
+            CHECK(o.error->message == "internal error: broken invariant");
+        } else {
+            // The others are untouched: the same report as a replay on its own.
+            CHECK(json_of(o) == json_of(replay_loaded(trace, configs[i])));
+        }
+    }
+}
+
+TEST_CASE("a resource limit reached inside a worker comes back as that configuration's Limit") {
+    TempTrace file(3000, 6);
+    const LoadedTrace trace = load_trace(file.path);
+    REQUIRE(!trace.error);
+    std::vector<ReplayOptions> configs = threshold_grid();
+    configs[5].sim.max_objects = 3;
+    configs[9].sim.max_bytes = 100;
+    const std::vector<ReplayOutcome> outcomes = replay_configurations(trace, configs, 3);
+    for (std::size_t i = 0; i < configs.size(); ++i) {
+        CAPTURE(i);
+        if (i == 5 || i == 9) {
+            REQUIRE(outcomes[i].error);
+            CHECK(outcomes[i].error->kind == ErrorKind::Limit);
+        } else {
+            CHECK(outcomes[i].result);
+        }
+    }
 }
