@@ -30,6 +30,7 @@ struct RunArgs {
     std::string output;  // "-" = standard output
     bool output_given = false;
     bool lenient = false;
+    bool ignore_trace_thresholds = false;
     std::string max_objects = "0";
     std::string max_memory = "0";
 };
@@ -87,8 +88,10 @@ int run(const RunArgs& args, CommandIo& io) {
         if (!parsed) return usage_error(io, parsed.error());
         thresholds = *parsed;
     }
-    const Parsed<Policy> policy = resolve_policy(args.policy, thresholds);
+    Parsed<Policy> policy = resolve_policy(args.policy, thresholds);
     if (!policy) return usage_error(io, policy.error());
+    Policy configured = *policy;
+    configured.follow_trace_thresholds = !args.ignore_trace_thresholds;
     const Parsed<ReportFormat> format = parse_report_format(args.format);
     if (!format) return usage_error(io, format.error());
     const Parsed<std::uint64_t> max_memory = parse_byte_size(args.max_memory);
@@ -114,7 +117,7 @@ int run(const RunArgs& args, CommandIo& io) {
     }
 
     ReplayOptions options;
-    options.sim.policy = *policy;
+    options.sim.policy = configured;
     options.sim.max_objects = *max_objects;
     options.sim.max_bytes = *max_memory;
     options.lenient = args.lenient;
@@ -188,7 +191,8 @@ Command setup_run_command(CLI::App& app) {
         }))
         ->capture_default_str();
     sub->add_option("--threshold", args->thresholds,
-                    "Starting gc thresholds T0[,T1[,T2]], replacing the policy's (default 700,10,10)")
+                    "Starting gc thresholds T0[,T1[,T2]], replacing the policy's (default 700,10,10); "
+                    "the trace's `threshold` events still change them unless --ignore-trace-thresholds")
         ->type_name("T0[,T1[,T2]]")
         ->check(check(parse_thresholds));
     CLI::Option* json = sub->add_option("--json", args->json, "Also write the JSON report (heapsim-report/1) to FILE; - writes it "
@@ -202,6 +206,9 @@ Command setup_run_command(CLI::App& app) {
             ->capture_default_str();
     CLI::Option* output = sub->add_option("-o,--output", args->output, "Write the --format output to FILE instead of standard output")
         ->type_name("FILE");
+    sub->add_flag("--ignore-trace-thresholds", args->ignore_trace_thresholds,
+                  "Keep the starting thresholds for the whole run: the trace's own `threshold` events "
+                  "(gc.set_threshold calls) no longer change them (trace-thresholds=ignore)");
     sub->add_flag("--lenient", args->lenient,
                   "Skip bad events (counted per kind) instead of stopping at the first one");
     sub->add_option("--max-objects", args->max_objects, "Stop with exit status 3 past N live objects (0: no limit)")

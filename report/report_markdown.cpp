@@ -6,6 +6,7 @@
 
 #include "events/diagnostic.h"
 #include "report/report.h"
+#include "report/report_thresholds.h"
 #include "report/units.h"
 
 namespace heapsim {
@@ -41,7 +42,13 @@ void write_markdown_report(const RunResult& r, std::ostream& out) {
     out << "| policy | events | allocated | collected by gc | uncollectable | leaked | peak live "
            "| collections (gen0/1/2) | pause p99 | max pause | expect failures |\n";
     out << "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n";
-    out << "| " << code(r.policy) << ' ' << t[0] << '/' << t[1] << '/' << t[2]  //
+    out << "| " << code(r.policy);
+    if (r.policy != std::string("refcount")) {
+        out << ' ' << t[0] << '/' << t[1] << '/' << t[2];
+        if (t[0] == 0) out << " (automatic collection off)";
+    }
+    if (auto events = threshold_events_text(r)) out << "; threshold events: " << cell(*events);
+    out
         << " | " << with_commas(r.events)                                       //
         << " | " << with_commas(s.objects_allocated)                            //
         << " | " << with_commas(s.collected_by_gc)                              //

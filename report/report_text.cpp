@@ -7,6 +7,7 @@
 
 #include "events/diagnostic.h"
 #include "report/report.h"
+#include "report/report_thresholds.h"
 #include "report/units.h"
 
 namespace heapsim {
@@ -40,13 +41,10 @@ std::string count_and_bytes(std::uint64_t n, std::uint64_t bytes) {
     return pad_left(with_commas(n), 9) + "   " + human_bytes(bytes);
 }
 
-std::string thresholds_text(const std::array<std::int64_t, 3>& t) {
-    return std::to_string(t[0]) + ", " + std::to_string(t[1]) + ", " + std::to_string(t[2]);
-}
-
 void write_header(const RunResult& r, std::ostream& out) {
     out << "heapsim run: " << display_path(r.trace_path) << '\n';
-    row(out, "policy", r.policy + " (thresholds " + thresholds_text(r.thresholds) + ")");
+    row(out, "policy", policy_text(r));
+    if (auto events = threshold_events_text(r)) row(out, "threshold events", *events);
     row(out, "events", with_commas(r.events));
 }
 

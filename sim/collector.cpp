@@ -261,6 +261,8 @@ std::uint64_t Heap::collect_with_stats(int n, Trigger trigger) {
     CollectionRecord rec;
     rec.seq = collections_.size() + 1;
     rec.event = event_number_;
+    rec.thresholds = gc_.threshold;
+    rec.threshold_events = threshold_events_applied_;
     rec.time_ns = time_ns_;
     rec.generation = n;
     rec.trigger = trigger;

@@ -204,6 +204,7 @@ private:
     std::vector<TimelineSample> timeline_;
     std::uint64_t timeline_stride_ = 1;
     std::uint64_t bytes_freed_in_collection_ = 0;
+    std::uint64_t threshold_events_ = 0, threshold_events_applied_ = 0;
 };
 
 }  // namespace heapsim

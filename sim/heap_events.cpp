@@ -414,7 +414,11 @@ std::optional<Diagnostic> Heap::on_threshold(const Event& ev) {
     const Handle args = new_object(types_.tuple(), kNoSym, kNoSym, 40 + 8 * n, true);
     objects_[args].tuple_size() = n;
     track(args);
-    for (int i = 0; i < ev.nvalues; ++i) gc_.threshold[i] = ev.values[i];
+    ++threshold_events_;
+    if (options_.policy.follow_trace_thresholds) {
+        ++threshold_events_applied_;
+        for (int i = 0; i < ev.nvalues; ++i) gc_.threshold[i] = ev.values[i];
+    }
     decref(args);
     return std::nullopt;
 }

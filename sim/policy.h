@@ -18,6 +18,12 @@ enum class PolicyKind : std::uint8_t {
 struct Policy {
     PolicyKind kind = PolicyKind::CPython311;
     std::array<std::int64_t, 3> thresholds{700, 10, 10};
+    /// Whether the trace's own `threshold` events change the thresholds
+    /// (configuration option trace-thresholds=follow|ignore, spec cli.md).
+    /// Ignored, they are still replayed as calls (their argument tuple is
+    /// allocated) but leave the thresholds as configured: what a sweep over
+    /// thresholds wants.
+    bool follow_trace_thresholds = true;
 
     const char* name() const;
     bool collects() const { return kind != PolicyKind::Refcount; }

@@ -29,6 +29,8 @@ struct CollectionRecord {
     std::uint64_t pause_ns = 0;       // modelled pause
     std::uint64_t bytes_freed = 0;    // bytes of the objects the collection freed
     std::array<std::uint64_t, 3> gen_sizes{};  // tracked objects per generation at the start
+    std::array<std::int64_t, 3> thresholds{};  // in force when it ran
+    std::uint64_t threshold_events = 0;        // trace `threshold` events applied before it
 };
 
 struct WeakrefCallbackRecord {
@@ -103,6 +105,10 @@ struct RunResult {
     std::uint64_t events = 0;
     std::string policy;
     std::array<std::int64_t, 3> thresholds{};  // as at the start of the run
+    bool trace_thresholds_followed = true;     // trace-thresholds=follow (else ignore)
+    std::uint64_t threshold_events = 0;        // `threshold` events replayed
+    std::uint64_t threshold_events_applied = 0;  // ... that changed the thresholds in force
+    std::array<std::int64_t, 3> thresholds_at_end{};  // in force after the last event
 
     Summary summary;
     std::vector<CollectionRecord> collections;

@@ -53,6 +53,10 @@ RunResult Heap::finish(const std::string& trace_path, std::uint64_t events) {
     r.events = events;
     r.policy = options_.policy.name();
     r.thresholds = options_.policy.thresholds;
+    r.trace_thresholds_followed = options_.policy.follow_trace_thresholds;
+    r.threshold_events = threshold_events_;
+    r.threshold_events_applied = threshold_events_applied_;
+    r.thresholds_at_end = gc_.threshold;
     summary_.live_at_end = live_objects_;
     summary_.live_bytes_at_end = live_bytes_;
     summary_.final_count = gc_.count;

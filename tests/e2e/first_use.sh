@@ -19,6 +19,9 @@ CASES=(
     closed-pipe-run-json
     closed-pipe-run-text
     closed-pipe-gen
+    trace-thresholds-reported
+    ignore-trace-thresholds
+    refcount-and-gc-off-header
 )
 
 if [[ ${1-} == --list ]]; then
@@ -122,6 +125,48 @@ closed-pipe-gen)
     expect_no_stderr
     [[ $(cat "$tmp/out") == "# heapsim workload trace: profile web, seed 1, events 100000000" ]] || fail "head -1 did not get the first line"
     ((SECONDS - start < 20)) || fail "gen kept writing after its reader left"
+    ;;
+trace-thresholds-reported)
+    # A mixed trace sets its own thresholds 30 times: every format says so.
+    "$HEAPSIM" gen --profile mixed --events 20000 --seed 1 -o "$tmp/mixed.trace"
+    run_heapsim run "$tmp/mixed.trace" --threshold 100 --json "$tmp/r.json" --format markdown -o "$tmp/r.md"
+    expect_status 0
+    run_heapsim run "$tmp/mixed.trace" --threshold 100 --format csv -o "$tmp/r.csv"
+    run_heapsim run "$tmp/mixed.trace" --threshold 100
+    grep -qx '  threshold events    30 applied; in force at the end: 56, 2, 14' "$tmp/out" ||
+        { cat "$tmp/out" >&2; fail "text: no threshold events line"; }
+    jq -e '.policy.thresholds == [100,10,10] and .policy.trace_thresholds == "follow" and
+           .policy.threshold_events == 30 and .policy.threshold_events_applied == 30 and
+           .policy.thresholds_at_end == [56,2,14]' "$tmp/r.json" >/dev/null || fail "JSON policy fields"
+    grep -q '100/10/10; threshold events: 30 applied; in force at the end: 56, 2, 14 |' "$tmp/r.md" ||
+        { cat "$tmp/r.md" >&2; fail "markdown: no threshold events"; }
+    head -1 "$tmp/r.csv" | grep -q ',threshold0,threshold1,threshold2,threshold_events$' || fail "csv header"
+    tail -1 "$tmp/r.csv" | grep -q ',56,2,14,30$' || { tail -1 "$tmp/r.csv" >&2; fail "csv: last collection's thresholds"; }
+    ;;
+ignore-trace-thresholds)
+    "$HEAPSIM" gen --profile mixed --events 20000 --seed 1 -o "$tmp/mixed.trace"
+    gen0() { jq '.summary.collections[0]' "$1"; }
+    for t in 100 2000; do
+        run_heapsim run "$tmp/mixed.trace" --threshold $t --json "$tmp/follow$t.json"
+        expect_status 0
+        run_heapsim run "$tmp/mixed.trace" --threshold $t --ignore-trace-thresholds --json "$tmp/ignore$t.json"
+        expect_status 0
+        grep -qx "  threshold events    30 ignored (trace-thresholds=ignore): $t, 10, 10 throughout" "$tmp/out" ||
+            { cat "$tmp/out" >&2; fail "text: no ignored line"; }
+        jq -e ".policy.trace_thresholds == \"ignore\" and .policy.threshold_events_applied == 0 and
+               .policy.thresholds_at_end == [$t,10,10]" "$tmp/ignore$t.json" >/dev/null || fail "JSON policy fields"
+    done
+    # Followed, the trace's own thresholds take over and the starting ones
+    # barely matter; ignored, they decide the number of collections.
+    (($(gen0 "$tmp/ignore100.json") > 5 * $(gen0 "$tmp/ignore2000.json"))) || fail "--threshold had no effect under ignore"
+    (($(gen0 "$tmp/follow100.json") - $(gen0 "$tmp/follow2000.json") < 5)) || fail "expected the trace's thresholds to dominate"
+    ;;
+refcount-and-gc-off-header)
+    run_heapsim run traces/refcount_x_y.trace --policy refcount
+    sed -n 2p "$tmp/out" | grep -qx '  policy              refcount (no cyclic collector)' || { cat "$tmp/out" >&2; fail "refcount header"; }
+    run_heapsim run traces/refcount_x_y.trace --threshold 0
+    sed -n 2p "$tmp/out" | grep -qx '  policy              cpython-3.11 (thresholds 0, 10, 10: automatic collection off)' ||
+        { cat "$tmp/out" >&2; fail "threshold 0 header"; }
     ;;
 *)
     fail "unknown case $case_name"

@@ -35,6 +35,14 @@ TEST_CASE("the JSON report is exactly heapsim-report/1, fields in schema order")
       700,
       10,
       10
+    ],
+    "trace_thresholds": "follow",
+    "threshold_events": 1,
+    "threshold_events_applied": 1,
+    "thresholds_at_end": [
+      1000,
+      10,
+      10
     ]
   },
   "summary": {
@@ -243,7 +251,8 @@ TEST_CASE("the JSON report is byte-identical for the same result") {
 TEST_CASE("the text summary has the lines a person looks for") {
     const std::string text = render(write_text_report, test::sample_result());
     CHECK(text.rfind("heapsim run: traces/sample.trace\n", 0) == 0);
-    CHECK(contains(text, "  policy              cpython-3.11 (thresholds 700, 10, 10)\n"));
+    CHECK(contains(text, "  policy              cpython-3.11 (thresholds 700, 10, 10)\n"
+                         "  threshold events    1 applied; in force at the end: 1000, 10, 10\n"));
     CHECK(contains(text, "  events              1,234\n"));
     CHECK(contains(text, "  allocated               1,500\n"));
     CHECK(contains(text, "  freed by refcount       1,400\n"));
@@ -296,12 +305,13 @@ TEST_CASE("a run without collections or leaks says so") {
 
 TEST_CASE("the CSV report has a header and one row per collection") {
     const std::string csv = render(write_csv_report, test::sample_result());
-    CHECK(csv ==
-          "seq,event,time_ns,generation,trigger,collected,uncollectable,scanned,promoted,pause_ns,bytes_freed\n"
-          "1,703,5000,0,threshold,40,0,701,661,42000,2240\n"
-          "2,1230,9000,2,collect,50,2,1100,0,1500000,2800\n");
-    CHECK(render(write_csv_report, RunResult{}) ==
-          "seq,event,time_ns,generation,trigger,collected,uncollectable,scanned,promoted,pause_ns,bytes_freed\n");
+    const std::string header =
+        "seq,event,time_ns,generation,trigger,collected,uncollectable,scanned,promoted,pause_ns,bytes_freed,"
+        "threshold0,threshold1,threshold2,threshold_events\n";
+    CHECK(csv == header +
+                     "1,703,5000,0,threshold,40,0,701,661,42000,2240,700,10,10,0\n"
+                     "2,1230,9000,2,collect,50,2,1100,0,1500000,2800,1000,10,10,1\n");
+    CHECK(render(write_csv_report, RunResult{}) == header);
 }
 
 TEST_CASE("the markdown report is a compact table") {
@@ -309,7 +319,7 @@ TEST_CASE("the markdown report is a compact table") {
     r.leak_groups[1].site = "a|b";  // the live-at-end group
     const std::string md = render(write_markdown_report, r);
     CHECK(md.rfind("### heapsim run `traces/sample.trace`\n\n", 0) == 0);
-    CHECK(contains(md, "| `cpython-3.11` 700/10/10 | 1,234 | 1,500 | 90 | 2 | 3 (200 B) | 1,200 (1.46 MiB) | 1/0/1 "
+    CHECK(contains(md, "| `cpython-3.11` 700/10/10; threshold events: 1 applied; in force at the end: 1000, 10, 10 | 1,234 | 1,500 | 90 | 2 | 3 (200 B) | 1,200 (1.46 MiB) | 1/0/1 "
                        "| 1.50 ms | 1.50 ms | **1** |\n"));
     CHECK(contains(md, "| uncollectable | `app.py:12` | `Node` | 2 | 112 B |\n"));
     CHECK(contains(md, "| live-at-end | `a\\|b` | `list` | 1 | 88 B |\n"));

@@ -13,6 +13,9 @@ inline RunResult sample_result() {
     r.events = 1234;
     r.policy = "cpython-3.11";
     r.thresholds = {700, 10, 10};
+    r.threshold_events = 1;  // the trace set 1000, 10, 10 between the two collections
+    r.threshold_events_applied = 1;
+    r.thresholds_at_end = {1000, 10, 10};
 
     Summary& s = r.summary;
     s.objects_allocated = 1500;
@@ -39,6 +42,7 @@ inline RunResult sample_result() {
     c1.promoted = 661;
     c1.pause_ns = 42000;
     c1.bytes_freed = 2240;
+    c1.thresholds = {700, 10, 10};
     CollectionRecord c2 = c1;
     c2.seq = 2;
     c2.event = 1230;
@@ -51,6 +55,8 @@ inline RunResult sample_result() {
     c2.promoted = 0;
     c2.pause_ns = 1500000;
     c2.bytes_freed = 2800;
+    c2.thresholds = {1000, 10, 10};
+    c2.threshold_events = 1;
     r.collections = {c1, c2};
 
     r.weakref_callbacks = {{1231, "w1", "on_gone"}};
