@@ -67,7 +67,7 @@ bool LineReader::next(Line& line) {
         if (!fill()) {
             if (end_ == begin_ || source_.error() != nullptr) return false;
             // The last line has no newline.
-            line = Line{take(end_ - begin_, end_ - begin_), ++line_number_, false};
+            line = Line{take(end_ - begin_, end_ - begin_), ++line_number_, false, true};
             return true;
         }
     }

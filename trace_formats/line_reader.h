@@ -18,6 +18,7 @@ struct Line {
     std::string_view text;     // without "\n" or "\r\n"; a too-long line's first kMaxLine bytes
     std::uint64_t number = 0;  // 1-based physical line
     bool too_long = false;
+    bool unterminated = false;  // the input ended inside this line: no newline after it
 };
 
 class LineReader {

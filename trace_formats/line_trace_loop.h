@@ -60,6 +60,9 @@ ReadSummary read_line_trace(ByteSource& source, Parser& parser, EventSink& sink,
     if (!fatal && source.error() != nullptr) {
         sink.on_error(*source.error());
         summary.stopped = true;
+    } else if constexpr (requires { parser.at_end(error); }) {
+        // Checks that need the whole input (the text form's end-of-trace record).
+        if (!summary.stopped && !parser.at_end(error)) summary.stopped = !sink.on_error(error);
     }
     summary.events = parser.events_numbered();
     return summary;

@@ -1,5 +1,7 @@
 #include "trace_formats/text_reader.h"
 
+#include "trace_formats/end_record.h"
+
 #include <array>
 #include <string>
 
@@ -74,7 +76,20 @@ LineOutcome TextLineParser::parse(const Line& line, Event& event, Diagnostic& er
     std::string_view text = line.text;
     if (line.number == 1 && text.starts_with(kUtf8Bom)) text.remove_prefix(kUtf8Bom.size());
     tokenize(text);
-    if (tokens_.empty()) return LineOutcome::Skip;
+    last_line_ = line.number;
+    if (line.unterminated) return truncated_line(line, error);
+    if (tokens_.empty()) {
+        if (const std::optional<std::uint64_t> n = parse_end_record(text)) return end_record(line, *n, error);
+        if (promise_line_ == 0 && is_end_record_promise(text)) promise_line_ = line.number;
+        return LineOutcome::Skip;
+    }
+    if (end_line_ != 0) {
+        error = make_diagnostic(ErrorKind::Syntax, "event after the end-of-trace record of line " +
+                                                       std::to_string(end_line_));
+        error.line = line.number;
+        error.event = ++number_;
+        return LineOutcome::Error;
+    }
     if (tokens_[0].text == "heaptrace") {
         const LineOutcome outcome = header(error);
         error.line = line.number;
@@ -123,6 +138,45 @@ LineOutcome TextLineParser::long_line(const Line& line, Diagnostic& error) {
                                                std::to_string(LineReader::kMaxLine) + " bytes)");
     error.line = line.number;
     error.event = ++number_;
+    return LineOutcome::Error;
+}
+
+// The input ended without a newline: the last line may be any prefix of
+// the line that was written (`alloc 12` of `alloc 123 list`), so it is not
+// trusted even when it parses. Only blank space is harmless.
+LineOutcome TextLineParser::truncated_line(const Line& line, Diagnostic& error) {
+    const std::size_t first = line.text.find_first_not_of(" \t");
+    if (first == std::string_view::npos) return LineOutcome::Skip;
+    error = make_diagnostic(ErrorKind::Truncated,
+                            "truncated trace: the last line has no newline, so it may be cut short");
+    error.line = line.number;
+    if (!tokens_.empty()) error.event = ++number_;
+    return LineOutcome::Error;
+}
+
+bool TextLineParser::at_end(Diagnostic& error) const {
+    if (promise_line_ == 0 || end_line_ != 0) return true;
+    error = make_diagnostic(ErrorKind::Truncated,
+                            "truncated trace: it ends after event " + std::to_string(number_) +
+                                " without the end-of-trace record promised on line " + std::to_string(promise_line_));
+    error.line = last_line_;
+    return false;
+}
+
+LineOutcome TextLineParser::end_record(const Line& line, std::uint64_t events, Diagnostic& error) {
+    const std::uint64_t line_before = end_line_;
+    end_line_ = line.number;
+    if (line_before != 0) {
+        error = make_diagnostic(ErrorKind::Syntax,
+                                "a second end-of-trace record (the first is on line " + std::to_string(line_before) + ")");
+    } else if (events != number_) {
+        error = make_diagnostic(ErrorKind::Truncated,
+                                "end-of-trace record says " + std::to_string(events) + " events, but " +
+                                    std::to_string(number_) + " came before it: events are missing or were added");
+    } else {
+        return LineOutcome::Skip;
+    }
+    error.line = line.number;
     return LineOutcome::Error;
 }
 

@@ -42,6 +42,9 @@ class TextLineParser {
     /// until the next call); for Error, `error` carries line and event number.
     LineOutcome parse(const Line& line, Event& event, Diagnostic& error);
     std::uint64_t events_numbered() const { return number_; }
+    /// At the end of the input: false (and `error`) when the trace promised
+    /// an end-of-trace record and has none (end_record.h).
+    bool at_end(Diagnostic& error) const;
 
   private:
     using Tokens = std::span<const TextToken>;
@@ -49,6 +52,8 @@ class TextLineParser {
     void tokenize(std::string_view text);
     LineOutcome header(Diagnostic& error);
     LineOutcome long_line(const Line& line, Diagnostic& error);
+    LineOutcome truncated_line(const Line& line, Diagnostic& error);
+    LineOutcome end_record(const Line& line, std::uint64_t events, Diagnostic& error);
     bool parse_event(Event& event, Diagnostic& error);
     bool parse_timestamp(std::string_view label, std::string_view token, Event& event,
                          Diagnostic& error);
@@ -81,6 +86,9 @@ class TextLineParser {
     std::uint64_t number_ = 0;          // events numbered so far
     std::uint64_t last_time_ = 0;       // timestamp of the last good event
     bool seen_content_ = false;         // a header or an event was read
+    std::uint64_t end_line_ = 0;        // line of the end-of-trace record, 0 = none yet
+    std::uint64_t promise_line_ = 0;    // line of the promise of one, 0 = none
+    std::uint64_t last_line_ = 0;       // last line read
 };
 
 /// Reads a whole text trace from `source` into `sink`.

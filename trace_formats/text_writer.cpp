@@ -1,5 +1,6 @@
 #include "trace_formats/text_writer.h"
 
+#include "trace_formats/end_record.h"
 #include "trace_formats/operand_rules.h"
 
 namespace heapsim {
@@ -12,6 +13,8 @@ constexpr std::string_view kGcActions[] = {"enable", "disable", "freeze", "unfre
 TextTraceWriter::TextTraceWriter(std::ostream& out, const SymbolTable& symbols)
     : out_(out), symbols_(symbols) {
     out_.put("heaptrace 1\n");
+    out_.put(kEndRecordPromise);
+    out_.put('\n');
 }
 
 void TextTraceWriter::option(std::string_view name, std::int64_t value) {
@@ -21,7 +24,14 @@ void TextTraceWriter::option(std::string_view name, std::int64_t value) {
     out_.put_number(static_cast<std::uint64_t>(value));
 }
 
+bool TextTraceWriter::finish() {
+    out_.put(end_record_line(events_));
+    out_.put('\n');
+    return out_.finish();
+}
+
 void TextTraceWriter::write(const Event& event) {
+    ++events_;
     if (event.time_ns != last_time_) {
         out_.put('@');
         out_.put_number(event.time_ns);

@@ -8,7 +8,8 @@
 //   - `@NS ` before an event only when its time differs from the previous
 //     event's (0 before the first), which is what the reader inherits;
 //   - `collect` always with its generation.
-// Comments and blank lines of the original are not events and are gone.
+// Comments and blank lines of the original are not events and are gone; the
+// last line is the end-of-trace record `# end events=N` (end_record.h).
 
 #include <ostream>
 
@@ -23,7 +24,8 @@ class TextTraceWriter final : public TraceWriter {
   public:
     TextTraceWriter(std::ostream& out, const SymbolTable& symbols);
     void write(const Event& event) override;
-    bool finish() override { return out_.finish(); }
+    /// Writes the end-of-trace record (end_record.h) and flushes.
+    bool finish() override;
 
   private:
     void symbol(Sym s) {
@@ -39,6 +41,7 @@ class TextTraceWriter final : public TraceWriter {
     ChunkedOutput out_;
     const SymbolTable& symbols_;
     std::uint64_t last_time_ = 0;
+    std::uint64_t events_ = 0;
 };
 
 }  // namespace heapsim

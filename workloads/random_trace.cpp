@@ -24,6 +24,8 @@
 // they never die (see act_legacy).
 #include "workloads/random_trace.h"
 
+#include "trace_formats/end_record.h"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -1180,7 +1182,8 @@ void Generator::header() {
     out_ << "# heapsim random trace: generator random-trace/1, seed " << options_.seed
          << ", events " << options_.events
          << (options_.legacy_finalizers ? ", legacy finalizers" : "") << '\n'
-         << "heaptrace 1\n";
+         << "heaptrace 1\n"
+         << kEndRecordPromise << '\n';
     simple("type Node instance");
     simple("type Fin instance finalizer");
     simple("type Slot instance slots=3");
@@ -1301,6 +1304,7 @@ void Generator::run() {
         }
     }
     finish();
+    out_ << end_record_line(emitted_) << '\n';  // lets a reader see a cut (end_record.h)
 }
 
 }  // namespace

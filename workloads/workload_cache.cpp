@@ -103,6 +103,7 @@ void CacheWorkload::setup() {
                 ", events " + std::to_string(options_.events) + ", live " +
                 std::to_string(target_));
     w_.raw_line("heaptrace 1");
+    w_.raw_line(kEndRecordPromise);
     w_.type("Entry instance");
     w_.type("Page instance slots=2");
     step();

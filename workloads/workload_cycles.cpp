@@ -80,6 +80,7 @@ void CyclesWorkload::setup() {
     w_.raw_line("# heapsim workload trace: profile cycles, seed " + std::to_string(options_.seed) +
                 ", events " + std::to_string(options_.events));
     w_.raw_line("heaptrace 1");
+    w_.raw_line(kEndRecordPromise);
     w_.type("Node instance");
     w_.type("TreeNode instance slots=3");
     w_.type("Graph instance");

@@ -85,6 +85,7 @@ void WebWorkload::setup() {
     w_.raw_line("# heapsim workload trace: profile web, seed " + std::to_string(options_.seed) +
                 ", events " + std::to_string(options_.events));
     w_.raw_line("heaptrace 1");
+    w_.raw_line(kEndRecordPromise);
     for (const char* t : {"App instance", "Request instance", "Response instance",
                           "Handler instance", "Model instance", "Error instance",
                           "Traceback instance slots=2", "Frame instance slots=2",

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "trace_formats/end_record.h"
 #include "workloads/workload.h"
 
 namespace heapsim::workload {
@@ -43,8 +44,10 @@ class WorkloadWriter {
     // --- output that is not an event ---
     void raw_line(std::string_view text);  // a comment or the header
     void flush();
-    /// Flushes the output and records the writer's totals in `stats`.
+    /// Ends the trace with its end-of-trace record (end_record.h), flushes
+    /// the output and records the writer's totals in `stats`.
     void finish(WorkloadStats& stats) {
+        raw_line(end_record_line(events()));
         flush();
         stats.events = events();
         stats.distinct_ids = distinct_ids();

@@ -32,6 +32,9 @@ CASES=(
     decreasing-timestamps reused-live-id events-on-freed-objects unbound-names
     weakref-to-non-weakrefable non-container-holds-references
     "chain-$SCALE-deep-freed-by-one-unbind" "cycle-of-$SCALE-collected-by-one-collect"
+    cut-mid-line cut-mid-line-lenient cut-mid-line-parses cut-at-line-boundary-generated
+    cut-at-line-boundary-converted end-record-count-mismatch events-after-end-record
+    cut-jsonl-mid-line cut-htb
     empty-file only-comments only-header binary-garbage-text-name binary-garbage-json-names
     big-binary-garbage-lenient directory-as-trace unreadable-file read-error
     json-deep-nesting json-huge-numbers
@@ -451,19 +454,69 @@ cycle-of-*-collected-by-one-collect)
     expect_field freed_by_refcount 0
     expect_field collected_by_gc "$GIANT"
     ;;
+cut-mid-line)
+    # The reproduction: cut inside line 215 of the bundled trace.
+    head -c 7777 "$SRC/traces/web_service.trace" >x.trace
+    expect_error 2 "x.trace:215: truncated trace: the last line has no newline, so it may be cut short" x.trace
+    ;;
+cut-mid-line-lenient)
+    head -c 7777 "$SRC/traces/web_service.trace" >x.trace
+    stderr_line='heapsim: skipped 1 bad event (truncated: 1)' expect_ok 0 x.trace --lenient
+    expect_field truncated 1
+    ;;
+cut-mid-line-parses)
+    # `bind x 1` cut from `bind x 12`: it parses, and names the wrong object.
+    trace x.trace 'alloc 1 list' 'alloc 12 list'
+    printf 'bind x 1' >>x.trace
+    expect_error 2 "x.trace:4: truncated trace: the last line has no newline, so it may be cut short" x.trace
+    ;;
+cut-at-line-boundary-generated)
+    # gen promises an end-of-trace record; a cut between lines loses it.
+    "$HEAPSIM" gen --profile web --events 3000 --seed 2 | head -n 400 >x.trace
+    expect_error 2 "x.trace:400: truncated trace: it ends after event 397 without the end-of-trace record promised on line 3" x.trace
+    ;;
+cut-at-line-boundary-converted)
+    "$HEAPSIM" convert "$SRC/traces/web_service.trace" full.trace
+    [[ $(tail -n 1 full.trace) == "# end events=19744" ]] || fail "convert wrote no end-of-trace record"
+    head -n 1000 full.trace >x.trace
+    expect_error 2 "x.trace:1000: truncated trace: it ends after event 998 without the end-of-trace record promised on line 2" x.trace
+    ;;
+end-record-count-mismatch)
+    # Lines lost in the middle (events 3 to 5 of 6), the rest still consistent.
+    printf 'heaptrace 1\n# end-record: promised\nalloc a list\nbind x a\nalloc b dict\nbind y b\nunbind y\nunbind x\n# end events=6\n' >full.trace
+    sed '5,7d' full.trace >x.trace
+    expect_error 2 "x.trace:6: end-of-trace record says 6 events, but 3 came before it: events are missing or were added" x.trace
+    "$HEAPSIM" run full.trace >/dev/null || fail "the uncut trace fails"
+    ;;
+events-after-end-record)
+    "$HEAPSIM" gen --profile mixed --events 500 --seed 4 -o a.trace
+    { cat a.trace; echo 'collect 2'; } >x.trace
+    line=$(wc -l <x.trace)
+    expect_error 2 "x.trace:$line: event after the end-of-trace record of line $((line - 1))" x.trace
+    ;;
+cut-jsonl-mid-line)
+    "$HEAPSIM" convert "$SRC/traces/web_service.trace" full.jsonl
+    head -c 7777 full.jsonl >x.jsonl
+    expect_error_like 2 '^x\.jsonl:[0-9]+: (malformed JSON|.*truncated).*' x.jsonl
+    ;;
+cut-htb)
+    "$HEAPSIM" convert "$SRC/traces/web_service.trace" full.htb
+    head -c 7777 full.htb >x.htb
+    expect_error_like 2 '^x\.htb:1: .*truncated.*' x.htb
+    ;;
 empty-file)
     : >x.trace
-    expect_ok 0 x.trace
+    stderr_line="heapsim: warning: x.trace held no events (an empty trace: is the tracing pipeline broken?)" expect_ok 0 x.trace
     expect_field events 0
     ;;
 only-comments)
     printf '# nothing\n\n   # but comments\n\t\n' >x.trace
-    expect_ok 0 x.trace
+    stderr_line="heapsim: warning: x.trace held no events (an empty trace: is the tracing pipeline broken?)" expect_ok 0 x.trace
     expect_field events 0
     ;;
 only-header)
     printf 'heaptrace 1\n' >x.trace
-    expect_ok 0 x.trace
+    stderr_line="heapsim: warning: x.trace held no events (an empty trace: is the tracing pipeline broken?)" expect_ok 0 x.trace
     expect_field events 0
     ;;
 binary-garbage-text-name)

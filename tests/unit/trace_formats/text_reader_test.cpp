@@ -164,7 +164,7 @@ TEST_CASE("text: comments, blank lines, tabs, CRLF and the header are not events
         "alloc\t1   list # trailing comment\r\n"
         "# bind y 1\n"
         "bind x 1\r\n"
-        "unbind x");  // no final newline
+        "unbind x\n");
     REQUIRE(r->errors().empty());
     REQUIRE(r->events().size() == 3);
     CHECK(r->event(0).number == 1);
@@ -529,4 +529,64 @@ TEST_CASE("text: TextLineParser parses a line on its own") {
     REQUIRE(parser.parse(Line{"set a b", 3, false}, event, error) == LineOutcome::Error);
     CHECK(error.event == 2);
     CHECK(parser.events_numbered() == 2);
+}
+
+TEST_CASE("text: a last line without its newline is a truncated trace, even when it parses") {
+    // `alloc 12` is a prefix of `alloc 123 list`... and of nothing valid, but
+    // `bind x 1` cut from `bind x 12` parses: neither may be trusted.
+    for (const std::string last : {"bind x 1", "alloc 12", "unbind x  # comment"}) {
+        CAPTURE(last);
+        const auto r = read("alloc 1 list\nalloc 12 list\n" + last, "t.trace", Mode::Lenient);
+        CHECK(r->events().size() == 2);
+        REQUIRE(r->errors().size() == 1);
+        CHECK(r->error(0).kind == ErrorKind::Truncated);
+        CHECK(r->error(0).message == "truncated trace: the last line has no newline, so it may be cut short");
+        CHECK(r->error(0).line == 3);
+        CHECK(r->error(0).event == 3);
+        CHECK_FALSE(r->error(0).fatal);
+    }
+    // A cut comment is reported too (what followed it is lost), but is no event.
+    const auto c = read("alloc 1 list\n# a comm", "t.trace", Mode::Lenient);
+    REQUIRE(c->errors().size() == 1);
+    CHECK(c->error(0).kind == ErrorKind::Truncated);
+    CHECK(c->error(0).event == 0);
+    // Blank space without a newline loses nothing.
+    CHECK(read("alloc 1 list\n  \t")->errors().empty());
+}
+
+TEST_CASE("text: the end-of-trace record is checked when present") {
+    SUBCASE("the right count: accepted, and it is no event") {
+        const auto r = read("heaptrace 1\nalloc 1 list\nbind x 1\n# end events=2\n");
+        CHECK(r->errors().empty());
+        CHECK(r->events().size() == 2);
+        CHECK(r->summary.events == 2);
+    }
+    SUBCASE("a trace cut at a line boundary: too few events") {
+        const auto r = read("heaptrace 1\nalloc 1 list\n# end events=5\n", "t.trace", Mode::Lenient);
+        REQUIRE(r->errors().size() == 1);
+        CHECK(r->error(0).kind == ErrorKind::Truncated);
+        CHECK(r->error(0).line == 3);
+        CHECK(r->error(0).message ==
+              "end-of-trace record says 5 events, but 1 came before it: events are missing or were added");
+    }
+    SUBCASE("an event after it") {
+        const auto r = read("alloc 1 list\n# end events=1\nbind x 1\n", "t.trace", Mode::Lenient);
+        REQUIRE(r->errors().size() == 1);
+        CHECK(r->error(0).kind == ErrorKind::Syntax);
+        CHECK(r->error(0).line == 3);
+        CHECK(r->error(0).message == "event after the end-of-trace record of line 2");
+    }
+    SUBCASE("promised but missing: a trace cut at a line boundary") {
+        const auto r = read("heaptrace 1\n# end-record: promised\nalloc 1 list\nbind x 1\n", "t.trace", Mode::Lenient);
+        REQUIRE(r->errors().size() == 1);
+        CHECK(r->error(0).kind == ErrorKind::Truncated);
+        CHECK(r->error(0).line == 4);
+        CHECK(r->error(0).message ==
+              "truncated trace: it ends after event 2 without the end-of-trace record promised on line 2");
+        CHECK(read("# end-record: promised\nalloc 1 list\n# end events=1\n")->errors().empty());
+    }
+    SUBCASE("other comments that look alike stay comments") {
+        const auto r = read("alloc 1 list\n# end events=many\n#end events=7\n# end  events=3\n");
+        CHECK(r->errors().empty());
+    }
 }
