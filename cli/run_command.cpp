@@ -31,6 +31,7 @@ struct RunArgs {
     bool output_given = false;
     bool lenient = false;
     bool ignore_trace_thresholds = false;
+    std::size_t top = kTopLeakGroups;
     std::string max_objects = "0";
     std::string max_memory = "0";
 };
@@ -147,7 +148,9 @@ int run(const RunArgs& args, CommandIo& io) {
         io.err << "heapsim: " << files.back()->error() << '\n';
         return kExitUsage;
     }
-    if (report_to_file && !stage(args.output, [&](std::ostream& out) { write_report(*format, result, out); })) {
+    const ReportOptions report_options{args.top};
+    if (report_to_file &&
+        !stage(args.output, [&](std::ostream& out) { write_report(*format, result, out, report_options); })) {
         io.err << "heapsim: " << files.back()->error() << '\n';
         return kExitUsage;
     }
@@ -158,7 +161,7 @@ int run(const RunArgs& args, CommandIo& io) {
         }
     }
     if (json_to_stdout) write_json_report(result, io.out);
-    if (report_to_stdout) write_report(*format, result, io.out);
+    if (report_to_stdout) write_report(*format, result, io.out, report_options);
 
     for (const ExpectFailure& failure : result.expect_failures) {
         io.err << format_diagnostic(args.trace, failure.line, "expect failed: " + failure.message) << '\n';
@@ -209,6 +212,12 @@ Command setup_run_command(CLI::App& app) {
     sub->add_flag("--ignore-trace-thresholds", args->ignore_trace_thresholds,
                   "Keep the starting thresholds for the whole run: the trace's own `threshold` events "
                   "(gc.set_threshold calls) no longer change them (trace-thresholds=ignore)");
+    sub->add_option("--top", args->top,
+                    "Leak groups listed per section (garbage, still reachable) in the text and Markdown "
+                    "reports; 0 lists all (the JSON report always has all)")
+        ->type_name("N")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
     sub->add_flag("--lenient", args->lenient,
                   "Skip bad events (counted per kind) instead of stopping at the first one");
     sub->add_option("--max-objects", args->max_objects, "Stop with exit status 3 past N live objects (0: no limit)")

@@ -49,7 +49,7 @@ std::string all_reports(const heapsim::RunResult& result) {
     std::string all;
     for (const heapsim::Reporter& reporter : heapsim::reporters()) {
         std::ostringstream out;
-        reporter.write(result, out);
+        reporter.write(result, out, heapsim::ReportOptions{});
         FUZZ_CHECK(!out.str().empty());
         if (reporter.name == "json") {
             const auto doc = nlohmann::json::parse(out.str(), nullptr, /*allow_exceptions=*/false);

@@ -16,8 +16,14 @@ namespace heapsim {
 /// Schema name written into every JSON report.
 inline constexpr const char* kReportSchema = "heapsim-report/1";
 
-/// How many leak groups the human reports list before "… and N more".
+/// How many leak groups the human reports list per section before "… and
+/// N more" (run --top N; 0 lists them all).
 inline constexpr std::size_t kTopLeakGroups = 10;
+
+/// Choices that change how a report is laid out, never what it says.
+struct ReportOptions {
+    std::size_t top = kTopLeakGroups;  // leak groups listed per section; 0 = all
+};
 
 /// The heapsim-report/1 document (docs/report.md), fields in schema order.
 nlohmann::ordered_json report_json(const RunResult& result);
@@ -25,13 +31,27 @@ nlohmann::ordered_json report_json(const RunResult& result);
 /// The JSON report, indented by two spaces, with a final newline.
 void write_json_report(const RunResult& result, std::ostream& out);
 /// The summary a person reads at a terminal.
-void write_text_report(const RunResult& result, std::ostream& out);
+void write_text_report(const RunResult& result, std::ostream& out, const ReportOptions& options = {});
 /// A compact summary for CI pages (GitHub step summaries and the like).
-void write_markdown_report(const RunResult& result, std::ostream& out);
+void write_markdown_report(const RunResult& result, std::ostream& out, const ReportOptions& options = {});
 /// One row per collection, with a header line.
 void write_csv_report(const RunResult& result, std::ostream& out);
 
 /// Dispatches to the reporter for `format`.
-void write_report(ReportFormat format, const RunResult& result, std::ostream& out);
+void write_report(ReportFormat format, const RunResult& result, std::ostream& out,
+                  const ReportOptions& options = {});
+
+/// The groups of one section, largest first: garbage (cycle, uncollectable,
+/// never-stored) or still reachable at the end (live-at-end).
+std::vector<LeakGroup> leak_section(const RunResult& result, bool garbage);
+
+/// Objects and bytes of a list of groups.
+struct LeakTotals {
+    std::uint64_t objects = 0, bytes = 0;
+};
+LeakTotals leak_totals(const std::vector<LeakGroup>& groups);
+
+/// "900 900 900 900": objects alive at 1/4, 1/2, 3/4 and the end.
+std::string growth_text(const LeakGroup& group);
 
 }  // namespace heapsim

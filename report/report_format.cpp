@@ -8,9 +8,9 @@ namespace {
 
 constexpr Reporter kReporters[] = {
     {"text", "", write_text_report},
-    {"json", "", write_json_report},
+    {"json", "", [](const RunResult& r, std::ostream& out, const ReportOptions&) { write_json_report(r, out); }},
     {"markdown", "md", write_markdown_report},
-    {"csv", "", write_csv_report},
+    {"csv", "", [](const RunResult& r, std::ostream& out, const ReportOptions&) { write_csv_report(r, out); }},
 };
 
 }  // namespace

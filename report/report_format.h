@@ -11,11 +11,12 @@
 namespace heapsim {
 
 struct RunResult;
+struct ReportOptions;
 
 struct Reporter {
     std::string_view name;   // --format NAME
     std::string_view alias;  // also accepted ("md"), or empty
-    void (*write)(const RunResult& result, std::ostream& out);
+    void (*write)(const RunResult& result, std::ostream& out, const ReportOptions& options);
 };
 
 /// A chosen output format: one of reporters(), never null once parsed.

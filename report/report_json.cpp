@@ -99,12 +99,24 @@ ordered_json report_json(const RunResult& r) {
     doc["timeline"] = array_of(r.timeline, timeline_json);
 
     doc["leak_groups"] = array_of(r.leak_groups, [](const LeakGroup& g) {
-        return ordered_json{{"reason", leak_reason_name(g.reason)},
-                            {"site", g.site},
-                            {"type", g.type},
-                            {"objects", g.objects},
-                            {"bytes", g.bytes}};
+        ordered_json j{{"reason", leak_reason_name(g.reason)},
+                       {"garbage", is_garbage(g.reason)},
+                       {"site", g.site},
+                       {"type", g.type},
+                       {"objects", g.objects},
+                       {"bytes", g.bytes}};
+        if (!g.held_by.empty()) j["held_by"] = g.held_by;
+        const auto& q = g.alive_at_quarters;
+        j["alive_at_quarters"] = ordered_json::array({q[0], q[1], q[2], q[3]});
+        j["growing"] = g.growing();
+        return j;
     });
+    const auto totals = [&](bool garbage) {
+        const LeakTotals t = leak_totals(leak_section(r, garbage));
+        return ordered_json{{"objects", t.objects}, {"bytes", t.bytes}};
+    };
+    doc["garbage"] = totals(true);
+    doc["reachable_at_end"] = totals(false);
     ordered_json skipped = ordered_json::object();
     for (const SkippedEvents& s : r.skipped) skipped[s.kind] = s.count;
     doc["skipped_events"] = std::move(skipped);

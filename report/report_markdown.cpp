@@ -28,20 +28,36 @@ std::string code(const std::string& s) {
     return out.append(cell(s)).append("`");
 }
 
+/// One table per section: garbage by reason, still-reachable by the root
+/// that holds it; both with the growth over the quarters of the trace.
+void write_leak_table(const std::vector<LeakGroup>& groups, bool garbage, std::size_t top, std::ostream& out) {
+    if (groups.empty()) return;
+    out << (garbage ? "\n**Garbage** (unreachable or never stored: leaks)\n\n| reason "
+                    : "\n**Still reachable at end**\n\n| held by ")
+        << "| site | type | objects | bytes | alive at 1/4, 1/2, 3/4, end |\n|---|---|---|--:|--:|---|\n";
+    const std::size_t shown = top == 0 ? groups.size() : std::min(groups.size(), top);
+    for (std::size_t i = 0; i < shown; ++i) {
+        const LeakGroup& g = groups[i];
+        out << "| " << (garbage ? std::string(leak_reason_name(g.reason)) : code(g.held_by)) << " | "
+            << (g.site.empty() ? "" : code(g.site)) << " | " << code(g.type) << " | " << with_commas(g.objects)
+            << " | " << human_bytes(g.bytes) << " | " << growth_text(g) << (g.growing() ? " **growing**" : "")
+            << " |\n";
+    }
+    if (groups.size() > shown)
+        out << "\n… and " << groups.size() - shown << (garbage ? " more garbage groups\n" : " more reachable groups\n");
+}
+
 }  // namespace
 
-void write_markdown_report(const RunResult& r, std::ostream& out) {
+void write_markdown_report(const RunResult& r, std::ostream& out, const ReportOptions& options) {
     const Summary& s = r.summary;
     const auto& t = r.thresholds;
-    std::uint64_t leaked = 0, leaked_bytes = 0;
-    for (const LeakGroup& g : r.leak_groups) {
-        leaked += g.objects;
-        leaked_bytes += g.bytes;
-    }
+    const std::vector<LeakGroup> garbage = leak_section(r, true), reachable = leak_section(r, false);
+    const LeakTotals garbage_total = leak_totals(garbage), reachable_total = leak_totals(reachable);
     out << "### heapsim run " << code(display_path(r.trace_path)) << "\n\n";
-    out << "| policy | events | allocated | collected by gc | uncollectable | leaked | peak live "
+    out << "| policy | events | allocated | collected by gc | uncollectable | garbage | reachable at end | peak live "
            "| collections (gen0/1/2) | pause p99 | max pause | expect failures |\n";
-    out << "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n";
+    out << "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n";
     out << "| " << code(r.policy);
     if (r.policy != std::string("refcount")) {
         out << ' ' << t[0] << '/' << t[1] << '/' << t[2];
@@ -53,7 +69,8 @@ void write_markdown_report(const RunResult& r, std::ostream& out) {
         << " | " << with_commas(s.objects_allocated)                            //
         << " | " << with_commas(s.collected_by_gc)                              //
         << " | " << with_commas(s.uncollectable)                                //
-        << " | " << with_commas(leaked) << " (" << human_bytes(leaked_bytes) << ')'
+        << " | " << with_commas(garbage_total.objects) << " (" << human_bytes(garbage_total.bytes) << ')'
+        << " | " << with_commas(reachable_total.objects) << " (" << human_bytes(reachable_total.bytes) << ')'
         << " | " << with_commas(s.peak_live_objects) << " (" << human_bytes(s.peak_live_bytes) << ')'
         << " | " << s.collections[0] << '/' << s.collections[1] << '/' << s.collections[2]  //
         << " | " << human_duration(r.pauses_all.p99_ns)                                   //
@@ -61,17 +78,8 @@ void write_markdown_report(const RunResult& r, std::ostream& out) {
         << " | " << (s.expect_failures == 0 ? std::string("0") : "**" + with_commas(s.expect_failures) + "**")
         << " |\n";
 
-    const std::vector<LeakGroup>& groups = r.leak_groups;
-    if (!groups.empty()) {
-        out << "\n| leak reason | site | type | objects | bytes |\n|---|---|---|--:|--:|\n";
-        const std::size_t shown = std::min(groups.size(), kTopLeakGroups);
-        for (std::size_t i = 0; i < shown; ++i) {
-            const LeakGroup& g = groups[i];
-            out << "| " << leak_reason_name(g.reason) << " | " << (g.site.empty() ? "" : code(g.site)) << " | "
-                << code(g.type) << " | " << with_commas(g.objects) << " | " << human_bytes(g.bytes) << " |\n";
-        }
-        if (groups.size() > shown) out << "\n… and " << groups.size() - shown << " more leak groups\n";
-    }
+    write_leak_table(garbage, true, options.top, out);
+    write_leak_table(reachable, false, options.top, out);
     if (!r.expect_failures.empty()) {
         out << "\n**Expect failures**\n\n";
         for (const ExpectFailure& e : r.expect_failures) {

@@ -95,38 +95,43 @@ void write_collections(const RunResult& r, std::ostream& out) {
     row(out, "promoted", with_commas(r.promoted[0]) + " gen0→gen1, " + with_commas(r.promoted[1]) + " gen1→gen2");
 }
 
-void write_leaks(const RunResult& r, std::ostream& out) {
-    if (r.leak_groups.empty()) {
-        out << "\nLeaks: none\n";
+/// One section of leak groups: a heading with totals, then the largest
+/// groups. Still-reachable groups name the root that holds them.
+void write_leak_section(const RunResult& r, bool garbage, std::size_t top, std::ostream& out) {
+    const std::vector<LeakGroup> groups = leak_section(r, garbage);
+    const char* title = garbage ? "Garbage" : "Still reachable at end";
+    if (groups.empty()) {
+        out << '\n' << title << ": none\n";
         return;
     }
-    const std::vector<LeakGroup>& groups = r.leak_groups;
-    std::uint64_t objects = 0, bytes = 0;
-    for (const LeakGroup& g : groups) {
-        objects += g.objects;
-        bytes += g.bytes;
-    }
-    out << "\nLeaks: " << with_commas(objects) << (objects == 1 ? " object, " : " objects, ") << human_bytes(bytes)
-        << " in " << groups.size() << (groups.size() == 1 ? " group" : " groups") << " (by reason, site, type)\n";
-    const std::size_t shown = std::min(groups.size(), kTopLeakGroups);
-    std::size_t reason_w = 6, type_w = 4;
+    const LeakTotals total = leak_totals(groups);
+    out << '\n' << title << ": " << with_commas(total.objects) << (total.objects == 1 ? " object, " : " objects, ")
+        << human_bytes(total.bytes) << " in " << groups.size() << (groups.size() == 1 ? " group" : " groups")
+        << (garbage ? " (unreachable or never stored: leaks; by reason, site, type)\n"
+                    : " (by root, site, type; growth: alive at 1/4, 1/2, 3/4, end)\n");
+    const std::size_t shown = top == 0 ? groups.size() : std::min(groups.size(), top);
+    const auto first = [&](const LeakGroup& g) { return garbage ? std::string(leak_reason_name(g.reason)) : g.held_by; };
+    std::size_t first_w = garbage ? 6 : 7, type_w = 4, site_w = 4;
     for (std::size_t i = 0; i < shown; ++i) {
-        reason_w = std::max(reason_w, display_width(leak_reason_name(groups[i].reason)));
+        first_w = std::max(first_w, display_width(first(groups[i])));
         type_w = std::max(type_w, display_width(groups[i].type));
+        site_w = std::max(site_w, display_width(groups[i].site.empty() ? "(no site)" : groups[i].site));
     }
-    out << "  " << pad_right("reason", reason_w) << pad_left("objects", 10) << pad_left("bytes", 12) << "  "
-        << pad_right("type", type_w) << "  site\n";
+    out << "  " << pad_right(garbage ? "reason" : "held by", first_w) << pad_left("objects", 10)
+        << pad_left("bytes", 12) << "  " << pad_right("type", type_w) << "  " << pad_right("site", site_w)
+        << "  growth\n";
     for (std::size_t i = 0; i < shown; ++i) {
         const LeakGroup& g = groups[i];
-        out << "  " << pad_right(leak_reason_name(g.reason), reason_w) << pad_left(with_commas(g.objects), 10)
+        out << "  " << pad_right(first(g), first_w) << pad_left(with_commas(g.objects), 10)
             << pad_left(human_bytes(g.bytes), 12) << "  " << pad_right(g.type, type_w) << "  "
-            << (g.site.empty() ? "(no site)" : g.site) << '\n';
+            << pad_right(g.site.empty() ? "(no site)" : g.site, site_w) << "  " << growth_text(g)
+            << (g.growing() ? "  growing" : "") << '\n';
     }
     if (groups.size() > shown) {
         std::uint64_t rest_objects = 0;
         for (std::size_t i = shown; i < groups.size(); ++i) rest_objects += groups[i].objects;
         out << "  … and " << groups.size() - shown << " more groups (" << with_commas(rest_objects)
-            << (rest_objects == 1 ? " object)\n" : " objects)\n");
+            << (rest_objects == 1 ? " object; --top N lists more)\n" : " objects; --top N lists more)\n");
     }
 }
 
@@ -157,11 +162,12 @@ void write_tail(const RunResult& r, std::ostream& out) {
 
 }  // namespace
 
-void write_text_report(const RunResult& result, std::ostream& out) {
+void write_text_report(const RunResult& result, std::ostream& out, const ReportOptions& options) {
     write_header(result, out);
     write_objects(result, out);
     write_collections(result, out);
-    write_leaks(result, out);
+    write_leak_section(result, true, options.top, out);
+    write_leak_section(result, false, options.top, out);
     write_tail(result, out);
 }
 

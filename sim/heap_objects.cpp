@@ -17,6 +17,7 @@ Handle Heap::new_object(TypeId type, Sym id, Sym site, std::uint64_t bytes, bool
     o.refcnt = 1;
     o.bytes = static_cast<std::uint32_t>(std::min<std::uint64_t>(bytes, 0xFFFFFFFFu));
     o.flags = flag::kLive | (hidden ? flag::kHidden : flag::kCreationRef);
+    o.born = static_cast<std::uint32_t>(std::min<std::uint64_t>(event_number_, 0xFFFFFFFFu));
     if (hidden) return h;
     if (id_to_object_.size() <= id) {
         id_to_object_.resize(std::size_t{id} + 1, kNoHandle);

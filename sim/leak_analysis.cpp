@@ -84,16 +84,33 @@ void Heap::analyse_leaks(RunResult& r) const {
     // Groups count every leaked object; individual records stop at the
     // configured cap (reasons in rank order), so a run ending with millions
     // of live objects does not need memory for millions of records.
-    std::map<std::tuple<int, Sym, Sym>, LeakGroup> by_symbols;
+    // A group is (reason, root, site, type); the root is a name symbol, or a
+    // temporary's id (held_by ends in " (never stored)"), for live-at-end only.
+    struct Key {
+        int reason;
+        Sym root;
+        bool temp;
+        Sym site, type;
+        auto operator<=>(const Key&) const = default;
+    };
+    // Quarter points of the trace, by event number (docs/report.md, "growth").
+    const std::array<std::uint64_t, 3> quarter = {(event_number_ + 3) / 4, (event_number_ + 1) / 2,
+                                                  (3 * event_number_ + 3) / 4};
+    std::map<Key, LeakGroup> by_symbols;
     std::array<std::vector<Handle>, 4> by_reason;
     for (Handle h = kListCount; h < n; ++h) {
         const Object& o = objects_[h];
         if (!(o.flags & flag::kLive) || (o.flags & flag::kHidden)) continue;
         const LeakReason reason = leak_reason(mark[h], o.flags);
-        LeakGroup& g = by_symbols[{reason_rank(reason), o.site, types_[o.type].name}];
+        const bool reachable = reason == LeakReason::LiveAtEnd;
+        LeakGroup& g = by_symbols[Key{reason_rank(reason), reachable ? held_by[h] : kNoSym,
+                                      reachable && mark[h] == kFromTemp, o.site, types_[o.type].name}];
         g.reason = reason;
         ++g.objects;
         g.bytes += o.bytes;
+        for (int q = 0; q < 3; ++q)
+            if (o.born <= quarter[q]) ++g.alive_at_quarters[q];
+        ++g.alive_at_quarters[3];
         if (by_reason[reason_rank(reason)].size() < options_.max_leak_records) by_reason[reason_rank(reason)].push_back(h);
     }
     for (const std::vector<Handle>& handles : by_reason) {
@@ -105,13 +122,15 @@ void Heap::analyse_leaks(RunResult& r) const {
     for (const auto& [key, g] : by_symbols) r.leaks_omitted += g.objects;
     r.leaks_omitted -= r.leaks.size();
 
-    std::map<std::tuple<int, std::string, std::string>, LeakGroup> groups;
+    // Ordered by strings, not symbol numbers, so the order does not depend
+    // on when a name was first interned.
+    std::map<std::tuple<int, std::string, std::string, std::string>, LeakGroup> groups;
     for (const auto& [key, g] : by_symbols) {
-        const Sym site = std::get<1>(key);
         LeakGroup named = g;
-        named.site = site == kNoSym ? "" : std::string(symbols_.str(site));
-        named.type = std::string(symbols_.str(std::get<2>(key)));
-        groups[{std::get<0>(key), named.site, named.type}] = named;
+        named.site = key.site == kNoSym ? "" : std::string(symbols_.str(key.site));
+        named.type = std::string(symbols_.str(key.type));
+        if (key.root != kNoSym) named.held_by = std::string(symbols_.str(key.root)) + (key.temp ? " (never stored)" : "");
+        groups[{key.reason, named.held_by, named.site, named.type}] = named;
     }
     for (auto& [key, g] : groups) r.leak_groups.push_back(g);
     std::stable_sort(r.leak_groups.begin(), r.leak_groups.end(),

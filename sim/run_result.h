@@ -53,13 +53,30 @@ struct LeakRecord {
     std::string held_by;  // live-at-end: the root name that keeps it alive; else ""
 };
 
-/// Leaks aggregated by (reason, site, type), largest first.
+/// Garbage (cycle, uncollectable, never-stored): what nothing can reach or
+/// free, a leak proper. LiveAtEnd: still reachable from a root at the end,
+/// which may be module state as well as a leak (docs/report.md, "Leaks").
+inline bool is_garbage(LeakReason r) { return r != LeakReason::LiveAtEnd; }
+
+/// Objects alive at the end aggregated by (reason, root, site, type), largest
+/// first. The root is set for live-at-end groups only.
 struct LeakGroup {
     LeakReason reason = LeakReason::LiveAtEnd;
     std::string site;
     std::string type;
     std::uint64_t objects = 0;
     std::uint64_t bytes = 0;
+    std::string held_by;  // live-at-end: the root name that keeps them (as LeakRecord::held_by)
+    /// How many of these objects were already alive at 1/4, 1/2 and 3/4 of
+    /// the trace's events, and at the end (= objects): an object alive at
+    /// the end was alive ever since its allocation.
+    std::array<std::uint64_t, 4> alive_at_quarters{};
+    /// Strictly more objects at each quarter point: a group that keeps
+    /// growing through the whole trace, unlike state built once.
+    bool growing() const {
+        return alive_at_quarters[0] < alive_at_quarters[1] && alive_at_quarters[1] < alive_at_quarters[2] &&
+               alive_at_quarters[2] < alive_at_quarters[3];
+    }
 };
 
 struct ExpectFailure {

@@ -22,6 +22,8 @@ CASES=(
     trace-thresholds-reported
     ignore-trace-thresholds
     refcount-and-gc-off-header
+    leaks-garbage-apart-from-reachable
+    leaks-top-n
 )
 
 if [[ ${1-} == --list ]]; then
@@ -167,6 +169,41 @@ refcount-and-gc-off-header)
     run_heapsim run traces/refcount_x_y.trace --threshold 0
     sed -n 2p "$tmp/out" | grep -qx '  policy              cpython-3.11 (thresholds 0, 10, 10: automatic collection off)' ||
         { cat "$tmp/out" >&2; fail "threshold 0 header"; }
+    ;;
+leaks-garbage-apart-from-reachable)
+    # web_service.trace: 900 template dicts are module state (constant), the
+    # audit log's rows are the planted growing leak, 3 lists never stored.
+    run_heapsim run traces/web_service.trace --json "$tmp/r.json" --format markdown -o "$tmp/r.md"
+    expect_status 0
+    jq -e '.garbage == {"objects": 3, "bytes": 168} and .reachable_at_end.objects == 1093' "$tmp/r.json" >/dev/null ||
+        fail "JSON garbage / reachable_at_end totals"
+    jq -e '[.leak_groups[] | select(.held_by == "TEMPLATES")][0] |
+           .alive_at_quarters == [900,900,900,900] and .growing == false and .garbage == false' "$tmp/r.json" >/dev/null ||
+        fail "JSON: the template dicts are constant module state"
+    jq -e '[.leak_groups[] | select(.held_by == "AUDIT_LOG" and .type == "tuple")][0] |
+           .alive_at_quarters == [5,15,24,34] and .growing == true' "$tmp/r.json" >/dev/null ||
+        fail "JSON: the audit log grows"
+    jq -e '[.leak_groups[] | select(.reason == "never-stored")][0] | .garbage == true and (has("held_by") | not)' \
+        "$tmp/r.json" >/dev/null || fail "JSON: never-stored is garbage, held by no root"
+    grep -qx '| `AUDIT_LOG` | `app/audit.py:19` | `tuple` | 34 | 1.86 KiB | 5 15 24 34 \*\*growing\*\* |' "$tmp/r.md" ||
+        { cat "$tmp/r.md" >&2; fail "markdown: the reachable table names the root and flags growth"; }
+    grep -qx '| never-stored | `app/middleware.py:73` | `list` | 3 | 168 B | 0 1 2 3 \*\*growing\*\* |' "$tmp/r.md" ||
+        fail "markdown: the garbage table"
+    run_heapsim run traces/web_service.trace
+    grep -qx 'Garbage: 3 objects, 168 B in 1 group (unreachable or never stored: leaks; by reason, site, type)' "$tmp/out" ||
+        fail "text: garbage heading"
+    grep -q '^  TEMPLATES              900    56.2 KiB  dict      app/templates.py:34  900 900 900 900$' "$tmp/out" ||
+        fail "text: the holding root"
+    ;;
+leaks-top-n)
+    run_heapsim run traces/web_service.trace --top 2
+    expect_status 0
+    grep -qx '  … and 11 more groups (153 objects; --top N lists more)' "$tmp/out" || { cat "$tmp/out" >&2; fail "--top 2"; }
+    run_heapsim run traces/web_service.trace --top 0
+    ! grep -q 'more groups' "$tmp/out" || fail "--top 0 lists everything"
+    [[ $(grep -c '^  AUDIT_LOG\|^  app \|^  SESSION' "$tmp/out") == 11 ]] || { cat "$tmp/out" >&2; fail "--top 0: all 13 groups"; }
+    run_heapsim run traces/web_service.trace --top -1
+    expect_status 2
     ;;
 *)
     fail "unknown case $case_name"

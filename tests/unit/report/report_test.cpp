@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <type_traits>
+
 #include <sstream>
 
 #include "report/report.h"
@@ -12,7 +14,11 @@ namespace {
 template <typename F>
 std::string render(F&& write, const RunResult& r) {
     std::ostringstream out;
-    write(r, out);
+    if constexpr (std::is_invocable_v<F, const RunResult&, std::ostream&>) {
+        write(r, out);
+    } else {
+        write(r, out, ReportOptions{});
+    }
     return out.str();
 }
 
@@ -191,19 +197,44 @@ TEST_CASE("the JSON report is exactly heapsim-report/1, fields in schema order")
   "leak_groups": [
     {
       "reason": "uncollectable",
+      "garbage": true,
       "site": "app.py:12",
       "type": "Node",
       "objects": 2,
-      "bytes": 112
+      "bytes": 112,
+      "alive_at_quarters": [
+        0,
+        1,
+        1,
+        2
+      ],
+      "growing": false
     },
     {
       "reason": "live-at-end",
+      "garbage": false,
       "site": "",
       "type": "list",
       "objects": 1,
-      "bytes": 88
+      "bytes": 88,
+      "held_by": "cache",
+      "alive_at_quarters": [
+        1,
+        1,
+        1,
+        1
+      ],
+      "growing": false
     }
   ],
+  "garbage": {
+    "objects": 2,
+    "bytes": 112
+  },
+  "reachable_at_end": {
+    "objects": 1,
+    "bytes": 88
+  },
   "skipped_events": {
     "unknown-id": 3
   },
@@ -228,7 +259,8 @@ TEST_CASE("an empty run still has every core field, as empty arrays and objects"
     for (const auto& [key, value] : j.items()) keys.push_back(key);
     CHECK(keys == std::vector<std::string>{"schema", "trace", "policy", "summary", "collections",
                                            "weakref_callbacks", "finalizers", "leaks", "pauses", "promotions",
-                                           "timeline", "leak_groups", "skipped_events", "expect_failures"});
+                                           "timeline", "leak_groups", "garbage", "reachable_at_end", "skipped_events",
+                                           "expect_failures"});
     CHECK(j["collections"].is_array());
     CHECK(j["collections"].empty());
     CHECK(j["skipped_events"].is_object());
@@ -265,11 +297,16 @@ TEST_CASE("the text summary has the lines a person looks for") {
     CHECK(contains(text, "  count                         1          0          1          2\n"));
     CHECK(contains(text, "  pause p99               42.0 µs       0 ns    1.50 ms    1.50 ms\n"));
     CHECK(contains(text, "  promoted            661 gen0→gen1, 0 gen1→gen2\n"));
-    CHECK(contains(text, "Leaks: 3 objects, 200 B in 2 groups (by reason, site, type)\n"));
-    // Largest group first.
-    CHECK(contains(text, "  reason          objects       bytes  type  site\n"
-                         "  uncollectable         2       112 B  Node  app.py:12\n"
-                         "  live-at-end           1        88 B  list  (no site)\n"));
+    // Garbage and what is merely still reachable are separate sections; the
+    // reachable groups name their root.
+    CHECK(contains(text, "\nGarbage: 2 objects, 112 B in 1 group (unreachable or never stored: leaks; by reason, "
+                         "site, type)\n"
+                         "  reason          objects       bytes  type  site       growth\n"
+                         "  uncollectable         2       112 B  Node  app.py:12  0 1 1 2\n"));
+    CHECK(contains(text, "\nStill reachable at end: 1 object, 88 B in 1 group (by root, site, type; growth: alive at "
+                         "1/4, 1/2, 3/4, end)\n"
+                         "  held by   objects       bytes  type  site       growth\n"
+                         "  cache           1        88 B  list  (no site)  1 1 1 1\n"));
     CHECK(contains(text, "  found unreachable   90 collected, 2 uncollectable\n"));
     CHECK(contains(text, "  weakref callbacks   1\n"));
     CHECK(contains(text, "  finalizers run      1\n"));
@@ -277,18 +314,44 @@ TEST_CASE("the text summary has the lines a person looks for") {
     CHECK(contains(text, "  skipped events      3 (unknown-id: 3)\n"));
 }
 
-TEST_CASE("the text summary lists the top 10 leak groups, then how many more") {
+TEST_CASE("the text summary lists the top 10 leak groups per section, then how many more; --top N changes 10") {
     RunResult r = test::sample_result();
     r.leak_groups.clear();
     for (int i = 12; i >= 0; --i) {  // largest first, as the simulator orders them
-        r.leak_groups.push_back({LeakReason::Cycle, "site" + std::to_string(i), "T",
-                                 static_cast<std::uint64_t>(i + 1), static_cast<std::uint64_t>(100 * (i + 1))});
+        const auto n = static_cast<std::uint64_t>(i + 1);
+        r.leak_groups.push_back({LeakReason::Cycle, "site" + std::to_string(i), "T", n, 100 * n, "", {{n, n, n, n}}});
     }
     const std::string text = render(write_text_report, r);
-    CHECK(contains(text, "site12\n"));  // largest
-    CHECK(contains(text, "site3\n"));   // tenth largest
-    CHECK_FALSE(contains(text, "site2\n"));
-    CHECK(contains(text, "  … and 3 more groups (6 objects)\n"));
+    CHECK(contains(text, "site12  "));  // largest
+    CHECK(contains(text, "site3   "));  // tenth largest
+    CHECK_FALSE(contains(text, "site2  "));
+    CHECK(contains(text, "  … and 3 more groups (6 objects; --top N lists more)\n"));
+    CHECK(contains(text, "\nStill reachable at end: none\n"));
+    std::ostringstream top3, all;
+    write_text_report(r, top3, ReportOptions{3});
+    CHECK(contains(top3.str(), "site10  "));
+    CHECK_FALSE(contains(top3.str(), "site9  "));
+    CHECK(contains(top3.str(), "  … and 10 more groups (55 objects; --top N lists more)\n"));
+    write_text_report(r, all, ReportOptions{0});
+    CHECK(contains(all.str(), "site0   "));
+    CHECK_FALSE(contains(all.str(), "more groups"));
+}
+
+TEST_CASE("a group alive in more objects at every quarter point is flagged as growing") {
+    LeakGroup g;
+    g.alive_at_quarters = {5, 15, 24, 34};
+    CHECK(g.growing());
+    g.alive_at_quarters = {900, 900, 900, 900};
+    CHECK_FALSE(g.growing());
+    g.alive_at_quarters = {0, 0, 0, 40};  // created late, at once: not steady growth
+    CHECK_FALSE(g.growing());
+    RunResult r = test::sample_result();
+    r.leak_groups[1].alive_at_quarters = {1, 2, 3, 4};
+    r.leak_groups[1].objects = 4;
+    const std::string text = render(write_text_report, r);
+    CHECK(contains(text, "  cache           4        88 B  list  (no site)  1 2 3 4  growing\n"));
+    const std::string md = render(write_markdown_report, r);
+    CHECK(contains(md, "| `cache` |  | `list` | 4 | 88 B | 1 2 3 4 **growing** |\n"));
 }
 
 TEST_CASE("a run without collections or leaks says so") {
@@ -298,7 +361,8 @@ TEST_CASE("a run without collections or leaks says so") {
     const std::string text = render(write_text_report, r);
     CHECK(text.rfind("heapsim run: <stdin>\n", 0) == 0);
     CHECK(contains(text, "\nCollections: none\n"));
-    CHECK(contains(text, "\nLeaks: none\n"));
+    CHECK(contains(text, "\nGarbage: none\n"));
+    CHECK(contains(text, "\nStill reachable at end: none\n"));
     CHECK(contains(text, "  expect failures     none\n"));
     CHECK_FALSE(contains(text, "skipped events"));
 }
@@ -319,10 +383,16 @@ TEST_CASE("the markdown report is a compact table") {
     r.leak_groups[1].site = "a|b";  // the live-at-end group
     const std::string md = render(write_markdown_report, r);
     CHECK(md.rfind("### heapsim run `traces/sample.trace`\n\n", 0) == 0);
-    CHECK(contains(md, "| `cpython-3.11` 700/10/10; threshold events: 1 applied; in force at the end: 1000, 10, 10 | 1,234 | 1,500 | 90 | 2 | 3 (200 B) | 1,200 (1.46 MiB) | 1/0/1 "
+    CHECK(contains(md, "| `cpython-3.11` 700/10/10; threshold events: 1 applied; in force at the end: 1000, 10, 10 | 1,234 | 1,500 | 90 | 2 | 2 (112 B) | 1 (88 B) | 1,200 (1.46 MiB) | 1/0/1 "
                        "| 1.50 ms | 1.50 ms | **1** |\n"));
-    CHECK(contains(md, "| uncollectable | `app.py:12` | `Node` | 2 | 112 B |\n"));
-    CHECK(contains(md, "| live-at-end | `a\\|b` | `list` | 1 | 88 B |\n"));
+    CHECK(contains(md, "\n**Garbage** (unreachable or never stored: leaks)\n\n"
+                       "| reason | site | type | objects | bytes | alive at 1/4, 1/2, 3/4, end |\n"
+                       "|---|---|---|--:|--:|---|\n"
+                       "| uncollectable | `app.py:12` | `Node` | 2 | 112 B | 0 1 1 2 |\n"));
+    CHECK(contains(md, "\n**Still reachable at end**\n\n"
+                       "| held by | site | type | objects | bytes | alive at 1/4, 1/2, 3/4, end |\n"
+                       "|---|---|---|--:|--:|---|\n"
+                       "| `cache` | `a\\|b` | `list` | 1 | 88 B | 1 1 1 1 |\n"));
     CHECK(contains(md, "- line 1240: expect freed n1: object is alive\n"));
 }
 

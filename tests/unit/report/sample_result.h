@@ -67,8 +67,8 @@ inline RunResult sample_result() {
         {"c", "list", "", 88, LeakReason::LiveAtEnd, "cache"},
     };
     r.leak_groups = {
-        {LeakReason::Uncollectable, "app.py:12", "Node", 2, 112},
-        {LeakReason::LiveAtEnd, "", "list", 1, 88},
+        {LeakReason::Uncollectable, "app.py:12", "Node", 2, 112, "", {{0, 1, 1, 2}}},
+        {LeakReason::LiveAtEnd, "", "list", 1, 88, "cache", {{1, 1, 1, 1}}},
     };
     r.expect_failures = {{1233, 1240, "expect freed n1: object is alive"}};
     r.pauses[0] = {1, 42000, 42000, 42000, 42000, 42000};
