@@ -39,6 +39,14 @@ int run_app(std::vector<std::string> args, CommandIo& io) {
     if (!args.empty() && !args.front().empty() && args.front()[0] != '-') {
         const auto known = std::find_if(commands.begin(), commands.end(),
                                         [&](const Command& c) { return c.app->get_name() == args.front(); });
+        // In the specification (shared/spec/cli.md) and the README, not built yet.
+        constexpr std::string_view kPlanned[] = {"compare", "sweep", "merge", "import"};
+        if (known == commands.end() && std::find(std::begin(kPlanned), std::end(kPlanned), args.front()) !=
+                                           std::end(kPlanned)) {
+            io.err << "heapsim: '" << args.front() << "' is planned but not available in this version (commands: "
+                   << names << ")\nRun 'heapsim --help' for usage.\n";
+            return kExitUsage;
+        }
         if (known == commands.end()) {
             io.err << "heapsim: unknown command '" << args.front() << "' (commands: " << names
                    << ")\nRun 'heapsim --help' for usage.\n";
@@ -56,6 +64,20 @@ int run_app(std::vector<std::string> args, CommandIo& io) {
         return app.exit(e, io.out, io.err);
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e, io.out, io.err);
+    } catch (const CLI::ExtrasError&) {
+        // CLI11's own message lists the extras in the order it consumed
+        // them, reversed here (run_app reverses args); remaining() keeps
+        // them as typed.
+        std::vector<std::string> extras;
+        for (const Command& c : commands)
+            if (c.app->parsed()) extras = c.app->remaining();
+        if (extras.empty()) extras = app.remaining();
+        std::string list;
+        for (const std::string& a : extras) list += (list.empty() ? "" : " ") + a;
+        io.err << "heapsim: unexpected argument" << (extras.size() == 1 ? " '" : "s '") << list << "'"
+               << (!extras.empty() && extras.front().starts_with("-") ? " (no such option here)" : "") << "\nRun '"
+               << usage_hint << "' for usage.\n";
+        return kExitUsage;
     } catch (const CLI::ParseError& e) {
         io.err << "heapsim: " << e.what() << "\nRun '" << usage_hint << "' for usage.\n";
         return kExitUsage;

@@ -8,6 +8,7 @@
 
 #include "cli/command.h"
 #include "cli/exit_status.h"
+#include "cli/options.h"
 #include "platform/atomic_file.h"
 #include "workloads/random_trace.h"
 #include "workloads/workload.h"
@@ -21,8 +22,12 @@ struct GenArgs {
     std::uint64_t events = 10000;
     std::uint64_t seed = 1;
     std::uint64_t live = 0;
-    std::string output;  // "" or "-" = standard output
+    bool live_given = false;
     bool legacy = false;
+    std::string output;  // "" or "-" = standard output
+    // As typed, checked by parse_count (CLI11 would take -1 as 2^64-1 and
+    // print 0's range as 300 digits).
+    std::string events_text = "10000", seed_text = "1", live_text;
 };
 
 void write_trace(const GenArgs& args, std::ostream& out) {
@@ -41,7 +46,28 @@ void write_trace(const GenArgs& args, std::ostream& out) {
     write_random_trace(options, out);
 }
 
-int gen(const GenArgs& args, CommandIo& io) {
+int usage(CommandIo& io, const std::string& message) {
+    io.err << "heapsim gen: " << message << "\nRun 'heapsim gen --help' for usage.\n";
+    return kExitUsage;
+}
+
+int gen(GenArgs& args, CommandIo& io) {
+    const Parsed<std::uint64_t> events = parse_count(args.events_text, "--events", 1);
+    if (!events) return usage(io, events.error());
+    const Parsed<std::uint64_t> seed = parse_count(args.seed_text, "--seed", 0);
+    if (!seed) return usage(io, seed.error());
+    args.events = *events;
+    args.seed = *seed;
+    if (args.live_given) {
+        if (args.profile != "cache")
+            return usage(io, "--live applies to --profile cache only (the size of its caches), not to " +
+                                 args.profile);
+        const Parsed<std::uint64_t> live = parse_count(args.live_text, "--live", 1);
+        if (!live) return usage(io, live.error());
+        args.live = *live;
+    }
+    if (args.legacy && args.profile != "mixed")
+        return usage(io, "--legacy-finalizers applies to --profile mixed only, not to " + args.profile);
     if (args.output.empty() || args.output == "-") {
         write_trace(args, io.out);
         io.out.flush();
@@ -86,15 +112,24 @@ Command setup_gen_command(CLI::App& app) {
     cmd->add_option("--profile", args->profile, kProfileHelp)
         ->check(CLI::IsMember({"mixed", "web", "cache", "cycles"}))
         ->capture_default_str();
-    cmd->add_option("--events", args->events, "Approximate number of events")->check(CLI::PositiveNumber);
-    cmd->add_option("--seed", args->seed, "Seed: the same seed gives the same trace");
-    cmd->add_option("--live", args->live,
-                    "cache: objects the caches hold once warm (default min(events/8, 100000)); "
-                    "filling takes about 1.7 events per object")
-        ->check(CLI::PositiveNumber);
-    cmd->add_option("-o,--output", args->output, "Write the trace here (default: standard output)");
-    cmd->add_flag("--legacy-finalizers", args->legacy, "mixed: also use a type with a legacy finalizer (tp_del)");
-    return Command{cmd, [args](CommandIo& io) { return gen(*args, io); }};
+    cmd->add_option("--events", args->events_text, "Approximate number of events, at least 1")
+        ->type_name("N")
+        ->capture_default_str();
+    cmd->add_option("--seed", args->seed_text, "Seed, 0 to 2^64-1: the same seed gives the same trace")
+        ->type_name("S")
+        ->capture_default_str();
+    CLI::Option* live = cmd->add_option("--live", args->live_text,
+                                        "cache only: objects the caches hold once warm (default min(events/8, "
+                                        "100000)); filling takes about 1.7 events per object")
+                            ->type_name("N");
+    cmd->add_option("-o,--output", args->output, "Write the trace here (default: - for standard output)")
+        ->type_name("FILE");
+    cmd->add_flag("--legacy-finalizers", args->legacy,
+                  "mixed only: also use a type with a legacy finalizer (tp_del) (default: off)");
+    return Command{cmd, [args, live](CommandIo& io) {
+                       args->live_given = live->count() > 0;
+                       return gen(*args, io);
+                   }};
 }
 
 }  // namespace heapsim::cli

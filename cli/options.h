@@ -55,6 +55,11 @@ Parsed<Policy> resolve_policy(std::string_view name, const std::optional<Thresho
 /// "unknown policy 'x' (valid: cpython-3.11, refcount)" when `name` is not a policy.
 std::optional<std::string> check_policy_name(std::string_view name);
 
+/// All of `text` as a decimal whole number from `min` to 2^64-1, for the
+/// option `flag`: "invalid --events '0': expected a whole number from 1 to
+/// 18446744073709551615". (CLI11's own conversion takes "-1" as 2^64-1.)
+Parsed<std::uint64_t> parse_count(std::string_view text, std::string_view flag, std::uint64_t min);
+
 /// A byte count: digits with an optional binary suffix K, M, G, T (also KiB,
 /// MiB, ... and KB, MB, ..., all meaning powers of 1024). "0" means no limit.
 Parsed<std::uint64_t> parse_byte_size(std::string_view text);

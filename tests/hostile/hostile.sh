@@ -612,10 +612,10 @@ max-objects)
         "$SRC/traces/web_service.trace" --max-objects 100 --lenient
     ;;
 max-memory)
-    expect_error 3 "$SRC/traces/web_service.trace:314: alloc: --max-memory 10240 bytes reached (10208 live)" \
+    expect_error 3 "$SRC/traces/web_service.trace:314: alloc: --max-memory 10240 bytes exceeded: this object of 64 bytes would make 10272 bytes live" \
         "$SRC/traces/web_service.trace" --max-memory 10K
     compressed gz
-    expect_error 3 "w.trace.gz:314: alloc: --max-memory 10240 bytes reached (10208 live)" w.trace.gz --max-memory 10K
+    expect_error 3 "w.trace.gz:314: alloc: --max-memory 10240 bytes exceeded: this object of 64 bytes would make 10272 bytes live" w.trace.gz --max-memory 10K
     ;;
 limit-options-overflow)
     # CLI11 alone took "-1" and 99999999999999999999 silently as "no limit".

@@ -185,3 +185,38 @@ TEST_CASE("--max-objects reached exits 3") {
     CHECK(r.status == 3);
     CHECK(r.err.rfind(dir.trace() + ":", 0) == 0);
 }
+
+TEST_CASE("gen rejects counts CLI11 would mangle, with a one-line message") {
+    for (const char* events : {"0", "-5", "1e3", "", "99999999999999999999"}) {
+        CAPTURE(events);
+        const Run r = run({"gen", "--events", events});
+        CHECK(r.status == 2);
+        CHECK(r.err == std::string("heapsim gen: invalid --events '") + events +
+                           "': expected a whole number from 1 to 18446744073709551615\n"
+                           "Run 'heapsim gen --help' for usage.\n");
+    }
+    const Run seed = run({"gen", "--seed", "-1"});
+    CHECK(seed.status == 2);
+    CHECK(seed.err.starts_with("heapsim gen: invalid --seed '-1': expected a whole number from 0 to "));
+    const Run live = run({"gen", "--profile", "web", "--live", "100"});
+    CHECK(live.status == 2);
+    CHECK(live.err.starts_with("heapsim gen: --live applies to --profile cache only"));
+    CHECK(run({"gen", "--profile", "cache", "--live", "100", "--events", "500"}).status == 0);
+}
+
+TEST_CASE("unexpected arguments are named as typed") {
+    const Run r = run({"verify", "x.trace", "--threshold", "100"});
+    CHECK(r.status == 2);
+    CHECK(r.err == "heapsim: unexpected arguments '--threshold 100' (no such option here)\n"
+                   "Run 'heapsim verify --help' for usage.\n");
+}
+
+TEST_CASE("planned commands say so instead of 'unknown command'") {
+    for (const char* command : {"compare", "sweep", "merge", "import"}) {
+        const Run r = run({command, "x.trace"});
+        CHECK(r.status == 2);
+        CHECK(r.err == std::string("heapsim: '") + command +
+                           "' is planned but not available in this version (commands: run, verify, gen, "
+                           "convert)\nRun 'heapsim --help' for usage.\n");
+    }
+}
