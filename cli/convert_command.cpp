@@ -74,6 +74,14 @@ int convert(const ConvertArgs& args, CommandIo& io) {
         return usage(io, "writing to standard output needs --to FORMAT (" + std::string(kFormats) + ")");
     } else {
         encoding = encoding_from_name(args.output);
+        std::string_view base = args.output;
+        for (std::string_view z : {".gz", ".zst"})
+            if (base.ends_with(z)) base.remove_suffix(z.size());
+        if (!encoding && base.ends_with(".json")) {
+            return usage(io, "'" + args.output +
+                                 "': a JSON document (.json) can be read but not written; write JSON Lines "
+                                 "(.jsonl), which carry the same events one per line");
+        }
         if (!encoding) {
             return usage(io, "cannot tell the format of '" + args.output +
                                  "' from its name (.trace, .txt, .jsonl, .htb, each optionally "

@@ -182,8 +182,9 @@ Command setup_run_command(CLI::App& app) {
     std::string policy_list;
     for (const std::string& name : policy_names()) policy_list += (policy_list.empty() ? "" : ", ") + name;
 
-    sub->add_option("TRACE", args->trace, "Trace file (.trace, .jsonl, .json; .gz/.zst read transparently), "
-                                          "or - for standard input")
+    sub->add_option("TRACE", args->trace, "Trace file: text (.trace), JSON Lines (.jsonl), a JSON document (.json) or "
+                                          "binary (.htb), each also .gz/.zst (read transparently), or - for "
+                                          "standard input")
         ->type_name("")
         ->required();
     sub->add_option("--policy", args->policy, "Memory manager to model: " + policy_list)

@@ -56,7 +56,7 @@ void write_markdown_report(const RunResult& r, std::ostream& out, const ReportOp
     const LeakTotals garbage_total = leak_totals(garbage), reachable_total = leak_totals(reachable);
     out << "### heapsim run " << code(display_path(r.trace_path)) << "\n\n";
     out << "| policy | events | allocated | collected by gc | uncollectable | garbage | reachable at end | peak live "
-           "| collections (gen0/1/2) | pause p99 | max pause | expect failures |\n";
+           "| collections (gen0/1/2) | modelled pause p99 | modelled max pause | expect failures |\n";
     out << "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n";
     out << "| " << code(r.policy);
     if (r.policy != std::string("refcount")) {

@@ -84,6 +84,7 @@ void write_collections(const RunResult& r, std::ostream& out) {
     line("pause p99", [](const PauseStats& p) { return human_duration(p.p99_ns); });
     line("pause max", [](const PauseStats& p) { return human_duration(p.max_ns); });
     line("pause total", [](const PauseStats& p) { return human_duration(p.total_ns); });
+    out << "  (pauses are modelled from the objects each collection examines and frees, not measured)\n";
 
     std::uint64_t collected = 0, uncollectable = 0;
     for (const CollectionRecord& c : r.collections) {

@@ -220,3 +220,26 @@ TEST_CASE("planned commands say so instead of 'unknown command'") {
                            "convert)\nRun 'heapsim --help' for usage.\n");
     }
 }
+
+TEST_CASE("help says what a new user needs: every trace encoding, gen's defaults") {
+    const Run run_help = run({"run", "--help"});
+    CHECK(run_help.status == 0);
+    CHECK(run_help.out.find("binary (.htb)") != std::string::npos);
+    CHECK(run_help.out.find("--ignore-trace-thresholds") != std::string::npos);
+    CHECK(run_help.out.find("--top N:NONNEGATIVE=10") != std::string::npos);
+    const Run gen_help = run({"gen", "--help"});
+    CHECK(gen_help.out.find("--events N=10000") != std::string::npos);
+    CHECK(gen_help.out.find("--seed S=1") != std::string::npos);
+    CHECK(gen_help.out.find("--profile TEXT:{mixed,web,cache,cycles}=mixed") != std::string::npos);
+    CHECK(gen_help.out.find("default min(events/8, 100000)") != std::string::npos);
+}
+
+TEST_CASE("convert to .json says JSON documents are read-only") {
+    for (const char* out : {"/tmp/heapsim-never-written.json", "/tmp/heapsim-never-written.json.zst"}) {
+        const Run r = run({"convert", HEAPSIM_SOURCE_DIR "/traces/refcount_x_y.trace", out});
+        CHECK(r.status == 2);
+        CHECK(r.err == std::string("heapsim convert: '") + out +
+                           "': a JSON document (.json) can be read but not written; write JSON Lines (.jsonl), "
+                           "which carry the same events one per line\nRun 'heapsim convert --help' for usage.\n");
+    }
+}

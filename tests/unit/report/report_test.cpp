@@ -297,6 +297,8 @@ TEST_CASE("the text summary has the lines a person looks for") {
     CHECK(contains(text, "  count                         1          0          1          2\n"));
     CHECK(contains(text, "  pause p99               42.0 µs       0 ns    1.50 ms    1.50 ms\n"));
     CHECK(contains(text, "  promoted            661 gen0→gen1, 0 gen1→gen2\n"));
+    CHECK(contains(text, "  pause total             42.0 µs       0 ns    1.50 ms    1.54 ms\n"
+                         "  (pauses are modelled from the objects each collection examines and frees, not measured)\n"));
     // Garbage and what is merely still reachable are separate sections; the
     // reachable groups name their root.
     CHECK(contains(text, "\nGarbage: 2 objects, 112 B in 1 group (unreachable or never stored: leaks; by reason, "
