@@ -65,21 +65,16 @@ CLI::Validator check(Parse parse) {
         "");
 }
 
-/// "heapsim: skipped 3 bad events (unknown-id: 2, syntax: 1)", most frequent kind first.
+/// "heapsim: skipped 3 bad events (unknown-id: 2 (lines 4, 9), unbound-name: 1
+/// (line 7))": kinds in the one order of every report (skipped_kind_text).
 std::string skipped_line(const std::vector<SkippedEvents>& skipped) {
-    std::vector<SkippedEvents> kinds = skipped;
-    std::sort(kinds.begin(), kinds.end(), [](const SkippedEvents& a, const SkippedEvents& b) {
-        return a.count != b.count ? a.count > b.count : a.kind < b.kind;
-    });
     std::uint64_t total = 0;
     std::string list;
-    for (const SkippedEvents& k : kinds) {
+    for (const SkippedEvents& k : skipped) {
         total += k.count;
-        if (!list.empty()) list += ", ";
-        list += k.kind + ": " + std::to_string(k.count);
+        list += (list.empty() ? "" : ", ") + skipped_kind_text(k);
     }
-    return "heapsim: skipped " + std::to_string(total) + (total == 1 ? " bad event (" : " bad events (") + list +
-           ")";
+    return "heapsim: skipped " + with_commas(total) + (total == 1 ? " bad event (" : " bad events (") + list + ")";
 }
 
 int run(const RunArgs& args, CommandIo& io) {

@@ -51,6 +51,12 @@ struct LeakTotals {
 };
 LeakTotals leak_totals(const std::vector<LeakGroup>& groups);
 
+/// "unknown-id: 2 (lines 4, 9)", "syntax: 5 (lines 3, 8, 12, …)": the same
+/// text in every report and on standard error, kinds in one order (ErrorKind's).
+std::string skipped_kind_text(const SkippedEvents& skipped);
+/// "3 (unknown-id: 2 (lines 4, 9), unbound-name: 1 (line 7))"
+std::string skipped_text(const std::vector<SkippedEvents>& skipped);
+
 /// "900 900 900 900": objects alive at 1/4, 1/2, 3/4 and the end.
 std::string growth_text(const LeakGroup& group);
 

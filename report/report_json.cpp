@@ -120,6 +120,11 @@ ordered_json report_json(const RunResult& r) {
     ordered_json skipped = ordered_json::object();
     for (const SkippedEvents& s : r.skipped) skipped[s.kind] = s.count;
     doc["skipped_events"] = std::move(skipped);
+    if (!r.skipped.empty()) {
+        ordered_json lines = ordered_json::object();
+        for (const SkippedEvents& s : r.skipped) lines[s.kind] = s.first_lines;
+        doc["skipped_event_lines"] = std::move(lines);
+    }
     doc["expect_failures"] = array_of(r.expect_failures, [](const ExpectFailure& e) {
         return ordered_json{{"event", e.event}, {"line", e.line}, {"message", e.message}};
     });

@@ -80,6 +80,7 @@ void write_markdown_report(const RunResult& r, std::ostream& out, const ReportOp
 
     write_leak_table(garbage, true, options.top, out);
     write_leak_table(reachable, false, options.top, out);
+    if (!r.skipped.empty()) out << "\n**Skipped events** (`--lenient`): " << cell(skipped_text(r.skipped)) << '\n';
     if (!r.expect_failures.empty()) {
         out << "\n**Expect failures**\n\n";
         for (const ExpectFailure& e : r.expect_failures) {

@@ -149,16 +149,7 @@ void write_tail(const RunResult& r, std::ostream& out) {
             out << "    line " << e.line << " (event " << e.event << "): " << e.message << '\n';
         }
     }
-    if (!r.skipped.empty()) {
-        std::uint64_t total = 0;
-        std::string kinds;
-        for (const SkippedEvents& s : r.skipped) {
-            total += s.count;
-            if (!kinds.empty()) kinds += ", ";
-            kinds += s.kind + ": " + with_commas(s.count);
-        }
-        row(out, "skipped events", with_commas(total) + " (" + kinds + ")");
-    }
+    if (!r.skipped.empty()) row(out, "skipped events", skipped_text(r.skipped));
 }
 
 }  // namespace

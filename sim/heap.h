@@ -59,7 +59,7 @@ public:
     Heap(const SimOptions& options, SymbolTable& symbols);
 
     std::optional<Diagnostic> apply(const Event& ev);
-    void note_skipped(const Diagnostic& d) { ++skipped_[static_cast<int>(d.kind)]; }
+    void note_skipped(const Diagnostic& d);
     RunResult finish(const std::string& trace_path, std::uint64_t events);
 
     // Read-only queries (heap_queries.cpp); see Simulator.
@@ -200,6 +200,7 @@ private:
     std::vector<FinalizerRecord> finalizers_;
     std::vector<ExpectFailure> expect_failures_;
     std::array<std::uint64_t, kErrorKindCount> skipped_{};
+    std::array<std::vector<std::uint64_t>, kErrorKindCount> skipped_lines_{};  // the first few, ascending
     std::array<std::uint64_t, 2> promoted_{};
     std::vector<TimelineSample> timeline_;
     std::uint64_t timeline_stride_ = 1;

@@ -101,7 +101,9 @@ struct TimelineSample {
 struct SkippedEvents {
     std::string kind;  // error_kind_name()
     std::uint64_t count = 0;
+    std::vector<std::uint64_t> first_lines;  // the first kSkippedLinesShown lines (0 = no line), ascending
 };
+inline constexpr std::size_t kSkippedLinesShown = 3;
 
 struct Summary {
     std::uint64_t objects_allocated = 0;
@@ -139,7 +141,7 @@ struct RunResult {
     PauseStats pauses_all;
     std::array<std::uint64_t, 2> promoted{};  // objects moved gen0->gen1, gen1->gen2
     std::vector<TimelineSample> timeline;
-    std::vector<SkippedEvents> skipped;     // --lenient: bad events per kind
+    std::vector<SkippedEvents> skipped;     // --lenient: bad events per kind, in ErrorKind order
 };
 
 }  // namespace heapsim

@@ -1,5 +1,7 @@
 #include "sim/simulator.h"
 
+#include <algorithm>
+
 #include "sim/heap.h"
 
 namespace heapsim {
@@ -47,6 +49,16 @@ Heap::Heap(const SimOptions& options, SymbolTable& symbols)
     gc_.long_lived_total = options.interpreter_objects;
 }
 
+// The reader's skipped events of a buffered trace are noted before the
+// simulator's, so lines do not come in order: keep the smallest few.
+void Heap::note_skipped(const Diagnostic& d) {
+    const auto k = static_cast<std::size_t>(d.kind);
+    ++skipped_[k];
+    std::vector<std::uint64_t>& lines = skipped_lines_[k];
+    lines.insert(std::upper_bound(lines.begin(), lines.end(), d.line), d.line);
+    if (lines.size() > kSkippedLinesShown) lines.pop_back();
+}
+
 RunResult Heap::finish(const std::string& trace_path, std::uint64_t events) {
     RunResult r;
     r.trace_path = trace_path;
@@ -72,7 +84,8 @@ RunResult Heap::finish(const std::string& trace_path, std::uint64_t events) {
         r.timeline.push_back(TimelineSample{event_number_, time_ns_, live_objects_, live_bytes_,
                                             {gc_.count[0], gc_.count[1], gc_.count[2]}});
     for (int k = 0; k < kErrorKindCount; ++k)
-        if (skipped_[k]) r.skipped.push_back({error_kind_name(static_cast<ErrorKind>(k)), skipped_[k]});
+        if (skipped_[k])
+            r.skipped.push_back({error_kind_name(static_cast<ErrorKind>(k)), skipped_[k], skipped_lines_[k]});
     return r;
 }
 

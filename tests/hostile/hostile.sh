@@ -274,7 +274,7 @@ long-line-100MB)
     ;;
 long-line-100MB-lenient)
     long_line_trace x.trace '' '\nbind x a\n'
-    stderr_line='heapsim: skipped 1 bad event (syntax: 1)' expect_ok 0 x.trace --lenient
+    stderr_line='heapsim: skipped 1 bad event (syntax: 1 (line 3))' expect_ok 0 x.trace --lenient
     expect_field objects_allocated 1
     peak_rss_kb "$HEAPSIM" run x.trace --lenient
     bound=$(rss_bound 64)
@@ -387,7 +387,7 @@ decreasing-timestamps)
     expect_error 2 "x.trace:3: bind: timestamp @1000 is earlier than the previous event's @2000" x.trace
     # --lenient skips the event; the next one is still compared with the
     # last accepted timestamp (@2000), so it is skipped too.
-    stderr_line='heapsim: skipped 2 bad events (timestamp: 2)' expect_ok 0 x.trace --lenient
+    stderr_line='heapsim: skipped 2 bad events (timestamp: 2 (lines 3, 4))' expect_ok 0 x.trace --lenient
     ;;
 reused-live-id)
     trace x.trace 'alloc a list' 'bind x a' 'alloc a dict'
@@ -413,7 +413,7 @@ unbound-names)
     expect_error 2 "x.trace:3: unbind: name 'y' is not bound" x.trace
     trace x.trace 'alloc a list' 'bind x a' 'unbind x' 'unbind x'
     expect_error 2 "x.trace:5: unbind: name 'x' is not bound" x.trace
-    stderr_line='heapsim: skipped 1 bad event (unbound-name: 1)' expect_ok 0 x.trace --lenient
+    stderr_line='heapsim: skipped 1 bad event (unbound-name: 1 (line 5))' expect_ok 0 x.trace --lenient
     ;;
 weakref-to-non-weakrefable)
     for type in list dict tuple object str int float bytes; do
@@ -461,7 +461,7 @@ cut-mid-line)
     ;;
 cut-mid-line-lenient)
     head -c 7777 "$SRC/traces/web_service.trace" >x.trace
-    stderr_line='heapsim: skipped 1 bad event (truncated: 1)' expect_ok 0 x.trace --lenient
+    stderr_line='heapsim: skipped 1 bad event (truncated: 1 (line 215))' expect_ok 0 x.trace --lenient
     expect_field truncated 1
     ;;
 cut-mid-line-parses)
@@ -540,7 +540,7 @@ big-binary-garbage-lenient)
     # Lenient mode skips every line, in bounded memory, and reports how many.
     run_heapsim run x.trace --lenient --json report.json
     [[ $status == 0 ]] || { cat err >&2; fail "--lenient on garbage: exit status $status"; }
-    grep -Eqx 'heapsim: skipped [0-9]+ bad events \(.+\)' err || fail "--lenient on garbage: $(cat err)"
+    grep -Eqx 'heapsim: skipped [0-9,]+ bad events \(.+\)' err || fail "--lenient on garbage: $(cat err)"
     peak_rss_kb "$HEAPSIM" run x.trace --lenient
     bound=$(rss_bound 64)
     ((rss < bound)) || fail "peak RSS ${rss} KB skipping 50 MB of garbage (bound ${bound} KB)"
@@ -577,10 +577,10 @@ json-deep-nesting)
     expect_error 2 'deep.json: a JSON trace document must be an object {"format": "heaptrace", ...}' deep.json --lenient
     python3 -c 'print("{\"format\":\"heaptrace\",\"version\":1,\"events\":" + "[" * 1000000 + "]" * 1000000 + "}")' >events.json
     expect_error 2 'events.json:1: an event must be a JSON object, not an array' events.json
-    stderr_line='heapsim: skipped 1 bad event (syntax: 1)' expect_ok 0 events.json --lenient
+    stderr_line='heapsim: skipped 1 bad event (syntax: 1 (line 1))' expect_ok 0 events.json --lenient
     python3 -c 'print("{\"format\":\"heaptrace\",\"version\":1,\"events\":[{\"ev\":\"alloc\",\"id\":\"a\",\"type\":\"list\",\"x\":" + "{\"a\":" * 1000000 + "1" + "}" * 1000000 + "},{\"ev\":\"alloc\",\"id\":\"b\",\"type\":\"list\"}]}")' >field.json
     expect_error 2 "field.json:1: alloc: unknown field 'x'" field.json
-    stderr_line='heapsim: skipped 1 bad event (syntax: 1)' expect_ok 0 field.json --lenient
+    stderr_line='heapsim: skipped 1 bad event (syntax: 1 (line 1))' expect_ok 0 field.json --lenient
     expect_field objects_allocated 1
     python3 -c 'print("{\"ev\":\"alloc\",\"id\":\"a\",\"type\":\"list\",\"x\":" + "[" * 100000 + "]" * 100000 + "}")' >deep.jsonl
     expect_error 2 "deep.jsonl:1: alloc: unknown field 'x'" deep.jsonl
@@ -600,7 +600,7 @@ json-huge-numbers)
     expect_error 2 "x.jsonl:1: threshold: bad threshold '1e308' (expected a non-negative integer)" x.jsonl
     printf '{"ev":"threshold","values":[2147483648]}\n{"ev":"collect"}\n' >x.jsonl
     expect_error 2 "x.jsonl:1: threshold: bad threshold '2147483648' (at most 2147483647)" x.jsonl
-    stderr_line='heapsim: skipped 1 bad event (bad-number: 1)' expect_ok 0 x.jsonl --lenient
+    stderr_line='heapsim: skipped 1 bad event (bad-number: 1 (line 1))' expect_ok 0 x.jsonl --lenient
     printf '{"format":"heaptrace","version":99999999999999999999999,"events":[]}\n' >x.json
     expect_error 2 "x.json: unsupported heaptrace version '99999999999999999999999' (this reader supports version 1)" x.json
     ;;

@@ -140,12 +140,21 @@ TEST_CASE("a bad trace: one line on stderr, exit 2, and no report file") {
     CHECK(dir.entries() == std::vector<std::string>{"t.trace"});
 }
 
-TEST_CASE("--lenient skips bad events and says how many on stderr") {
-    Workdir dir("heaptrace 1\nalloc a list\nappend a nosuch\nunbind nobody\nbind x a\n");
+TEST_CASE("--lenient skips bad events and says how many on stderr, with their first lines, kinds in one order") {
+    Workdir dir("heaptrace 1\nalloc a list\nappend a nosuch\nunbind nobody\nbind x a\nunbind no2\n"
+                "unbind no3\nunbind no4\n");
     const Run r = run({"run", dir.trace(), "--lenient"});
     CHECK(r.status == 0);
-    CHECK(contains(r.out, "skipped events      2 ("));
-    CHECK(r.err == "heapsim: skipped 2 bad events (unbound-name: 1, unknown-id: 1)\n");
+    // ErrorKind order everywhere (unknown-id before unbound-name), whatever the counts.
+    const std::string kinds = "5 (unknown-id: 1 (line 3), unbound-name: 4 (lines 4, 6, 7, …))";
+    CHECK(contains(r.out, "  skipped events      " + kinds + "\n"));
+    CHECK(r.err == "heapsim: skipped " + kinds.substr(0, 1) + " bad events" + kinds.substr(1) + "\n");
+    const Run md = run({"run", dir.trace(), "--lenient", "--format", "markdown"});
+    CHECK(contains(md.out, "\n**Skipped events** (`--lenient`): " + kinds + "\n"));
+    const Run json = run({"run", dir.trace(), "--lenient", "--json", "-"});
+    CHECK(contains(json.out, "\"skipped_events\": {\n    \"unknown-id\": 1,\n    \"unbound-name\": 4\n  },\n"
+                             "  \"skipped_event_lines\": {\n    \"unknown-id\": [\n      3\n    ],\n"
+                             "    \"unbound-name\": [\n      4,\n      6,\n      7\n    ]\n  },\n"));
 }
 
 TEST_CASE("a failed expect exits 1 and is listed on stderr") {

@@ -238,6 +238,13 @@ TEST_CASE("the JSON report is exactly heapsim-report/1, fields in schema order")
   "skipped_events": {
     "unknown-id": 3
   },
+  "skipped_event_lines": {
+    "unknown-id": [
+      17,
+      40,
+      41
+    ]
+  },
   "expect_failures": [
     {
       "event": 1233,
@@ -313,7 +320,7 @@ TEST_CASE("the text summary has the lines a person looks for") {
     CHECK(contains(text, "  weakref callbacks   1\n"));
     CHECK(contains(text, "  finalizers run      1\n"));
     CHECK(contains(text, "  expect failures     1\n    line 1240 (event 1233): expect freed n1: object is alive\n"));
-    CHECK(contains(text, "  skipped events      3 (unknown-id: 3)\n"));
+    CHECK(contains(text, "  skipped events      3 (unknown-id: 3 (lines 17, 40, 41))\n"));
 }
 
 TEST_CASE("the text summary lists the top 10 leak groups per section, then how many more; --top N changes 10") {

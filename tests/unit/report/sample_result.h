@@ -76,7 +76,7 @@ inline RunResult sample_result() {
     r.pauses_all = {2, 1542000, 42000, 1500000, 1500000, 1500000};
     r.promoted = {661, 0};
     r.timeline = {{1000, 4000, 900, 50400, {{300, 0, 0}}}, {1234, 9500, 8, 640, {{5, 1, 0}}}};
-    r.skipped = {{"unknown-id", 3}};
+    r.skipped = {{"unknown-id", 3, {17, 40, 41}}};
     return r;
 }
 
