@@ -41,10 +41,11 @@ int run_app(std::vector<std::string> args, CommandIo& io) {
                                         [&](const Command& c) { return c.app->get_name() == args.front(); });
         // In the specification (shared/spec/cli.md) and the README, not built yet.
         constexpr std::string_view kPlanned[] = {"compare", "sweep", "merge", "import"};
-        if (known == commands.end() && std::find(std::begin(kPlanned), std::end(kPlanned), args.front()) !=
-                                           std::end(kPlanned)) {
-            io.err << "heapsim: '" << args.front() << "' is planned but not available in this version (commands: "
-                   << names << ")\nRun 'heapsim --help' for usage.\n";
+        if (known == commands.end() && std::find(std::begin(kPlanned), std::end(kPlanned),
+                                                 args.front()) != std::end(kPlanned)) {
+            io.err << "heapsim: '" << args.front()
+                   << "' is planned but not available in this version (commands: " << names
+                   << ")\nRun 'heapsim --help' for usage.\n";
             return kExitUsage;
         }
         if (known == commands.end()) {
@@ -74,9 +75,11 @@ int run_app(std::vector<std::string> args, CommandIo& io) {
         if (extras.empty()) extras = app.remaining();
         std::string list;
         for (const std::string& a : extras) list += (list.empty() ? "" : " ") + a;
-        io.err << "heapsim: unexpected argument" << (extras.size() == 1 ? " '" : "s '") << list << "'"
-               << (!extras.empty() && extras.front().starts_with("-") ? " (no such option here)" : "") << "\nRun '"
-               << usage_hint << "' for usage.\n";
+        io.err << "heapsim: unexpected argument" << (extras.size() == 1 ? " '" : "s '") << list
+               << "'"
+               << (!extras.empty() && extras.front().starts_with("-") ? " (no such option here)"
+                                                                      : "")
+               << "\nRun '" << usage_hint << "' for usage.\n";
         return kExitUsage;
     } catch (const CLI::ParseError& e) {
         io.err << "heapsim: " << e.what() << "\nRun '" << usage_hint << "' for usage.\n";

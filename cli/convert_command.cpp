@@ -78,9 +78,10 @@ int convert(const ConvertArgs& args, CommandIo& io) {
         for (std::string_view z : {".gz", ".zst"})
             if (base.ends_with(z)) base.remove_suffix(z.size());
         if (!encoding && base.ends_with(".json")) {
-            return usage(io, "'" + args.output +
-                                 "': a JSON document (.json) can be read but not written; write JSON Lines "
-                                 "(.jsonl), which carry the same events one per line");
+            return usage(
+                io, "'" + args.output +
+                        "': a JSON document (.json) can be read but not written; write JSON Lines "
+                        "(.jsonl), which carry the same events one per line");
         }
         if (!encoding) {
             return usage(io, "cannot tell the format of '" + args.output +

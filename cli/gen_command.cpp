@@ -60,14 +60,16 @@ int gen(GenArgs& args, CommandIo& io) {
     args.seed = *seed;
     if (args.live_given) {
         if (args.profile != "cache")
-            return usage(io, "--live applies to --profile cache only (the size of its caches), not to " +
-                                 args.profile);
+            return usage(
+                io, "--live applies to --profile cache only (the size of its caches), not to " +
+                        args.profile);
         const Parsed<std::uint64_t> live = parse_count(args.live_text, "--live", 1);
         if (!live) return usage(io, live.error());
         args.live = *live;
     }
     if (args.legacy && args.profile != "mixed")
-        return usage(io, "--legacy-finalizers applies to --profile mixed only, not to " + args.profile);
+        return usage(io,
+                     "--legacy-finalizers applies to --profile mixed only, not to " + args.profile);
     if (args.output.empty() || args.output == "-") {
         write_trace(args, io.out);
         io.out.flush();
@@ -115,14 +117,17 @@ Command setup_gen_command(CLI::App& app) {
     cmd->add_option("--events", args->events_text, "Approximate number of events, at least 1")
         ->type_name("N")
         ->capture_default_str();
-    cmd->add_option("--seed", args->seed_text, "Seed, 0 to 2^64-1: the same seed gives the same trace")
+    cmd->add_option("--seed", args->seed_text,
+                    "Seed, 0 to 2^64-1: the same seed gives the same trace")
         ->type_name("S")
         ->capture_default_str();
-    CLI::Option* live = cmd->add_option("--live", args->live_text,
-                                        "cache only: objects the caches hold once warm (default min(events/8, "
-                                        "100000)); filling takes about 1.7 events per object")
-                            ->type_name("N");
-    cmd->add_option("-o,--output", args->output, "Write the trace here (default: - for standard output)")
+    CLI::Option* live =
+        cmd->add_option("--live", args->live_text,
+                        "cache only: objects the caches hold once warm (default min(events/8, "
+                        "100000)); filling takes about 1.7 events per object")
+            ->type_name("N");
+    cmd->add_option("-o,--output", args->output,
+                    "Write the trace here (default: - for standard output)")
         ->type_name("FILE");
     cmd->add_flag("--legacy-finalizers", args->legacy,
                   "mixed only: also use a type with a legacy finalizer (tp_del) (default: off)");

@@ -63,12 +63,14 @@ Parsed<Policy> resolve_policy(std::string_view name, const std::optional<Thresho
 }
 
 Parsed<std::uint64_t> parse_count(std::string_view text, std::string_view flag, std::uint64_t min) {
-    const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
-    const auto value = digits ? parse_uint(text, std::numeric_limits<std::uint64_t>::max()) : std::nullopt;
+    const bool digits =
+        !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
+    const auto value =
+        digits ? parse_uint(text, std::numeric_limits<std::uint64_t>::max()) : std::nullopt;
     if (!value || *value < min) {
-        return Parsed<std::uint64_t>::failure("invalid " + std::string(flag) + " '" + std::string(text) +
-                                              "': expected a whole number from " + std::to_string(min) +
-                                              " to 18446744073709551615");
+        return Parsed<std::uint64_t>::failure(
+            "invalid " + std::string(flag) + " '" + std::string(text) +
+            "': expected a whole number from " + std::to_string(min) + " to 18446744073709551615");
     }
     return *value;
 }

@@ -18,7 +18,8 @@ bool same_file(const std::string& a, const std::string& b) {
 std::optional<std::string> check_output_paths(const OutputOption& a, const OutputOption& b) {
     for (const OutputOption* o : {&a, &b}) {
         if (o->given && o->path.empty())
-            return std::string(o->flag) + " needs a file name (or - for standard output), not an empty string";
+            return std::string(o->flag) +
+                   " needs a file name (or - for standard output), not an empty string";
     }
     if (a.given && b.given && a.path != "-" && b.path != "-" && same_file(a.path, b.path)) {
         return std::string(a.flag) + " and " + b.flag + " both name '" + b.path +

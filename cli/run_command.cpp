@@ -74,7 +74,8 @@ std::string skipped_line(const std::vector<SkippedEvents>& skipped) {
         total += k.count;
         list += (list.empty() ? "" : ", ") + skipped_kind_text(k);
     }
-    return "heapsim: skipped " + with_commas(total) + (total == 1 ? " bad event (" : " bad events (") + list + ")";
+    return "heapsim: skipped " + with_commas(total) +
+           (total == 1 ? " bad event (" : " bad events (") + list + ")";
 }
 
 int run(const RunArgs& args, CommandIo& io) {
@@ -144,8 +145,9 @@ int run(const RunArgs& args, CommandIo& io) {
         return kExitUsage;
     }
     const ReportOptions report_options{args.top};
-    if (report_to_file &&
-        !stage(args.output, [&](std::ostream& out) { write_report(*format, result, out, report_options); })) {
+    if (report_to_file && !stage(args.output, [&](std::ostream& out) {
+            write_report(*format, result, out, report_options);
+        })) {
         io.err << "heapsim: " << files.back()->error() << '\n';
         return kExitUsage;
     }
@@ -177,9 +179,10 @@ Command setup_run_command(CLI::App& app) {
     std::string policy_list;
     for (const std::string& name : policy_names()) policy_list += (policy_list.empty() ? "" : ", ") + name;
 
-    sub->add_option("TRACE", args->trace, "Trace file: text (.trace), JSON Lines (.jsonl), a JSON document (.json) or "
-                                          "binary (.htb), each also .gz/.zst (read transparently), or - for "
-                                          "standard input")
+    sub->add_option("TRACE", args->trace,
+                    "Trace file: text (.trace), JSON Lines (.jsonl), a JSON document (.json) or "
+                    "binary (.htb), each also .gz/.zst (read transparently), or - for "
+                    "standard input")
         ->type_name("")
         ->required();
     sub->add_option("--policy", args->policy, "Memory manager to model: " + policy_list)
@@ -189,28 +192,35 @@ Command setup_run_command(CLI::App& app) {
             return true;
         }))
         ->capture_default_str();
-    sub->add_option("--threshold", args->thresholds,
-                    "Starting gc thresholds T0[,T1[,T2]], replacing the policy's (default 700,10,10); "
-                    "the trace's `threshold` events still change them unless --ignore-trace-thresholds")
+    sub->add_option(
+           "--threshold", args->thresholds,
+           "Starting gc thresholds T0[,T1[,T2]], replacing the policy's (default 700,10,10); "
+           "the trace's `threshold` events still change them unless --ignore-trace-thresholds")
         ->type_name("T0[,T1[,T2]]")
         ->check(check(parse_thresholds));
-    CLI::Option* json = sub->add_option("--json", args->json, "Also write the JSON report (heapsim-report/1) to FILE; - writes it "
-                                          "to standard output instead of the summary")
-        ->type_name("FILE|-");
+    CLI::Option* json =
+        sub->add_option("--json", args->json,
+                        "Also write the JSON report (heapsim-report/1) to FILE; - writes it "
+                        "to standard output instead of the summary")
+            ->type_name("FILE|-");
     CLI::Option* format =
         sub->add_option("--format", args->format, "What goes to standard output (or -o FILE): " +
                                                   report_format_names())
             ->type_name("FORMAT")
             ->check(check(parse_report_format))
             ->capture_default_str();
-    CLI::Option* output = sub->add_option("-o,--output", args->output, "Write the --format output to FILE instead of standard output")
-        ->type_name("FILE");
-    sub->add_flag("--ignore-trace-thresholds", args->ignore_trace_thresholds,
-                  "Keep the starting thresholds for the whole run: the trace's own `threshold` events "
-                  "(gc.set_threshold calls) no longer change them (trace-thresholds=ignore)");
-    sub->add_option("--top", args->top,
-                    "Leak groups listed per section (garbage, still reachable) in the text and Markdown "
-                    "reports; 0 lists all (the JSON report always has all)")
+    CLI::Option* output =
+        sub->add_option("-o,--output", args->output,
+                        "Write the --format output to FILE instead of standard output")
+            ->type_name("FILE");
+    sub->add_flag(
+        "--ignore-trace-thresholds", args->ignore_trace_thresholds,
+        "Keep the starting thresholds for the whole run: the trace's own `threshold` events "
+        "(gc.set_threshold calls) no longer change them (trace-thresholds=ignore)");
+    sub->add_option(
+           "--top", args->top,
+           "Leak groups listed per section (garbage, still reachable) in the text and Markdown "
+           "reports; 0 lists all (the JSON report always has all)")
         ->type_name("N")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();

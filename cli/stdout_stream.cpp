@@ -11,7 +11,9 @@
 
 namespace heapsim::cli {
 
-FdStreamBuf::~FdStreamBuf() { drain(); }
+FdStreamBuf::~FdStreamBuf() {
+    drain();
+}
 
 bool FdStreamBuf::write_all(const char* p, std::size_t n) {
     while (n > 0) {
@@ -45,7 +47,9 @@ FdStreamBuf::int_type FdStreamBuf::overflow(int_type ch) {
     return traits_type::not_eof(ch);
 }
 
-int FdStreamBuf::sync() { return drain() ? 0 : -1; }
+int FdStreamBuf::sync() {
+    return drain() ? 0 : -1;
+}
 
 std::streamsize FdStreamBuf::xsputn(const char* s, std::streamsize n) {
     const auto room = static_cast<std::streamsize>(epptr() - pptr());
@@ -58,6 +62,8 @@ std::streamsize FdStreamBuf::xsputn(const char* s, std::streamsize n) {
     return n;
 }
 
-void ignore_sigpipe() { std::signal(SIGPIPE, SIG_IGN); }
+void ignore_sigpipe() {
+    std::signal(SIGPIPE, SIG_IGN);
+}
 
 }  // namespace heapsim::cli

@@ -17,18 +17,18 @@ namespace heapsim::cli {
 /// A buffered stream buffer over a file descriptor: EPIPE ends the process
 /// with status 0, any other write error sets the stream's badbit.
 class FdStreamBuf final : public std::streambuf {
-public:
+  public:
     explicit FdStreamBuf(int fd) : fd_(fd) { setp(buf_.data(), buf_.data() + buf_.size()); }
     ~FdStreamBuf() override;
     FdStreamBuf(const FdStreamBuf&) = delete;
     FdStreamBuf& operator=(const FdStreamBuf&) = delete;
 
-protected:
+  protected:
     int_type overflow(int_type ch) override;
     int sync() override;
     std::streamsize xsputn(const char* s, std::streamsize n) override;
 
-private:
+  private:
     bool drain();
     bool write_all(const char* p, std::size_t n);
 

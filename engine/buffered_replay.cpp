@@ -51,7 +51,8 @@ ReplayOutcome replay_loaded(const LoadedTrace& trace, const ReplayOptions& optio
     return replay_into(sim, trace, options.lenient, [](const Event&) { return std::optional<Diagnostic>(); });
 }
 
-ReplayOutcome replay_guarded(const LoadedTrace& trace, const ReplayOptions& options, ReplayFunction replay) {
+ReplayOutcome replay_guarded(const LoadedTrace& trace, const ReplayOptions& options,
+                             ReplayFunction replay) {
     const auto failed = [&](ErrorKind kind, std::string message) {
         ReplayOutcome outcome;
         outcome.error = Diagnostic{kind, 0, 0, std::move(message), true};

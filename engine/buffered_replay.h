@@ -84,6 +84,7 @@ std::vector<ReplayOutcome> replay_configurations(const LoadedTrace& trace,
                                                  unsigned threads, ReplayFunction replay);
 
 /// `replay(trace, options)` with any exception turned into the outcome's error.
-ReplayOutcome replay_guarded(const LoadedTrace& trace, const ReplayOptions& options, ReplayFunction replay);
+ReplayOutcome replay_guarded(const LoadedTrace& trace, const ReplayOptions& options,
+                             ReplayFunction replay);
 
 }  // namespace heapsim

@@ -22,10 +22,12 @@ const char* error_kind_name(ErrorKind kind) {
         case ErrorKind::NoSuchRef: return "no-such-ref";
         case ErrorKind::NotTemporary: return "not-temporary";
         case ErrorKind::InvalidGeneration: return "invalid-generation";
-        case ErrorKind::Truncated: return "truncated";
+        case ErrorKind::Truncated:
+            return "truncated";
         case ErrorKind::Io: return "io";
         case ErrorKind::Limit: return "limit";
-        case ErrorKind::Internal: return "internal";
+        case ErrorKind::Internal:
+            return "internal";
     }
     return "?";
 }

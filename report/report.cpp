@@ -3,7 +3,8 @@
 
 namespace heapsim {
 
-void write_report(ReportFormat format, const RunResult& result, std::ostream& out, const ReportOptions& options) {
+void write_report(ReportFormat format, const RunResult& result, std::ostream& out,
+                  const ReportOptions& options) {
     format->write(result, out, options);
 }
 
@@ -30,7 +31,8 @@ std::string skipped_kind_text(const SkippedEvents& s) {
         if (line != 0) lines += (lines.empty() ? "" : ", ") + std::to_string(line);
     if (lines.empty()) return out;
     const bool several = s.first_lines.size() > 1;
-    return out + (several ? " (lines " : " (line ") + lines + (s.count > s.first_lines.size() ? ", …)" : ")");
+    return out + (several ? " (lines " : " (line ") + lines +
+           (s.count > s.first_lines.size() ? ", …)" : ")");
 }
 
 std::string skipped_text(const std::vector<SkippedEvents>& skipped) {
@@ -45,7 +47,8 @@ std::string skipped_text(const std::vector<SkippedEvents>& skipped) {
 
 std::string growth_text(const LeakGroup& g) {
     std::string out;
-    for (std::uint64_t n : g.alive_at_quarters) out.append(out.empty() ? "" : " ").append(std::to_string(n));
+    for (std::uint64_t n : g.alive_at_quarters)
+        out.append(out.empty() ? "" : " ").append(std::to_string(n));
     return out;
 }
 

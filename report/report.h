@@ -31,9 +31,11 @@ nlohmann::ordered_json report_json(const RunResult& result);
 /// The JSON report, indented by two spaces, with a final newline.
 void write_json_report(const RunResult& result, std::ostream& out);
 /// The summary a person reads at a terminal.
-void write_text_report(const RunResult& result, std::ostream& out, const ReportOptions& options = {});
+void write_text_report(const RunResult& result, std::ostream& out,
+                       const ReportOptions& options = {});
 /// A compact summary for CI pages (GitHub step summaries and the like).
-void write_markdown_report(const RunResult& result, std::ostream& out, const ReportOptions& options = {});
+void write_markdown_report(const RunResult& result, std::ostream& out,
+                           const ReportOptions& options = {});
 /// One row per collection, with a header line.
 void write_csv_report(const RunResult& result, std::ostream& out);
 

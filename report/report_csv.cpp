@@ -8,13 +8,15 @@
 namespace heapsim {
 
 void write_csv_report(const RunResult& r, std::ostream& out) {
-    out << "seq,event,time_ns,generation,trigger,collected,uncollectable,scanned,promoted,pause_ns,bytes_freed,threshold0,threshold1,threshold2,"
+    out << "seq,event,time_ns,generation,trigger,collected,uncollectable,scanned,promoted,pause_ns,"
+           "bytes_freed,threshold0,threshold1,threshold2,"
            "threshold_events\n";
     for (const CollectionRecord& c : r.collections) {
-        out << c.seq << ',' << c.event << ',' << c.time_ns << ',' << c.generation << ',' << trigger_name(c.trigger)
-            << ',' << c.collected << ',' << c.uncollectable << ',' << c.scanned << ',' << c.promoted << ','
-            << c.pause_ns << ',' << c.bytes_freed << ',' << c.thresholds[0] << ',' << c.thresholds[1] << ','
-            << c.thresholds[2] << ',' << c.threshold_events << '\n';
+        out << c.seq << ',' << c.event << ',' << c.time_ns << ',' << c.generation << ','
+            << trigger_name(c.trigger) << ',' << c.collected << ',' << c.uncollectable << ','
+            << c.scanned << ',' << c.promoted << ',' << c.pause_ns << ',' << c.bytes_freed << ','
+            << c.thresholds[0] << ',' << c.thresholds[1] << ',' << c.thresholds[2] << ','
+            << c.threshold_events << '\n';
     }
 }
 

@@ -8,9 +8,13 @@ namespace {
 
 constexpr Reporter kReporters[] = {
     {"text", "", write_text_report},
-    {"json", "", [](const RunResult& r, std::ostream& out, const ReportOptions&) { write_json_report(r, out); }},
+    {"json", "",
+     [](const RunResult& r, std::ostream& out, const ReportOptions&) {
+         write_json_report(r, out);
+     }},
     {"markdown", "md", write_markdown_report},
-    {"csv", "", [](const RunResult& r, std::ostream& out, const ReportOptions&) { write_csv_report(r, out); }},
+    {"csv", "",
+     [](const RunResult& r, std::ostream& out, const ReportOptions&) { write_csv_report(r, out); }},
 };
 
 }  // namespace

@@ -79,8 +79,8 @@ ordered_json report_json(const RunResult& r) {
         {"trace_thresholds", r.trace_thresholds_followed ? "follow" : "ignore"},
         {"threshold_events", r.threshold_events},
         {"threshold_events_applied", r.threshold_events_applied},
-        {"thresholds_at_end",
-         ordered_json::array({r.thresholds_at_end[0], r.thresholds_at_end[1], r.thresholds_at_end[2]})}};
+        {"thresholds_at_end", ordered_json::array({r.thresholds_at_end[0], r.thresholds_at_end[1],
+                                                   r.thresholds_at_end[2]})}};
     doc["summary"] = summary_json(r.summary);
     doc["collections"] = array_of(r.collections, collection_json);
     doc["weakref_callbacks"] = array_of(r.weakref_callbacks, [](const WeakrefCallbackRecord& w) {

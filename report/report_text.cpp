@@ -84,7 +84,8 @@ void write_collections(const RunResult& r, std::ostream& out) {
     line("pause p99", [](const PauseStats& p) { return human_duration(p.p99_ns); });
     line("pause max", [](const PauseStats& p) { return human_duration(p.max_ns); });
     line("pause total", [](const PauseStats& p) { return human_duration(p.total_ns); });
-    out << "  (pauses are modelled from the objects each collection examines and frees, not measured)\n";
+    out << "  (pauses are modelled from the objects each collection examines and frees, not "
+           "measured)\n";
 
     std::uint64_t collected = 0, uncollectable = 0;
     for (const CollectionRecord& c : r.collections) {
@@ -106,21 +107,26 @@ void write_leak_section(const RunResult& r, bool garbage, std::size_t top, std::
         return;
     }
     const LeakTotals total = leak_totals(groups);
-    out << '\n' << title << ": " << with_commas(total.objects) << (total.objects == 1 ? " object, " : " objects, ")
-        << human_bytes(total.bytes) << " in " << groups.size() << (groups.size() == 1 ? " group" : " groups")
+    out << '\n'
+        << title << ": " << with_commas(total.objects)
+        << (total.objects == 1 ? " object, " : " objects, ") << human_bytes(total.bytes) << " in "
+        << groups.size() << (groups.size() == 1 ? " group" : " groups")
         << (garbage ? " (unreachable or never stored: leaks; by reason, site, type)\n"
                     : " (by root, site, type; growth: alive at 1/4, 1/2, 3/4, end)\n");
     const std::size_t shown = top == 0 ? groups.size() : std::min(groups.size(), top);
-    const auto first = [&](const LeakGroup& g) { return garbage ? std::string(leak_reason_name(g.reason)) : g.held_by; };
+    const auto first = [&](const LeakGroup& g) {
+        return garbage ? std::string(leak_reason_name(g.reason)) : g.held_by;
+    };
     std::size_t first_w = garbage ? 6 : 7, type_w = 4, site_w = 4;
     for (std::size_t i = 0; i < shown; ++i) {
         first_w = std::max(first_w, display_width(first(groups[i])));
         type_w = std::max(type_w, display_width(groups[i].type));
-        site_w = std::max(site_w, display_width(groups[i].site.empty() ? "(no site)" : groups[i].site));
+        site_w =
+            std::max(site_w, display_width(groups[i].site.empty() ? "(no site)" : groups[i].site));
     }
     out << "  " << pad_right(garbage ? "reason" : "held by", first_w) << pad_left("objects", 10)
-        << pad_left("bytes", 12) << "  " << pad_right("type", type_w) << "  " << pad_right("site", site_w)
-        << "  growth\n";
+        << pad_left("bytes", 12) << "  " << pad_right("type", type_w) << "  "
+        << pad_right("site", site_w) << "  growth\n";
     for (std::size_t i = 0; i < shown; ++i) {
         const LeakGroup& g = groups[i];
         out << "  " << pad_right(first(g), first_w) << pad_left(with_commas(g.objects), 10)
@@ -132,7 +138,8 @@ void write_leak_section(const RunResult& r, bool garbage, std::size_t top, std::
         std::uint64_t rest_objects = 0;
         for (std::size_t i = shown; i < groups.size(); ++i) rest_objects += groups[i].objects;
         out << "  … and " << groups.size() - shown << " more groups (" << with_commas(rest_objects)
-            << (rest_objects == 1 ? " object; --top N lists more)\n" : " objects; --top N lists more)\n");
+            << (rest_objects == 1 ? " object; --top N lists more)\n"
+                                  : " objects; --top N lists more)\n");
     }
 }
 

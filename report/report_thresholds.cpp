@@ -7,7 +7,9 @@ namespace heapsim {
 namespace {
 
 /// Under the refcount policy no collector runs, so thresholds mean nothing.
-bool has_collector(const RunResult& r) { return r.policy != std::string("refcount"); }
+bool has_collector(const RunResult& r) {
+    return r.policy != std::string("refcount");
+}
 
 }  // namespace
 
@@ -28,7 +30,8 @@ std::optional<std::string> threshold_events_text(const RunResult& r) {
     const std::string n = with_commas(r.threshold_events);
     if (!has_collector(r)) return n + " (no effect: no cyclic collector)";
     if (!r.trace_thresholds_followed)
-        return n + " ignored (trace-thresholds=ignore): " + thresholds_text(r.thresholds) + " throughout";
+        return n + " ignored (trace-thresholds=ignore): " + thresholds_text(r.thresholds) +
+               " throughout";
     std::string out = n + " applied; in force at the end: " + thresholds_text(r.thresholds_at_end);
     if (r.thresholds_at_end[0] == 0) out += " (automatic collection off)";
     return out;

@@ -200,7 +200,8 @@ private:
     std::vector<FinalizerRecord> finalizers_;
     std::vector<ExpectFailure> expect_failures_;
     std::array<std::uint64_t, kErrorKindCount> skipped_{};
-    std::array<std::vector<std::uint64_t>, kErrorKindCount> skipped_lines_{};  // the first few, ascending
+    std::array<std::vector<std::uint64_t>, kErrorKindCount>
+        skipped_lines_{};  // the first few, ascending
     std::array<std::uint64_t, 2> promoted_{};
     std::vector<TimelineSample> timeline_;
     std::uint64_t timeline_stride_ = 1;

@@ -123,10 +123,11 @@ std::optional<Diagnostic> Heap::on_alloc(const Event& ev) {
         return error(ev, ErrorKind::Limit, "--max-objects " + std::to_string(options_.max_objects) +
                                                " reached");
     if (options_.max_bytes && live_bytes_ + bytes > options_.max_bytes)
-        return error(ev, ErrorKind::Limit, "--max-memory " + std::to_string(options_.max_bytes) +
-                                               " bytes exceeded: this object of " + std::to_string(bytes) +
-                                               " bytes would make " + std::to_string(live_bytes_ + bytes) +
-                                               " bytes live");
+        return error(ev, ErrorKind::Limit,
+                     "--max-memory " + std::to_string(options_.max_bytes) +
+                         " bytes exceeded: this object of " + std::to_string(bytes) +
+                         " bytes would make " + std::to_string(live_bytes_ + bytes) +
+                         " bytes live");
 
     const auto n = static_cast<std::uint32_t>(ev.refs.size());
     const Layout layout = t.layout;

@@ -103,8 +103,9 @@ void Heap::analyse_leaks(RunResult& r) const {
         if (!(o.flags & flag::kLive) || (o.flags & flag::kHidden)) continue;
         const LeakReason reason = leak_reason(mark[h], o.flags);
         const bool reachable = reason == LeakReason::LiveAtEnd;
-        LeakGroup& g = by_symbols[Key{reason_rank(reason), reachable ? held_by[h] : kNoSym,
-                                      reachable && mark[h] == kFromTemp, o.site, types_[o.type].name}];
+        LeakGroup& g =
+            by_symbols[Key{reason_rank(reason), reachable ? held_by[h] : kNoSym,
+                           reachable && mark[h] == kFromTemp, o.site, types_[o.type].name}];
         g.reason = reason;
         ++g.objects;
         g.bytes += o.bytes;
@@ -129,7 +130,9 @@ void Heap::analyse_leaks(RunResult& r) const {
         LeakGroup named = g;
         named.site = key.site == kNoSym ? "" : std::string(symbols_.str(key.site));
         named.type = std::string(symbols_.str(key.type));
-        if (key.root != kNoSym) named.held_by = std::string(symbols_.str(key.root)) + (key.temp ? " (never stored)" : "");
+        if (key.root != kNoSym)
+            named.held_by =
+                std::string(symbols_.str(key.root)) + (key.temp ? " (never stored)" : "");
         groups[{key.reason, named.held_by, named.site, named.type}] = named;
     }
     for (auto& [key, g] : groups) r.leak_groups.push_back(g);

@@ -56,7 +56,9 @@ struct LeakRecord {
 /// Garbage (cycle, uncollectable, never-stored): what nothing can reach or
 /// free, a leak proper. LiveAtEnd: still reachable from a root at the end,
 /// which may be module state as well as a leak (docs/report.md, "Leaks").
-inline bool is_garbage(LeakReason r) { return r != LeakReason::LiveAtEnd; }
+inline bool is_garbage(LeakReason r) {
+    return r != LeakReason::LiveAtEnd;
+}
 
 /// Objects alive at the end aggregated by (reason, root, site, type), largest
 /// first. The root is set for live-at-end groups only.
@@ -74,7 +76,8 @@ struct LeakGroup {
     /// Strictly more objects at each quarter point: a group that keeps
     /// growing through the whole trace, unlike state built once.
     bool growing() const {
-        return alive_at_quarters[0] < alive_at_quarters[1] && alive_at_quarters[1] < alive_at_quarters[2] &&
+        return alive_at_quarters[0] < alive_at_quarters[1] &&
+               alive_at_quarters[1] < alive_at_quarters[2] &&
                alive_at_quarters[2] < alive_at_quarters[3];
     }
 };
@@ -101,7 +104,8 @@ struct TimelineSample {
 struct SkippedEvents {
     std::string kind;  // error_kind_name()
     std::uint64_t count = 0;
-    std::vector<std::uint64_t> first_lines;  // the first kSkippedLinesShown lines (0 = no line), ascending
+    std::vector<std::uint64_t>
+        first_lines;  // the first kSkippedLinesShown lines (0 = no line), ascending
 };
 inline constexpr std::size_t kSkippedLinesShown = 3;
 
@@ -126,7 +130,7 @@ struct RunResult {
     std::array<std::int64_t, 3> thresholds{};  // as at the start of the run
     bool trace_thresholds_followed = true;     // trace-thresholds=follow (else ignore)
     std::uint64_t threshold_events = 0;        // `threshold` events replayed
-    std::uint64_t threshold_events_applied = 0;  // ... that changed the thresholds in force
+    std::uint64_t threshold_events_applied = 0;       // ... that changed the thresholds in force
     std::array<std::int64_t, 3> thresholds_at_end{};  // in force after the last event
 
     Summary summary;
@@ -141,7 +145,7 @@ struct RunResult {
     PauseStats pauses_all;
     std::array<std::uint64_t, 2> promoted{};  // objects moved gen0->gen1, gen1->gen2
     std::vector<TimelineSample> timeline;
-    std::vector<SkippedEvents> skipped;     // --lenient: bad events per kind, in ErrorKind order
+    std::vector<SkippedEvents> skipped;  // --lenient: bad events per kind, in ErrorKind order
 };
 
 }  // namespace heapsim

@@ -85,7 +85,8 @@ RunResult Heap::finish(const std::string& trace_path, std::uint64_t events) {
                                             {gc_.count[0], gc_.count[1], gc_.count[2]}});
     for (int k = 0; k < kErrorKindCount; ++k)
         if (skipped_[k])
-            r.skipped.push_back({error_kind_name(static_cast<ErrorKind>(k)), skipped_[k], skipped_lines_[k]});
+            r.skipped.push_back(
+                {error_kind_name(static_cast<ErrorKind>(k)), skipped_[k], skipped_lines_[k]});
     return r;
 }
 

@@ -21,9 +21,13 @@ std::string_view trimmed(std::string_view line) {
 
 }  // namespace
 
-bool is_end_record_promise(std::string_view line) { return trimmed(line) == kEndRecordPromise; }
+bool is_end_record_promise(std::string_view line) {
+    return trimmed(line) == kEndRecordPromise;
+}
 
-std::string end_record_line(std::uint64_t events) { return std::string(kPrefix) + std::to_string(events); }
+std::string end_record_line(std::uint64_t events) {
+    return std::string(kPrefix) + std::to_string(events);
+}
 
 std::optional<std::uint64_t> parse_end_record(std::string_view line) {
     line = trimmed(line);
@@ -31,7 +35,8 @@ std::optional<std::uint64_t> parse_end_record(std::string_view line) {
     const std::string_view digits = line.substr(kPrefix.size());
     std::uint64_t n = 0;
     const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-    if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size()) return std::nullopt;
+    if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size())
+        return std::nullopt;
     return n;
 }
 

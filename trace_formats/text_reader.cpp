@@ -79,7 +79,8 @@ LineOutcome TextLineParser::parse(const Line& line, Event& event, Diagnostic& er
     last_line_ = line.number;
     if (line.unterminated) return truncated_line(line, error);
     if (tokens_.empty()) {
-        if (const std::optional<std::uint64_t> n = parse_end_record(text)) return end_record(line, *n, error);
+        if (const std::optional<std::uint64_t> n = parse_end_record(text))
+            return end_record(line, *n, error);
         if (promise_line_ == 0 && is_end_record_promise(text)) promise_line_ = line.number;
         return LineOutcome::Skip;
     }
@@ -147,8 +148,9 @@ LineOutcome TextLineParser::long_line(const Line& line, Diagnostic& error) {
 LineOutcome TextLineParser::truncated_line(const Line& line, Diagnostic& error) {
     const std::size_t first = line.text.find_first_not_of(" \t");
     if (first == std::string_view::npos) return LineOutcome::Skip;
-    error = make_diagnostic(ErrorKind::Truncated,
-                            "truncated trace: the last line has no newline, so it may be cut short");
+    error =
+        make_diagnostic(ErrorKind::Truncated,
+                        "truncated trace: the last line has no newline, so it may be cut short");
     error.line = line.number;
     if (!tokens_.empty()) error.event = ++number_;
     return LineOutcome::Error;
@@ -158,7 +160,8 @@ bool TextLineParser::at_end(Diagnostic& error) const {
     if (promise_line_ == 0 || end_line_ != 0) return true;
     error = make_diagnostic(ErrorKind::Truncated,
                             "truncated trace: it ends after event " + std::to_string(number_) +
-                                " without the end-of-trace record promised on line " + std::to_string(promise_line_));
+                                " without the end-of-trace record promised on line " +
+                                std::to_string(promise_line_));
     error.line = last_line_;
     return false;
 }
@@ -168,11 +171,13 @@ LineOutcome TextLineParser::end_record(const Line& line, std::uint64_t events, D
     end_line_ = line.number;
     if (line_before != 0) {
         error = make_diagnostic(ErrorKind::Syntax,
-                                "a second end-of-trace record (the first is on line " + std::to_string(line_before) + ")");
+                                "a second end-of-trace record (the first is on line " +
+                                    std::to_string(line_before) + ")");
     } else if (events != number_) {
         error = make_diagnostic(ErrorKind::Truncated,
-                                "end-of-trace record says " + std::to_string(events) + " events, but " +
-                                    std::to_string(number_) + " came before it: events are missing or were added");
+                                "end-of-trace record says " + std::to_string(events) +
+                                    " events, but " + std::to_string(number_) +
+                                    " came before it: events are missing or were added");
     } else {
         return LineOutcome::Skip;
     }

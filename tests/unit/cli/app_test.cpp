@@ -140,21 +140,26 @@ TEST_CASE("a bad trace: one line on stderr, exit 2, and no report file") {
     CHECK(dir.entries() == std::vector<std::string>{"t.trace"});
 }
 
-TEST_CASE("--lenient skips bad events and says how many on stderr, with their first lines, kinds in one order") {
-    Workdir dir("heaptrace 1\nalloc a list\nappend a nosuch\nunbind nobody\nbind x a\nunbind no2\n"
-                "unbind no3\nunbind no4\n");
+TEST_CASE(
+    "--lenient skips bad events and says how many on stderr, with their first lines, kinds in one "
+    "order") {
+    Workdir dir(
+        "heaptrace 1\nalloc a list\nappend a nosuch\nunbind nobody\nbind x a\nunbind no2\n"
+        "unbind no3\nunbind no4\n");
     const Run r = run({"run", dir.trace(), "--lenient"});
     CHECK(r.status == 0);
     // ErrorKind order everywhere (unknown-id before unbound-name), whatever the counts.
     const std::string kinds = "5 (unknown-id: 1 (line 3), unbound-name: 4 (lines 4, 6, 7, …))";
     CHECK(contains(r.out, "  skipped events      " + kinds + "\n"));
-    CHECK(r.err == "heapsim: skipped " + kinds.substr(0, 1) + " bad events" + kinds.substr(1) + "\n");
+    CHECK(r.err ==
+          "heapsim: skipped " + kinds.substr(0, 1) + " bad events" + kinds.substr(1) + "\n");
     const Run md = run({"run", dir.trace(), "--lenient", "--format", "markdown"});
     CHECK(contains(md.out, "\n**Skipped events** (`--lenient`): " + kinds + "\n"));
     const Run json = run({"run", dir.trace(), "--lenient", "--json", "-"});
-    CHECK(contains(json.out, "\"skipped_events\": {\n    \"unknown-id\": 1,\n    \"unbound-name\": 4\n  },\n"
-                             "  \"skipped_event_lines\": {\n    \"unknown-id\": [\n      3\n    ],\n"
-                             "    \"unbound-name\": [\n      4,\n      6,\n      7\n    ]\n  },\n"));
+    CHECK(contains(json.out,
+                   "\"skipped_events\": {\n    \"unknown-id\": 1,\n    \"unbound-name\": 4\n  },\n"
+                   "  \"skipped_event_lines\": {\n    \"unknown-id\": [\n      3\n    ],\n"
+                   "    \"unbound-name\": [\n      4,\n      6,\n      7\n    ]\n  },\n"));
 }
 
 TEST_CASE("a failed expect exits 1 and is listed on stderr") {
@@ -206,7 +211,8 @@ TEST_CASE("gen rejects counts CLI11 would mangle, with a one-line message") {
     }
     const Run seed = run({"gen", "--seed", "-1"});
     CHECK(seed.status == 2);
-    CHECK(seed.err.starts_with("heapsim gen: invalid --seed '-1': expected a whole number from 0 to "));
+    CHECK(seed.err.starts_with(
+        "heapsim gen: invalid --seed '-1': expected a whole number from 0 to "));
     const Run live = run({"gen", "--profile", "web", "--live", "100"});
     CHECK(live.status == 2);
     CHECK(live.err.starts_with("heapsim gen: --live applies to --profile cache only"));
@@ -216,17 +222,19 @@ TEST_CASE("gen rejects counts CLI11 would mangle, with a one-line message") {
 TEST_CASE("unexpected arguments are named as typed") {
     const Run r = run({"verify", "x.trace", "--threshold", "100"});
     CHECK(r.status == 2);
-    CHECK(r.err == "heapsim: unexpected arguments '--threshold 100' (no such option here)\n"
-                   "Run 'heapsim verify --help' for usage.\n");
+    CHECK(r.err ==
+          "heapsim: unexpected arguments '--threshold 100' (no such option here)\n"
+          "Run 'heapsim verify --help' for usage.\n");
 }
 
 TEST_CASE("planned commands say so instead of 'unknown command'") {
     for (const char* command : {"compare", "sweep", "merge", "import"}) {
         const Run r = run({command, "x.trace"});
         CHECK(r.status == 2);
-        CHECK(r.err == std::string("heapsim: '") + command +
-                           "' is planned but not available in this version (commands: run, verify, gen, "
-                           "convert)\nRun 'heapsim --help' for usage.\n");
+        CHECK(r.err ==
+              std::string("heapsim: '") + command +
+                  "' is planned but not available in this version (commands: run, verify, gen, "
+                  "convert)\nRun 'heapsim --help' for usage.\n");
     }
 }
 
@@ -244,11 +252,14 @@ TEST_CASE("help says what a new user needs: every trace encoding, gen's defaults
 }
 
 TEST_CASE("convert to .json says JSON documents are read-only") {
-    for (const char* out : {"/tmp/heapsim-never-written.json", "/tmp/heapsim-never-written.json.zst"}) {
+    for (const char* out :
+         {"/tmp/heapsim-never-written.json", "/tmp/heapsim-never-written.json.zst"}) {
         const Run r = run({"convert", HEAPSIM_SOURCE_DIR "/traces/refcount_x_y.trace", out});
         CHECK(r.status == 2);
         CHECK(r.err == std::string("heapsim convert: '") + out +
-                           "': a JSON document (.json) can be read but not written; write JSON Lines (.jsonl), "
-                           "which carry the same events one per line\nRun 'heapsim convert --help' for usage.\n");
+                           "': a JSON document (.json) can be read but not written; write JSON "
+                           "Lines (.jsonl), "
+                           "which carry the same events one per line\nRun 'heapsim convert --help' "
+                           "for usage.\n");
     }
 }

@@ -49,7 +49,8 @@ struct Workdir {
 
 const std::string kTrace = "# comment\ntype N instance\n@7 alloc a N site=s\nbind x a\ncollect\n";
 const std::string kCanonical =
-    "heaptrace 1\n# end-record: promised\ntype N instance\n@7 alloc a N site=s\nbind x a\ncollect 2\n# end events=4\n";
+    "heaptrace 1\n# end-record: promised\ntype N instance\n@7 alloc a N site=s\nbind x a\ncollect "
+    "2\n# end events=4\n";
 
 }  // namespace
 

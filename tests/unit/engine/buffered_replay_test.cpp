@@ -4,13 +4,13 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
 #include <cstdio>
 #include <fstream>
 #include <new>
-#include <stdexcept>
 #include <sstream>
+#include <stdexcept>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "report/report.h"
@@ -138,12 +138,15 @@ ReplayOutcome exhausting_replay(const LoadedTrace& trace, const ReplayOptions& o
 
 }  // namespace
 
-TEST_CASE("an exception inside a worker's replay becomes that configuration's error, not std::terminate") {
+TEST_CASE(
+    "an exception inside a worker's replay becomes that configuration's error, not "
+    "std::terminate") {
     TempTrace file(3000, 5);
     const LoadedTrace trace = load_trace(file.path);
     REQUIRE(!trace.error);
     const std::vector<ReplayOptions> configs = threshold_grid();
-    const std::vector<ReplayOutcome> outcomes = replay_configurations(trace, configs, 4, exhausting_replay);
+    const std::vector<ReplayOutcome> outcomes =
+        replay_configurations(trace, configs, 4, exhausting_replay);
     REQUIRE(outcomes.size() == configs.size());
     for (std::size_t i = 0; i < configs.size(); ++i) {
         const auto& t = configs[i].sim.policy.thresholds;

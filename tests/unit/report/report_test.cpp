@@ -264,10 +264,10 @@ TEST_CASE("an empty run still has every core field, as empty arrays and objects"
     const auto j = report_json(r);
     std::vector<std::string> keys;
     for (const auto& [key, value] : j.items()) keys.push_back(key);
-    CHECK(keys == std::vector<std::string>{"schema", "trace", "policy", "summary", "collections",
-                                           "weakref_callbacks", "finalizers", "leaks", "pauses", "promotions",
-                                           "timeline", "leak_groups", "garbage", "reachable_at_end", "skipped_events",
-                                           "expect_failures"});
+    CHECK(keys == std::vector<std::string>{
+                      "schema", "trace", "policy", "summary", "collections", "weakref_callbacks",
+                      "finalizers", "leaks", "pauses", "promotions", "timeline", "leak_groups",
+                      "garbage", "reachable_at_end", "skipped_events", "expect_failures"});
     CHECK(j["collections"].is_array());
     CHECK(j["collections"].empty());
     CHECK(j["skipped_events"].is_object());
@@ -290,8 +290,9 @@ TEST_CASE("the JSON report is byte-identical for the same result") {
 TEST_CASE("the text summary has the lines a person looks for") {
     const std::string text = render(write_text_report, test::sample_result());
     CHECK(text.rfind("heapsim run: traces/sample.trace\n", 0) == 0);
-    CHECK(contains(text, "  policy              cpython-3.11 (thresholds 700, 10, 10)\n"
-                         "  threshold events    1 applied; in force at the end: 1000, 10, 10\n"));
+    CHECK(contains(text,
+                   "  policy              cpython-3.11 (thresholds 700, 10, 10)\n"
+                   "  threshold events    1 applied; in force at the end: 1000, 10, 10\n"));
     CHECK(contains(text, "  events              1,234\n"));
     CHECK(contains(text, "  allocated               1,500\n"));
     CHECK(contains(text, "  freed by refcount       1,400\n"));
@@ -304,18 +305,24 @@ TEST_CASE("the text summary has the lines a person looks for") {
     CHECK(contains(text, "  count                         1          0          1          2\n"));
     CHECK(contains(text, "  pause p99               42.0 µs       0 ns    1.50 ms    1.50 ms\n"));
     CHECK(contains(text, "  promoted            661 gen0→gen1, 0 gen1→gen2\n"));
-    CHECK(contains(text, "  pause total             42.0 µs       0 ns    1.50 ms    1.54 ms\n"
-                         "  (pauses are modelled from the objects each collection examines and frees, not measured)\n"));
+    CHECK(contains(text,
+                   "  pause total             42.0 µs       0 ns    1.50 ms    1.54 ms\n"
+                   "  (pauses are modelled from the objects each collection examines and frees, "
+                   "not measured)\n"));
     // Garbage and what is merely still reachable are separate sections; the
     // reachable groups name their root.
-    CHECK(contains(text, "\nGarbage: 2 objects, 112 B in 1 group (unreachable or never stored: leaks; by reason, "
-                         "site, type)\n"
-                         "  reason          objects       bytes  type  site       growth\n"
-                         "  uncollectable         2       112 B  Node  app.py:12  0 1 1 2\n"));
-    CHECK(contains(text, "\nStill reachable at end: 1 object, 88 B in 1 group (by root, site, type; growth: alive at "
-                         "1/4, 1/2, 3/4, end)\n"
-                         "  held by   objects       bytes  type  site       growth\n"
-                         "  cache           1        88 B  list  (no site)  1 1 1 1\n"));
+    CHECK(contains(
+        text,
+        "\nGarbage: 2 objects, 112 B in 1 group (unreachable or never stored: leaks; by reason, "
+        "site, type)\n"
+        "  reason          objects       bytes  type  site       growth\n"
+        "  uncollectable         2       112 B  Node  app.py:12  0 1 1 2\n"));
+    CHECK(contains(text,
+                   "\nStill reachable at end: 1 object, 88 B in 1 group (by root, site, type; "
+                   "growth: alive at "
+                   "1/4, 1/2, 3/4, end)\n"
+                   "  held by   objects       bytes  type  site       growth\n"
+                   "  cache           1        88 B  list  (no site)  1 1 1 1\n"));
     CHECK(contains(text, "  found unreachable   90 collected, 2 uncollectable\n"));
     CHECK(contains(text, "  weakref callbacks   1\n"));
     CHECK(contains(text, "  finalizers run      1\n"));
@@ -323,12 +330,15 @@ TEST_CASE("the text summary has the lines a person looks for") {
     CHECK(contains(text, "  skipped events      3 (unknown-id: 3 (lines 17, 40, 41))\n"));
 }
 
-TEST_CASE("the text summary lists the top 10 leak groups per section, then how many more; --top N changes 10") {
+TEST_CASE(
+    "the text summary lists the top 10 leak groups per section, then how many more; --top N "
+    "changes 10") {
     RunResult r = test::sample_result();
     r.leak_groups.clear();
     for (int i = 12; i >= 0; --i) {  // largest first, as the simulator orders them
         const auto n = static_cast<std::uint64_t>(i + 1);
-        r.leak_groups.push_back({LeakReason::Cycle, "site" + std::to_string(i), "T", n, 100 * n, "", {{n, n, n, n}}});
+        r.leak_groups.push_back(
+            {LeakReason::Cycle, "site" + std::to_string(i), "T", n, 100 * n, "", {{n, n, n, n}}});
     }
     const std::string text = render(write_text_report, r);
     CHECK(contains(text, "site12  "));  // largest
@@ -379,7 +389,8 @@ TEST_CASE("a run without collections or leaks says so") {
 TEST_CASE("the CSV report has a header and one row per collection") {
     const std::string csv = render(write_csv_report, test::sample_result());
     const std::string header =
-        "seq,event,time_ns,generation,trigger,collected,uncollectable,scanned,promoted,pause_ns,bytes_freed,"
+        "seq,event,time_ns,generation,trigger,collected,uncollectable,scanned,promoted,pause_ns,"
+        "bytes_freed,"
         "threshold0,threshold1,threshold2,threshold_events\n";
     CHECK(csv == header +
                      "1,703,5000,0,threshold,40,0,701,661,42000,2240,700,10,10,0\n"
@@ -392,16 +403,21 @@ TEST_CASE("the markdown report is a compact table") {
     r.leak_groups[1].site = "a|b";  // the live-at-end group
     const std::string md = render(write_markdown_report, r);
     CHECK(md.rfind("### heapsim run `traces/sample.trace`\n\n", 0) == 0);
-    CHECK(contains(md, "| `cpython-3.11` 700/10/10; threshold events: 1 applied; in force at the end: 1000, 10, 10 | 1,234 | 1,500 | 90 | 2 | 2 (112 B) | 1 (88 B) | 1,200 (1.46 MiB) | 1/0/1 "
-                       "| 1.50 ms | 1.50 ms | **1** |\n"));
-    CHECK(contains(md, "\n**Garbage** (unreachable or never stored: leaks)\n\n"
-                       "| reason | site | type | objects | bytes | alive at 1/4, 1/2, 3/4, end |\n"
-                       "|---|---|---|--:|--:|---|\n"
-                       "| uncollectable | `app.py:12` | `Node` | 2 | 112 B | 0 1 1 2 |\n"));
-    CHECK(contains(md, "\n**Still reachable at end**\n\n"
-                       "| held by | site | type | objects | bytes | alive at 1/4, 1/2, 3/4, end |\n"
-                       "|---|---|---|--:|--:|---|\n"
-                       "| `cache` | `a\\|b` | `list` | 1 | 88 B | 1 1 1 1 |\n"));
+    CHECK(contains(
+        md,
+        "| `cpython-3.11` 700/10/10; threshold events: 1 applied; in force at the end: 1000, 10, "
+        "10 | 1,234 | 1,500 | 90 | 2 | 2 (112 B) | 1 (88 B) | 1,200 (1.46 MiB) | 1/0/1 "
+        "| 1.50 ms | 1.50 ms | **1** |\n"));
+    CHECK(contains(md,
+                   "\n**Garbage** (unreachable or never stored: leaks)\n\n"
+                   "| reason | site | type | objects | bytes | alive at 1/4, 1/2, 3/4, end |\n"
+                   "|---|---|---|--:|--:|---|\n"
+                   "| uncollectable | `app.py:12` | `Node` | 2 | 112 B | 0 1 1 2 |\n"));
+    CHECK(contains(md,
+                   "\n**Still reachable at end**\n\n"
+                   "| held by | site | type | objects | bytes | alive at 1/4, 1/2, 3/4, end |\n"
+                   "|---|---|---|--:|--:|---|\n"
+                   "| `cache` | `a\\|b` | `list` | 1 | 88 B | 1 1 1 1 |\n"));
     CHECK(contains(md, "- line 1240: expect freed n1: object is alive\n"));
 }
 

@@ -540,7 +540,8 @@ TEST_CASE("text: a last line without its newline is a truncated trace, even when
         CHECK(r->events().size() == 2);
         REQUIRE(r->errors().size() == 1);
         CHECK(r->error(0).kind == ErrorKind::Truncated);
-        CHECK(r->error(0).message == "truncated trace: the last line has no newline, so it may be cut short");
+        CHECK(r->error(0).message ==
+              "truncated trace: the last line has no newline, so it may be cut short");
         CHECK(r->error(0).line == 3);
         CHECK(r->error(0).event == 3);
         CHECK_FALSE(r->error(0).fatal);
@@ -562,12 +563,14 @@ TEST_CASE("text: the end-of-trace record is checked when present") {
         CHECK(r->summary.events == 2);
     }
     SUBCASE("a trace cut at a line boundary: too few events") {
-        const auto r = read("heaptrace 1\nalloc 1 list\n# end events=5\n", "t.trace", Mode::Lenient);
+        const auto r =
+            read("heaptrace 1\nalloc 1 list\n# end events=5\n", "t.trace", Mode::Lenient);
         REQUIRE(r->errors().size() == 1);
         CHECK(r->error(0).kind == ErrorKind::Truncated);
         CHECK(r->error(0).line == 3);
         CHECK(r->error(0).message ==
-              "end-of-trace record says 5 events, but 1 came before it: events are missing or were added");
+              "end-of-trace record says 5 events, but 1 came before it: events are missing or were "
+              "added");
     }
     SUBCASE("an event after it") {
         const auto r = read("alloc 1 list\n# end events=1\nbind x 1\n", "t.trace", Mode::Lenient);
@@ -577,12 +580,14 @@ TEST_CASE("text: the end-of-trace record is checked when present") {
         CHECK(r->error(0).message == "event after the end-of-trace record of line 2");
     }
     SUBCASE("promised but missing: a trace cut at a line boundary") {
-        const auto r = read("heaptrace 1\n# end-record: promised\nalloc 1 list\nbind x 1\n", "t.trace", Mode::Lenient);
+        const auto r = read("heaptrace 1\n# end-record: promised\nalloc 1 list\nbind x 1\n",
+                            "t.trace", Mode::Lenient);
         REQUIRE(r->errors().size() == 1);
         CHECK(r->error(0).kind == ErrorKind::Truncated);
         CHECK(r->error(0).line == 4);
         CHECK(r->error(0).message ==
-              "truncated trace: it ends after event 2 without the end-of-trace record promised on line 2");
+              "truncated trace: it ends after event 2 without the end-of-trace record promised on "
+              "line 2");
         CHECK(read("# end-record: promised\nalloc 1 list\n# end events=1\n")->errors().empty());
     }
     SUBCASE("other comments that look alike stay comments") {

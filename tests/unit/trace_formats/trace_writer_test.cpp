@@ -113,10 +113,12 @@ std::string random_trace(std::uint64_t events, std::uint64_t seed) {
 
 TEST_CASE("text writer: canonical form of every event kind, then the end-of-trace record") {
     // One event per line after the header.
-    const auto events = static_cast<std::uint64_t>(std::count(kCanonical.begin(), kCanonical.end(), '\n') - 1);
+    const auto events =
+        static_cast<std::uint64_t>(std::count(kCanonical.begin(), kCanonical.end(), '\n') - 1);
     const std::string body = kCanonical.substr(kCanonical.find('\n') + 1);
     CHECK(rewrite(kEveryEvent, "in.trace", "out.trace") ==
-          "heaptrace 1\n# end-record: promised\n" + body + "# end events=" + std::to_string(events) + "\n");
+          "heaptrace 1\n# end-record: promised\n" + body +
+              "# end events=" + std::to_string(events) + "\n");
 }
 
 TEST_CASE("JSON Lines writer: members by the spec's names, labels escaped") {
