@@ -1,4 +1,4 @@
-// `heapsim verify TRACE [--python PATH]`: run the trace's operations on the
+// `heapsim verify TRACE [--python PATH] [--policy NAME]`: run the trace's operations on the
 // real interpreter and compare it with heapsim's model collection by
 // collection. Exit 0 only on exact agreement. The work is verify/'s; this
 // file reads the options and maps the outcome to an exit status.
@@ -9,6 +9,7 @@
 
 #include "cli/command.h"
 #include "cli/exit_status.h"
+#include "cli/options.h"
 #include "engine/buffered_replay.h"
 #include "verify/comparison.h"
 #include "verify/interpreter_run.h"
@@ -21,6 +22,7 @@ namespace {
 struct VerifyArgs {
     std::string trace;
     std::string python = "python3";
+    std::string policy;   // "" = the interpreter's own (policy_for_python)
     std::string program;  // also write the generated program here
     bool brief = false;
     bool plain = false;  // only write the uninstrumented program (benchmarks)
@@ -41,13 +43,43 @@ int write_plain_program(const VerifyArgs& args, const ModelRun& model, CommandIo
     return kExitOk;
 }
 
+std::string policy_list() {
+    std::string out;
+    for (const std::string& name : policy_names()) out += (out.empty() ? "" : ", ") + name;
+    return out;
+}
+
+/// The policy verify models: --policy, else the interpreter's own; nullopt
+/// (reported in one line) when there is none.
+std::optional<Policy> verify_policy(const VerifyArgs& args, CommandIo& io) {
+    if (!args.policy.empty() || args.plain) {
+        auto p = policy_by_name(args.policy.empty() ? "cpython-3.11" : args.policy);
+        if (!p) io.err << "heapsim verify: " << *check_policy_name(args.policy) << '\n';
+        return p;
+    }
+    std::string error;
+    const auto version = python_version(args.python, error);
+    if (!version) {
+        io.err << "heapsim verify: " << error << '\n';
+        return std::nullopt;
+    }
+    auto p = policy_for_python(*version);
+    if (!p)
+        io.err << "heapsim verify: Python " << *version << " (" << args.python
+               << ") has no heapsim policy (policies: " << policy_list()
+               << "); name one with --policy to compare anyway\n";
+    return p;
+}
+
 int verify(const VerifyArgs& args, CommandIo& io) {
     LoadedTrace loaded = load_trace(args.trace);
     if (loaded.error) {
         io.err << format_diagnostic(args.trace, loaded.error->line, loaded.error->message) << '\n';
         return exit_status_for(*loaded.error);
     }
-    ModelRun model = model_run(loaded, 0, !args.plain);
+    const std::optional<Policy> policy = verify_policy(args, io);
+    if (!policy) return kExitUsage;
+    ModelRun model = model_run(*policy, loaded, 0, !args.plain);
     if (model.error) return model_error(args, *model.error, io);
     if (args.plain) return write_plain_program(args, model, io);
     std::string error;
@@ -58,7 +90,7 @@ int verify(const VerifyArgs& args, CommandIo& io) {
     }
     // The interpreter's own long-lived objects count in the 25% rule: model
     // them, and run again if that changed the program.
-    ModelRun second = model_run(loaded, log->interpreter_objects);
+    ModelRun second = model_run(*policy, loaded, log->interpreter_objects);
     if (second.error) return model_error(args, *second.error, io);
     if (second.program != model.program) {
         log = interpret(args.python, second.program, error);
@@ -70,8 +102,8 @@ int verify(const VerifyArgs& args, CommandIo& io) {
     model = std::move(second);
     if (!args.program.empty()) std::ofstream(args.program) << model.program;
 
-    io.out << "heapsim verify " << args.trace << ": model cpython-3.11 against Python " << log->version
-           << " (" << args.python << ")\n";
+    io.out << "heapsim verify " << args.trace << ": model " << policy->name() << " against Python "
+           << log->version << " (" << args.python << ")\n";
     const ModelSide side{*model.result, model.labels, loaded.events, loaded.symbols};
     const bool ok = compare_with_interpreter(side, *log, args.brief, io.out);
     io.out << (ok ? "verify: exact agreement\n" : "verify: heapsim and the interpreter differ\n");
@@ -83,11 +115,16 @@ int verify(const VerifyArgs& args, CommandIo& io) {
 Command setup_verify_command(CLI::App& app) {
     auto args = std::make_shared<VerifyArgs>();
     CLI::App* cmd = app.add_subcommand(
-        "verify", "Run the trace's operations on a real Python interpreter and compare it with heapsim's "
-                  "model, collection by collection");
+        "verify",
+        "Run the trace's operations on a real Python interpreter and compare it with heapsim's "
+        "model, collection by collection");
     cmd->add_option("TRACE", args->trace, "Trace file (- for standard input)")->required();
     cmd->add_option("--python", args->python, "Interpreter to run (default python3)");
-    cmd->add_option("--program", args->program, "Also write the generated Python program to this file");
+    cmd->add_option(
+        "--policy", args->policy,
+        "Model to compare with (default: the interpreter's version's own: " + policy_list() + ")");
+    cmd->add_option("--program", args->program,
+                    "Also write the generated Python program to this file");
     cmd->add_flag("--brief", args->brief, "List only the collections that differ");
     cmd->add_flag("--plain", args->plain,
                   "Only write the --program, without instrumentation, timing its own main() (for "

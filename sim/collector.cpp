@@ -80,7 +80,8 @@ void Heap::untrack_tuples(ListId young) {
         const Object& o = objects_[h];
         if (types_[o.type].layout == Layout::Tuple && o.tuple_size() == o.nedges) {
             bool keep = false;
-            for (std::uint32_t k = 0; k < o.nedges && !keep; ++k) keep = may_be_tracked(edge(h, k).target);
+            for (std::uint32_t k = 0; k < o.nedges && !keep; ++k)
+                keep = may_be_tracked(edge(h, k).target);
             if (!keep) objects_.unlink(h);
         }
         h = next;
@@ -232,7 +233,7 @@ std::uint64_t Heap::collect_with_stats(int n, Trigger trigger) {
         promoted_[n] += promoted;
         objects_.merge(young, old);
     } else {
-        untrack_dicts(young);
+        if (traits_.untrack_dicts) untrack_dicts(young);
         gc_.long_lived_pending = 0;
         gc_.long_lived_total =
             objects_.size(young) + (gc_.interpreter_frozen ? 0 : options_.interpreter_objects);

@@ -5,8 +5,8 @@
 // tp_dealloc. When releasing a referent kills it too, the referent's frame is
 // pushed and runs to completion first (depth first, like CPython's nested
 // Py_DECREF calls), then the parent resumes where it stopped. The trashcan
-// (Py_TRASHCAN_BEGIN/END, nesting limit 50) is modelled because it reorders
-// finalizers and weakref callbacks in long chains.
+// (Py_TRASHCAN_BEGIN/END, nesting limit per policy: 50 up to 3.12) is
+// modelled because it reorders finalizers and weakref callbacks in long chains.
 #include <algorithm>
 #include <iterator>
 
@@ -14,8 +14,6 @@
 
 namespace heapsim {
 namespace {
-
-constexpr int kTrashcanLimit = 50;
 
 enum Phase : std::uint8_t {
     kEnter,       // untrack; trashcan begin
@@ -78,7 +76,8 @@ bool Heap::dealloc_step(std::size_t index) {
                     return true;
                 }
                 if (types_[o.type].trashcan) {
-                    if (trash_nesting_ >= kTrashcanLimit) {
+                    if (traits_.trashcan_limit != PolicyTraits::kNoTrashcan &&
+                        trash_nesting_ >= traits_.trashcan_limit) {
                         trash_later_.push_back(f.obj);
                         return true;
                     }
@@ -154,10 +153,13 @@ bool Heap::dealloc_step(std::size_t index) {
 void Heap::record_finalizer(Handle h) {
     const Object& o = objects_[h];
     if (o.flags & flag::kHidden) return;
+    // 3.12+: entering __del__ (RESUME) checks the eval breaker.
+    if (types_[o.type].finalizer) safe_point();
     finalizers_.push_back(FinalizerRecord{event_number_, std::string(symbols_.str(o.id))});
 }
 
 void Heap::record_callback(Handle wr) {
+    safe_point();  // 3.12+: entering the callback (RESUME) checks the eval breaker
     const WeakInfo& w = weak_infos_[objects_[wr].weak_info()];
     callbacks_.push_back(WeakrefCallbackRecord{event_number_,
                                                std::string(symbols_.str(objects_[wr].id)),
@@ -177,8 +179,8 @@ void Heap::detach_weakref(Handle wr) {
 }
 
 // PyObject_ClearWeakRefs. A callback-less weakref at the head is cleared
-// silently; one remaining weakref calls back directly; several are first all
-// cleared, recorded in a new tuple (a GC allocation that can start a
+// silently; one remaining weakref calls back directly (up to 3.12); several
+// (from 3.13: any) are first all cleared, recorded in a new tuple (a GC allocation that can start a
 // collection), called back in list order; that tuple is returned for the
 // caller's frame to release (kNoHandle when none was built).
 Handle Heap::clear_weakrefs_on_death(Handle h) {
@@ -190,7 +192,7 @@ Handle Heap::clear_weakrefs_on_death(Handle h) {
     if (head == kNoHandle) return kNoHandle;
     std::uint32_t count = 0;
     for (Handle w = head; w != kNoHandle; w = weak_infos_[objects_[w].weak_info()].next) ++count;
-    if (count == 1) {
+    if (count < traits_.weakref_tuple_min) {
         detach_weakref(head);
         if (objects_[head].refcnt > 0) record_callback(head);
         return kNoHandle;
@@ -209,7 +211,8 @@ Handle Heap::clear_weakrefs_on_death(Handle h) {
         }
         detach_weakref(w);
     }
-    for (std::uint32_t i = 0; i < objects_[tuple].nedges; ++i) record_callback(edge(tuple, i).target);
+    for (std::uint32_t i = 0; i < objects_[tuple].nedges; ++i)
+        record_callback(edge(tuple, i).target);
     return tuple;
 }
 
@@ -266,7 +269,8 @@ void Heap::release_all(Handle h) {
         const std::size_t base = scratch_.size();
         const std::uint32_t n = objects_[h].nedges;
         const bool last_first = layout == Layout::List || layout == Layout::Tuple;
-        for (std::uint32_t k = 0; k < n; ++k) scratch_.push_back(edge(h, last_first ? n - 1 - k : k).target);
+        for (std::uint32_t k = 0; k < n; ++k)
+            scratch_.push_back(edge(h, last_first ? n - 1 - k : k).target);
         release_edges(h);
         // Nested releases push above our range and pop back before returning.
         for (std::size_t k = base; k < base + n; ++k) decref(scratch_[k]);

@@ -28,18 +28,18 @@ namespace heapsim {
 /// A weakref object's own state (indexed by Object::weak_info() of the weakref).
 struct WeakInfo {
     Handle self = kNoHandle;
-    Handle target = kNoHandle;  // kNoHandle once cleared
+    Handle target = kNoHandle;                  // kNoHandle once cleared
     Handle prev = kNoHandle, next = kNoHandle;  // in the target's weakref list
-    Sym label = kNoSym;         // callback label, kNoSym = no callback
+    Sym label = kNoSym;                         // callback label, kNoSym = no callback
 };
 
 /// CPython's free lists for exact list, dict and tuple (3.11 capacities).
 struct FreeLists {
     static constexpr std::uint32_t kListMax = 80;
     static constexpr std::uint32_t kDictMax = 80;
-    static constexpr std::uint32_t kTupleMax = 2000;  // per size
-    static constexpr std::uint32_t kTuplePopMax = 19; // sizes 1..19 are popped
-    static constexpr std::uint32_t kTuplePushMax = 20;// sizes 1..20 are pushed
+    static constexpr std::uint32_t kTupleMax = 2000;    // per size
+    static constexpr std::uint32_t kTuplePopMax = 19;   // sizes 1..19 are popped
+    static constexpr std::uint32_t kTuplePushMax = 20;  // sizes 1..20 are pushed
     std::uint32_t list = 0, dict = 0;
     std::array<std::uint32_t, kTuplePushMax + 1> tuple{};
 };
@@ -55,7 +55,7 @@ struct GcState {
 };
 
 class Heap {
-public:
+  public:
     Heap(const SimOptions& options, SymbolTable& symbols);
 
     std::optional<Diagnostic> apply(const Event& ev);
@@ -71,7 +71,7 @@ public:
     std::vector<Sym> clear_order(Sym container) const;
     std::vector<Sym> type_keys(Sym type) const;
 
-private:
+  private:
     Handle live(Sym id) const { return id < id_to_object_.size() ? id_to_object_[id] : kNoHandle; }
     /// The object that holds an instance's references: itself, or its dict.
     Handle holder(Handle h) const {
@@ -101,12 +101,37 @@ private:
 
     // --- object life (heap_objects.cpp) ---
     Handle new_object(TypeId type, Sym id, Sym site, std::uint64_t bytes, bool hidden);
-    void gc_link();                        // _PyObject_GC_Link: count0++, maybe collect
+    /// _PyObject_GC_Link: count0++; past the trigger the policy decides
+    /// (collect now, or schedule). One compare per allocation.
+    void gc_link() {
+        if (static_cast<std::int64_t>(++gc_.count[0]) > trigger_at_) threshold_crossed();
+    }
+    void threshold_crossed();
+    /// The count0 above which an allocation triggers the collector: the
+    /// threshold, or "never" while the collector is disabled, collecting,
+    /// at threshold 0 or absent (refcount). Call after any of those change.
+    void refresh_trigger();
+    void set_collecting(bool on) {
+        gc_.collecting = on;
+        refresh_trigger();
+    }
+    /// An eval-breaker check of the interpreter (3.12+): runs the collection
+    /// an earlier allocation scheduled. Free when nothing is scheduled.
+    void safe_point() {
+        if (gc_scheduled_) run_scheduled();
+    }
+    void run_scheduled();
     bool freelist_pop(TypeId type, std::uint32_t items);
     void track(Handle h) { objects_.append(kGen0, h); }
+    /// Whether a new display ([..], (..), {..}, {..:..}) is tracked at creation.
+    bool track_display(Layout layout, bool trackable, bool gc_items) const {
+        if (layout == Layout::Dict) return trackable || traits_.dicts_tracked_at_creation;
+        if (layout == Layout::Tuple && traits_.tuple_display_tracks_by_item_type) return gc_items;
+        return true;
+    }
     bool may_be_tracked(Handle h) const;
-    void take_ref(Handle h);               // a new reference, taking over the creation one
-    void release_creation_ref(Handle h);   // after a store that took its own reference
+    void take_ref(Handle h);              // a new reference, taking over the creation one
+    void release_creation_ref(Handle h);  // after a store that took its own reference
     void store_from_stack(Handle container, Sym key, Handle value);
     void incref(Handle h) { ++objects_[h].refcnt; }
     // Edges.
@@ -133,7 +158,7 @@ private:
     Handle clear_weakrefs_on_death(Handle h);
     void detach_weakref(Handle wr);
     void free_object(Handle h);
-    void release_all(Handle h);            // clear: drop every reference, clear order
+    void release_all(Handle h);  // clear: drop every reference, clear order
     /// Position of the n-th reference of h in the order its type visits,
     /// clears and releases them (tp_traverse, tp_clear, tp_dealloc).
     std::uint32_t visit_position(Handle h, std::uint32_t n) const;
@@ -167,12 +192,15 @@ private:
     RefStore refs_;
     std::vector<WeakInfo> weak_infos_;
     std::vector<std::uint32_t> free_weak_infos_;
-    std::vector<Handle> id_to_object_;      // by id symbol; kNoHandle = not live
-    std::vector<std::uint8_t> id_seen_;     // by id symbol: ever allocated
-    std::vector<Handle> names_;             // by name symbol; kNoHandle = unbound
-    std::vector<Handle> garbage_;           // gc.garbage
+    std::vector<Handle> id_to_object_;   // by id symbol; kNoHandle = not live
+    std::vector<std::uint8_t> id_seen_;  // by id symbol: ever allocated
+    std::vector<Handle> names_;          // by name symbol; kNoHandle = unbound
+    std::vector<Handle> garbage_;        // gc.garbage
     GcState gc_;
     FreeLists free_lists_;
+    const PolicyTraits& traits_;   // the version's data (policy.h)
+    std::int64_t trigger_at_ = 0;  // see refresh_trigger
+    bool gc_scheduled_ = false;    // 3.12+: a collection waits for a safe point
 
     // Dealloc cascade: explicit frames instead of C++ recursion.
     struct Frame {
@@ -182,11 +210,11 @@ private:
         bool counted;  // entered the trashcan (nesting was incremented)
     };
     std::vector<Frame> frames_;
-    std::vector<Handle> trash_later_;       // trashcan's delete-later chain (LIFO)
+    std::vector<Handle> trash_later_;  // trashcan's delete-later chain (LIFO)
     int trash_nesting_ = 0;
-    std::vector<Handle> scratch_;           // detached references awaiting release (stack)
-    std::vector<Handle> work_;              // collector traversal scratch
-    std::vector<Handle> survivors_;         // garbage that outlived its own clear
+    std::vector<Handle> scratch_;    // detached references awaiting release (stack)
+    std::vector<Handle> work_;       // collector traversal scratch
+    std::vector<Handle> survivors_;  // garbage that outlived its own clear
 
     // Run bookkeeping.
     std::uint64_t event_number_ = 0;

@@ -18,7 +18,9 @@ Diagnostic Heap::error(const Event& ev, ErrorKind kind, std::string message) con
     return d;
 }
 
-std::string Heap::quote(Sym s) const { return "'" + std::string(symbols_.str(s)) + "'"; }
+std::string Heap::quote(Sym s) const {
+    return "'" + std::string(symbols_.str(s)) + "'";
+}
 
 std::optional<Diagnostic> Heap::check_live(const Event& ev, Sym id, const char* what,
                                            Handle& out) const {
@@ -47,30 +49,65 @@ std::optional<std::uint32_t> parse_index(std::string_view s) {
     return v;
 }
 
-bool is_sequence(Layout l) { return l == Layout::List || l == Layout::Tuple; }
+bool is_sequence(Layout l) {
+    return l == Layout::List || l == Layout::Tuple;
+}
 
 }  // namespace
 
 std::optional<Diagnostic> Heap::apply(const Event& ev) {
     event_number_ = ev.number;
     time_ns_ = ev.time_ns;
+    // 3.12+: a collection still scheduled runs at the first eval-breaker
+    // check of this event's statement (§15.1).
+    safe_point();
     std::optional<Diagnostic> d;
     switch (ev.kind) {
-        case EventKind::Type: d = on_type(ev); break;
-        case EventKind::Alloc: d = on_alloc(ev); break;
-        case EventKind::Bind: d = on_bind(ev); break;
-        case EventKind::Unbind: d = on_unbind(ev); break;
-        case EventKind::Append: d = on_append(ev); break;
-        case EventKind::Set: d = on_set(ev); break;
-        case EventKind::Unset: d = on_unset(ev); break;
-        case EventKind::Remove: d = on_remove(ev); break;
-        case EventKind::Clear: d = on_clear(ev); break;
-        case EventKind::Drop: d = on_drop(ev); break;
-        case EventKind::Weakref: d = on_weakref(ev); break;
-        case EventKind::Collect: d = on_collect(ev); break;
-        case EventKind::GcControl: d = on_gc(ev); break;
-        case EventKind::Threshold: d = on_threshold(ev); break;
-        case EventKind::Expect: d = on_expect(ev); break;
+        case EventKind::Type:
+            d = on_type(ev);
+            break;
+        case EventKind::Alloc:
+            d = on_alloc(ev);
+            break;
+        case EventKind::Bind:
+            d = on_bind(ev);
+            break;
+        case EventKind::Unbind:
+            d = on_unbind(ev);
+            break;
+        case EventKind::Append:
+            d = on_append(ev);
+            break;
+        case EventKind::Set:
+            d = on_set(ev);
+            break;
+        case EventKind::Unset:
+            d = on_unset(ev);
+            break;
+        case EventKind::Remove:
+            d = on_remove(ev);
+            break;
+        case EventKind::Clear:
+            d = on_clear(ev);
+            break;
+        case EventKind::Drop:
+            d = on_drop(ev);
+            break;
+        case EventKind::Weakref:
+            d = on_weakref(ev);
+            break;
+        case EventKind::Collect:
+            d = on_collect(ev);
+            break;
+        case EventKind::GcControl:
+            d = on_gc(ev);
+            break;
+        case EventKind::Threshold:
+            d = on_threshold(ev);
+            break;
+        case EventKind::Expect:
+            d = on_expect(ev);
+            break;
     }
     sample_timeline();
     return d;
@@ -78,8 +115,8 @@ std::optional<Diagnostic> Heap::apply(const Event& ev) {
 
 std::optional<Diagnostic> Heap::on_type(const Event& ev) {
     if (ev.decl.slots >= 0 && !ev.decl.instance)
-        return error(ev, ErrorKind::Syntax, "slots= applies to instance types only (" +
-                                                quote(ev.name) + ")");
+        return error(ev, ErrorKind::Syntax,
+                     "slots= applies to instance types only (" + quote(ev.name) + ")");
     if (auto existing = types_.find(ev.name)) {
         const bool builtin = *existing <= types_.weakref();
         return error(ev, ErrorKind::TypeRedeclared,
@@ -92,8 +129,9 @@ std::optional<Diagnostic> Heap::on_type(const Event& ev) {
 std::optional<Diagnostic> Heap::on_alloc(const Event& ev) {
     if (ev.id < id_to_object_.size() && id_to_object_[ev.id] != kNoHandle)
         return error(ev, ErrorKind::LiveId,
-                     "id " + quote(ev.id) + " is already live (an id can be reused only after its "
-                     "object is freed)");
+                     "id " + quote(ev.id) +
+                         " is already live (an id can be reused only after its "
+                         "object is freed)");
     const auto type = types_.find(ev.type);
     if (!type)
         return error(ev, ErrorKind::UnknownType,
@@ -118,10 +156,11 @@ std::optional<Diagnostic> Heap::on_alloc(const Event& ev) {
                          quote(ev.type) + " has " + std::to_string(t.slots) +
                              (t.slots == 1 ? " slot" : " slots") + "; these references need more");
     }
-    const std::uint64_t bytes = object_bytes(*type, static_cast<std::uint32_t>(ev.refs.size()), ev.size);
+    const std::uint64_t bytes =
+        object_bytes(*type, static_cast<std::uint32_t>(ev.refs.size()), ev.size);
     if (options_.max_objects && live_objects_ + 1 > options_.max_objects)
-        return error(ev, ErrorKind::Limit, "--max-objects " + std::to_string(options_.max_objects) +
-                                               " reached");
+        return error(ev, ErrorKind::Limit,
+                     "--max-objects " + std::to_string(options_.max_objects) + " reached");
     if (options_.max_bytes && live_bytes_ + bytes > options_.max_bytes)
         return error(ev, ErrorKind::Limit,
                      "--max-memory " + std::to_string(options_.max_bytes) +
@@ -146,14 +185,18 @@ std::optional<Diagnostic> Heap::on_alloc(const Event& ev) {
         if (!freelist_pop(*type, n)) gc_link();
         const Handle h = new_object(*type, ev.id, ev.site, bytes, false);
         if (layout == Layout::Tuple) objects_[h].tuple_size() = n;
-        bool trackable = false;
+        bool trackable = false, gc_items = false;
         for (std::uint32_t i = 0; i < n; ++i) {
             const Handle r = id_to_object_[ev.refs[i]];
             const Sym key = layout == Layout::Dict ? symbols_.intern(std::to_string(i)) : kNoSym;
             insert_edge(h, i, Edge{r, key});
             trackable = trackable || may_be_tracked(r);
+            gc_items = gc_items || types_[objects_[r].type].gc;
         }
-        if (layout != Layout::Dict || trackable) track(h);
+        if (track_display(layout, trackable, gc_items)) track(h);
+        // 3.12+: the display is complete when the next call checks the eval
+        // breaker (§15.1), while the temporaries it holds are still bound.
+        safe_point();
         for (Sym r : ev.refs) release_creation_ref(id_to_object_[r]);
         return std::nullopt;
     }
@@ -167,6 +210,8 @@ std::optional<Diagnostic> Heap::on_alloc(const Event& ev) {
     const Handle h = new_object(*type, ev.id, ev.site, bytes, false);
     track(h);
     types_.on_new_instance(*type);
+    // 3.12+: C() returns, a safe point, before the references are stored (§15.1).
+    safe_point();
     for (std::uint32_t i = 0; i < n; ++i) {
         const Handle r = id_to_object_[ev.refs[i]];
         if (layout == Layout::Generic) {
@@ -209,8 +254,8 @@ std::optional<Diagnostic> Heap::on_append(const Event& ev) {
     if (auto d = check_live(ev, ev.ref, "reference", r)) return d;
     if (auto d = check_container(ev, h)) return d;
     const TypeInfo& t = types_[objects_[h].type];
-    const bool keyed = t.layout == Layout::Dict || t.layout == Layout::Instance ||
-                       t.layout == Layout::Function;
+    const bool keyed =
+        t.layout == Layout::Dict || t.layout == Layout::Instance || t.layout == Layout::Function;
     if (!keyed) {
         take_ref(r);
         insert_edge(h, objects_[h].nedges, Edge{r, kNoSym});
@@ -327,8 +372,8 @@ std::optional<Diagnostic> Heap::on_weakref(const Event& ev) {
                      quote(ev.ref) + " already has a weakref without callback (" +
                          quote(objects_[head].id) + "); bind that one instead");
     if (options_.max_objects && live_objects_ + 1 > options_.max_objects)
-        return error(ev, ErrorKind::Limit, "--max-objects " + std::to_string(options_.max_objects) +
-                                               " reached");
+        return error(ev, ErrorKind::Limit,
+                     "--max-objects " + std::to_string(options_.max_objects) + " reached");
 
     // weakref.ref(t[, cb]): the call's argument tuple first, then the weakref.
     incref(target);  // on the stack
@@ -340,8 +385,8 @@ std::optional<Diagnostic> Heap::on_weakref(const Event& ev) {
     insert_edge(args, 0, Edge{target, kNoSym});
     track(args);
     gc_link();
-    const Handle w = new_object(types_.weakref(), ev.id, kNoSym,
-                                object_bytes(types_.weakref(), 0, -1), false);
+    const Handle w =
+        new_object(types_.weakref(), ev.id, kNoSym, object_bytes(types_.weakref(), 0, -1), false);
     std::uint32_t info;
     if (!free_weak_infos_.empty()) {
         info = free_weak_infos_.back();
@@ -373,6 +418,7 @@ std::optional<Diagnostic> Heap::on_weakref(const Event& ev) {
     }
     decref(args);
     decref(target);
+    safe_point();  // 3.12+: after weakref.ref() returns (§15.1, §15.3)
     return std::nullopt;
 }
 
@@ -383,16 +429,20 @@ std::optional<Diagnostic> Heap::on_collect(const Event& ev) {
     last_collect_result_ = 0;
     have_collect_result_ = true;
     if (!options_.policy.collects()) return std::nullopt;
-    gc_.collecting = true;
+    set_collecting(true);
     last_collect_result_ = collect_with_stats(ev.generation, Trigger::Collect);
-    gc_.collecting = false;
+    set_collecting(false);
     return std::nullopt;
 }
 
 std::optional<Diagnostic> Heap::on_gc(const Event& ev) {
     switch (ev.action) {
-        case GcAction::Enable: gc_.enabled = true; break;
-        case GcAction::Disable: gc_.enabled = false; break;
+        case GcAction::Enable:
+            gc_.enabled = true;
+            break;
+        case GcAction::Disable:
+            gc_.enabled = false;
+            break;
         case GcAction::Freeze:
             for (ListId g : {kGen0, kGen1, kGen2}) objects_.merge(g, kPermanent);
             gc_.count = {0, 0, 0};
@@ -403,6 +453,7 @@ std::optional<Diagnostic> Heap::on_gc(const Event& ev) {
             gc_.interpreter_frozen = false;
             break;
     }
+    refresh_trigger();
     return std::nullopt;
 }
 
@@ -420,8 +471,12 @@ std::optional<Diagnostic> Heap::on_threshold(const Event& ev) {
     if (options_.policy.follow_trace_thresholds) {
         ++threshold_events_applied_;
         for (int i = 0; i < ev.nvalues; ++i) gc_.threshold[i] = ev.values[i];
+        refresh_trigger();
     }
     decref(args);
+    // 3.12+: the run scheduled by the argument tuple sees the new
+    // thresholds (§15.5).
+    safe_point();
     return std::nullopt;
 }
 
@@ -430,7 +485,8 @@ std::optional<Diagnostic> Heap::on_expect(const Event& ev) {
         expect_failures_.push_back(ExpectFailure{ev.number, ev.line, std::move(message)});
         ++summary_.expect_failures;
     };
-    const Handle h = ev.id != kNoSym && ev.id < id_to_object_.size() ? id_to_object_[ev.id] : kNoHandle;
+    const Handle h =
+        ev.id != kNoSym && ev.id < id_to_object_.size() ? id_to_object_[ev.id] : kNoHandle;
     const bool seen = ev.id != kNoSym && ev.id < id_seen_.size() && id_seen_[ev.id];
     const std::string who = ev.id != kNoSym ? quote(ev.id) : "";
     switch (ev.expect) {
@@ -472,8 +528,8 @@ std::optional<Diagnostic> Heap::on_expect(const Event& ev) {
                 fail("expect collected " + std::to_string(ev.values[0]) +
                      ": no collect event before it");
             else if (static_cast<std::int64_t>(last_collect_result_) != ev.values[0])
-                fail("expect collected " + std::to_string(ev.values[0]) + ": the last collect returned " +
-                     std::to_string(last_collect_result_));
+                fail("expect collected " + std::to_string(ev.values[0]) +
+                     ": the last collect returned " + std::to_string(last_collect_result_));
             break;
     }
     return std::nullopt;

@@ -2,6 +2,7 @@
 // objects hold.
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <string>
 
 #include "sim/heap.h"
@@ -33,15 +34,33 @@ Handle Heap::new_object(TypeId type, Sym id, Sym site, std::uint64_t bytes, bool
     return h;
 }
 
-void Heap::gc_link() {
-    ++gc_.count[0];
-    if (!options_.policy.collects()) return;
-    if (static_cast<std::int64_t>(gc_.count[0]) > gc_.threshold[0] && gc_.enabled &&
-        gc_.threshold[0] != 0 && !gc_.collecting) {
-        gc_.collecting = true;
-        collect_generations();
-        gc_.collecting = false;
+void Heap::refresh_trigger() {
+    const bool armed =
+        options_.policy.collects() && gc_.enabled && gc_.threshold[0] != 0 && !gc_.collecting;
+    trigger_at_ = armed ? gc_.threshold[0] : std::numeric_limits<std::int64_t>::max();
+}
+
+// count0 passed threshold0 with the collector enabled and idle.
+void Heap::threshold_crossed() {
+    if (traits_.collection_point == CollectionPoint::AtSafePoint) {
+        gc_scheduled_ = true;  // _Py_ScheduleGC (gcmodule.c:2253@3.12.5)
+        return;
     }
+    set_collecting(true);
+    collect_generations();
+    set_collecting(false);
+}
+
+// _Py_HandlePending -> _Py_RunGC (gcmodule.c:2288@3.12.5, Python/gc.c@3.13.0):
+// the flag is consumed even when the collector has been disabled since; the
+// generation is chosen from the counts of this moment, so possibly none.
+void Heap::run_scheduled() {
+    if (gc_.collecting) return;  // finalizers of this collection: it runs after
+    gc_scheduled_ = false;
+    if (!gc_.enabled) return;
+    set_collecting(true);
+    collect_generations();
+    set_collecting(false);
 }
 
 bool Heap::freelist_pop(TypeId type, std::uint32_t items) {
@@ -109,7 +128,8 @@ void Heap::insert_edge(Handle h, std::uint32_t pos, Edge e) {
         const std::uint8_t new_log2 = o.cap_log2 == 0xFF ? 1 : o.cap_log2 + 1;
         const std::uint32_t block = refs_.allocate(new_log2);
         Object& again = objects_[h];
-        if (again.nedges) std::memcpy(refs_.at(block), refs_.at(again.edges), sizeof(Edge) * again.nedges);
+        if (again.nedges)
+            std::memcpy(refs_.at(block), refs_.at(again.edges), sizeof(Edge) * again.nedges);
         if (again.cap_log2 != 0xFF) refs_.release(again.edges, again.cap_log2);
         again.edges = block;
         again.cap_log2 = new_log2;
@@ -149,14 +169,16 @@ std::optional<std::uint32_t> Heap::find_target(Handle h, Handle target) const {
     return std::nullopt;
 }
 
-Sym Heap::auto_key(Handle container) { return next_append_key(objects_[container].id); }
+Sym Heap::auto_key(Handle container) {
+    return next_append_key(objects_[container].id);
+}
 
 // --- keyed stores ---
 
 void Heap::maintain_dict_tracking(Handle dict, Handle value) {
     // MAINTAIN_TRACKING: an untracked dict is tracked once it stores a value
     // the collector may need to see.
-    if (!objects_.tracked(dict) && may_be_tracked(value)) track(dict);
+    if (!objects_.tracked(dict) && may_be_tracked(value)) track(dict);  // 3.14+: always tracked
 }
 
 Handle Heap::materialize_dict(Handle instance) {
@@ -175,7 +197,7 @@ Handle Heap::materialize_dict(Handle instance) {
     release_edges(instance);
     insert_edge(instance, 0, Edge{d, kNoSym});
     objects_[instance].flags |= flag::kMaterialized;
-    if (track_it) track(d);
+    if (track_it || traits_.dicts_tracked_at_creation) track(d);
     return d;
 }
 

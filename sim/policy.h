@@ -1,5 +1,13 @@
 #pragma once
 // A policy is the memory manager being modelled, chosen once per run.
+//
+// What every CPython version shares (objects, references, the dealloc
+// cascade, weakrefs, finalizers, the collection of one generation,
+// cpython-gc.md §5) is the Heap's. What a version decides is here: small
+// differences as data (PolicyTraits, one row per version, each field citing
+// its source line or measurement), and the one structural difference of the
+// generational collectors -- where an automatic collection runs -- as
+// CollectionPoint. docs/policies.md lists every difference per version.
 
 #include <array>
 #include <cstdint>
@@ -13,7 +21,54 @@ namespace heapsim {
 enum class PolicyKind : std::uint8_t {
     Refcount,    // reference counting only: the cyclic collector never runs
     CPython311,  // CPython 3.11's generational collector (also 3.8-3.10)
+    CPython312,
+    CPython313,
+    CPython314,  // 3.14.5 and later: generational again
+    CPython315,
 };
+
+/// Where the automatic collection runs once count0 passes threshold0.
+enum class CollectionPoint : std::uint8_t {
+    /// 3.8-3.11: synchronously inside the allocation, before the new object
+    /// is tracked (_PyObject_GC_Link, gcmodule.c:2253@3.11).
+    InAllocation,
+    /// 3.12+: the allocation only schedules it (_Py_ScheduleGC,
+    /// gcmodule.c:2253@3.12.5); it runs at the next eval-breaker check, with
+    /// the counts and thresholds of that moment (_Py_RunGC, :2288@3.12.5;
+    /// Python/gc.c:_Py_RunGC@3.13.0) -- cpython-gc.md §6.2, §15.1.
+    AtSafePoint,
+};
+
+/// One CPython version's data. kNoTrashcan: no depth limit is modelled.
+struct PolicyTraits {
+    static constexpr int kNoTrashcan = 0;
+    const char* name;
+    PolicyKind kind;
+    std::array<std::int64_t, 3> thresholds;
+    CollectionPoint collection_point;
+    /// PyObject_ClearWeakRefs builds its (weakref, callback) tuple -- a
+    /// counted allocation -- when at least this many weakrefs remain after
+    /// the callback-less head: 2 up to 3.12 (weakrefobject.c:~955@3.12, one
+    /// calls back directly), 1 from 3.13 (num_weakrefs > 0, §15.7).
+    std::uint32_t weakref_tuple_min;
+    /// Trashcan nesting at which deallocs are deferred (§2.5): 50 up to
+    /// 3.12 (_PyTrash_UNWIND_LEVEL); 3.13 counts C recursion headroom
+    /// (Include/cpython/object.h:475@3.13.0); 3.14+ the C stack margin in
+    /// _Py_Dealloc, not reproducible (kNoTrashcan).
+    int trashcan_limit;
+    /// Full collections untrack dicts with nothing trackable (untrack_dicts,
+    /// gcmodule.c:647@3.11); gone in 3.14 (GH-127010, §3.3).
+    bool untrack_dicts;
+    /// Dicts are tracked from creation (3.14+, GH-127010) instead of
+    /// lazily when a trackable value is stored (3.8-3.13, §3.3).
+    bool dicts_tracked_at_creation;
+    /// A tuple display is tracked at creation only when some item's type is
+    /// a GC type (3.14.1+, gh-139951, tupleobject.c:166@3.14.7, §3.2).
+    bool tuple_display_tracks_by_item_type;
+};
+
+/// The row of `kind` (Refcount shares 3.11's data; it never collects).
+const PolicyTraits& traits_of(PolicyKind kind);
 
 struct Policy {
     PolicyKind kind = PolicyKind::CPython311;
@@ -26,12 +81,17 @@ struct Policy {
     bool follow_trace_thresholds = true;
 
     const char* name() const;
+    const PolicyTraits& traits() const { return traits_of(kind); }
     bool collects() const { return kind != PolicyKind::Refcount; }
 };
 
-/// The policy named `name` ("cpython-3.11", "refcount"), or nullopt.
+/// The policy named `name` ("cpython-3.11", "refcount"), or nullopt; its
+/// thresholds are the version's defaults.
 std::optional<Policy> policy_by_name(std::string_view name);
 /// Every accepted policy name, for --help and error messages.
 std::vector<std::string> policy_names();
+/// The policy that models interpreter version `version` ("3.12.1"), or
+/// nullopt when no policy models it.
+std::optional<Policy> policy_for_python(std::string_view version);
 
 }  // namespace heapsim

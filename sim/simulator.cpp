@@ -6,14 +6,20 @@
 
 namespace heapsim {
 
-const char* trigger_name(Trigger t) { return t == Trigger::Threshold ? "threshold" : "collect"; }
+const char* trigger_name(Trigger t) {
+    return t == Trigger::Threshold ? "threshold" : "collect";
+}
 
 const char* leak_reason_name(LeakReason r) {
     switch (r) {
-        case LeakReason::Cycle: return "cycle";
-        case LeakReason::Uncollectable: return "uncollectable";
-        case LeakReason::NeverStored: return "never-stored";
-        case LeakReason::LiveAtEnd: return "live-at-end";
+        case LeakReason::Cycle:
+            return "cycle";
+        case LeakReason::Uncollectable:
+            return "uncollectable";
+        case LeakReason::NeverStored:
+            return "never-stored";
+        case LeakReason::LiveAtEnd:
+            return "live-at-end";
     }
     return "?";
 }
@@ -23,30 +29,45 @@ Simulator::Simulator(const SimOptions& options, SymbolTable& symbols)
 
 Simulator::~Simulator() = default;
 
-std::optional<Diagnostic> Simulator::apply(const Event& event) { return heap_->apply(event); }
+std::optional<Diagnostic> Simulator::apply(const Event& event) {
+    return heap_->apply(event);
+}
 
-void Simulator::note_skipped(const Diagnostic& diagnostic) { heap_->note_skipped(diagnostic); }
+void Simulator::note_skipped(const Diagnostic& diagnostic) {
+    heap_->note_skipped(diagnostic);
+}
 
 RunResult Simulator::finish(const std::string& trace_path, std::uint64_t events) {
     return heap_->finish(trace_path, events);
 }
 
-ObjectInfo Simulator::describe(Sym id) const { return heap_->describe(id); }
-std::optional<AccessPath> Simulator::access_path(Sym id) const { return heap_->access_path(id); }
+ObjectInfo Simulator::describe(Sym id) const {
+    return heap_->describe(id);
+}
+std::optional<AccessPath> Simulator::access_path(Sym id) const {
+    return heap_->access_path(id);
+}
 std::optional<std::uint32_t> Simulator::position_of(Sym container, Sym ref) const {
     return heap_->position_of(container, ref);
 }
 Sym Simulator::key_at(Sym container, std::uint32_t position) const {
     return heap_->key_at(container, position);
 }
-Sym Simulator::next_append_key(Sym container) const { return heap_->next_append_key(container); }
-std::vector<Sym> Simulator::clear_order(Sym container) const { return heap_->clear_order(container); }
-std::vector<Sym> Simulator::type_keys(Sym type) const { return heap_->type_keys(type); }
+Sym Simulator::next_append_key(Sym container) const {
+    return heap_->next_append_key(container);
+}
+std::vector<Sym> Simulator::clear_order(Sym container) const {
+    return heap_->clear_order(container);
+}
+std::vector<Sym> Simulator::type_keys(Sym type) const {
+    return heap_->type_keys(type);
+}
 
 Heap::Heap(const SimOptions& options, SymbolTable& symbols)
-    : options_(options), symbols_(symbols), types_(symbols) {
+    : options_(options), symbols_(symbols), types_(symbols), traits_(options.policy.traits()) {
     gc_.threshold = options.policy.thresholds;
     gc_.long_lived_total = options.interpreter_objects;
+    refresh_trigger();
 }
 
 // The reader's skipped events of a buffered trace are noted before the
@@ -81,7 +102,10 @@ RunResult Heap::finish(const std::string& trace_path, std::uint64_t events) {
     compute_statistics(r);
     r.timeline = timeline_;
     if (r.timeline.empty() || r.timeline.back().event != event_number_)
-        r.timeline.push_back(TimelineSample{event_number_, time_ns_, live_objects_, live_bytes_,
+        r.timeline.push_back(TimelineSample{event_number_,
+                                            time_ns_,
+                                            live_objects_,
+                                            live_bytes_,
                                             {gc_.count[0], gc_.count[1], gc_.count[2]}});
     for (int k = 0; k < kErrorKindCount; ++k)
         if (skipped_[k])

@@ -18,7 +18,8 @@ namespace {
 
 std::string temp_path(const char* suffix) {
     const char* dir = std::getenv("TMPDIR");
-    std::string pattern = std::string(dir && *dir ? dir : "/tmp") + "/heapsim-verify-XXXXXX" + suffix;
+    std::string pattern =
+        std::string(dir && *dir ? dir : "/tmp") + "/heapsim-verify-XXXXXX" + suffix;
     std::vector<char> buf(pattern.begin(), pattern.end());
     buf.push_back('\0');
     const int fd = mkstemps(buf.data(), static_cast<int>(std::strlen(suffix)));
@@ -50,8 +51,10 @@ std::optional<InterpreterLog> interpret(const std::string& python, const std::st
     }
     InterpreterLog parsed = parse_interpreter_log(text);
     if (!parsed.exception.empty()) {
-        error = "the interpreter raised an exception while replaying the trace (heapsim's model and "
-                "the interpreter disagree on which objects are alive):\n" + parsed.exception;
+        error =
+            "the interpreter raised an exception while replaying the trace (heapsim's model and "
+            "the interpreter disagree on which objects are alive):\n" +
+            parsed.exception;
         return std::nullopt;
     }
     if (!parsed.started || !parsed.finished) {
@@ -62,6 +65,25 @@ std::optional<InterpreterLog> interpret(const std::string& python, const std::st
         return std::nullopt;
     }
     return parsed;
+}
+
+std::optional<std::string> python_version(const std::string& python, std::string& error) {
+    const std::string script = temp_path(".py"), log = temp_path(".log");
+    std::ofstream(script) << "import os, sys\nos.write(2, sys.version.split()[0].encode())\n";
+    const ChildResult child = run_child({python, script}, log);
+    const std::string text = read_file(log);
+    std::remove(script.c_str());
+    std::remove(log.c_str());
+    if (!child.started) {
+        error = child.error;
+        return std::nullopt;
+    }
+    if (child.exit_status != 0 || text.empty() || text.find('\n') != std::string::npos) {
+        error = "'" + python + "' did not report its version (exit status " +
+                std::to_string(child.exit_status) + "): " + text.substr(0, 400);
+        return std::nullopt;
+    }
+    return text;
 }
 
 }  // namespace heapsim

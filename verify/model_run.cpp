@@ -17,14 +17,15 @@ bool plain_keys(const LoadedTrace& trace) {
 
 }  // namespace
 
-ModelRun model_run(LoadedTrace& trace, std::uint64_t interpreter_objects, bool instrumented) {
+ModelRun model_run(const Policy& policy, LoadedTrace& trace, std::uint64_t interpreter_objects,
+                   bool instrumented) {
     SimOptions options;
-    options.policy = *policy_by_name("cpython-3.11");
+    options.policy = policy;
     options.interpreter_objects = interpreter_objects;
     Simulator sim(options, trace.symbols);
     PythonProgram program(trace.symbols, sim, trace.path, plain_keys(trace), instrumented);
-    ReplayOutcome outcome =
-        replay_into(sim, trace, /*lenient=*/false, [&](const Event& ev) { return program.add(ev); });
+    ReplayOutcome outcome = replay_into(sim, trace, /*lenient=*/false,
+                                        [&](const Event& ev) { return program.add(ev); });
     ModelRun run;
     if (outcome.error) {
         run.error = std::move(outcome.error);

@@ -1,6 +1,6 @@
 #pragma once
-// heapsim's side of `verify`: the trace replayed under the cpython-3.11
-// model by the engine's replay loop, translated into a Python program on the
+// heapsim's side of `verify`: the trace replayed under the interpreter's
+// policy by the engine's replay loop, translated into a Python program on the
 // way (each event before the simulator applies it, as PythonProgram needs).
 
 #include <cstdint>
@@ -20,9 +20,11 @@ struct ModelRun {
     std::optional<Diagnostic> error;
 };
 
-/// Replays `trace` (strictly) with `interpreter_objects` long-lived objects
-/// of the interpreter's own counted in; `instrumented` = false writes the
-/// plain program (verify --plain). Interns into `trace.symbols`.
-ModelRun model_run(LoadedTrace& trace, std::uint64_t interpreter_objects, bool instrumented = true);
+/// Replays `trace` (strictly) under `policy` with `interpreter_objects`
+/// long-lived objects of the interpreter's own counted in; `instrumented` =
+/// false writes the plain program (verify --plain). Interns into
+/// `trace.symbols`.
+ModelRun model_run(const Policy& policy, LoadedTrace& trace, std::uint64_t interpreter_objects,
+                   bool instrumented = true);
 
 }  // namespace heapsim
