@@ -42,9 +42,11 @@ Parsed<std::uint64_t> parse_object_count(std::string_view text) {
     std::uint64_t value = 0;
     const char* end = text.data() + text.size();
     const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (text.empty() || text.front() < '0' || text.front() > '9' || ec != std::errc() || ptr != end) {
-        return Parsed<std::uint64_t>::failure("invalid count '" + std::string(text) +
-                                              "': expected a number of objects from 0 to 18446744073709551615");
+    if (text.empty() || text.front() < '0' || text.front() > '9' || ec != std::errc() ||
+        ptr != end) {
+        return Parsed<std::uint64_t>::failure(
+            "invalid count '" + std::string(text) +
+            "': expected a number of objects from 0 to 18446744073709551615");
     }
     return value;
 }
@@ -120,7 +122,8 @@ int run(const RunArgs& args, CommandIo& io) {
     options.lenient = args.lenient;
     const ReplayOutcome outcome = replay_trace(args.trace, options);
     if (outcome.error) {
-        io.err << format_diagnostic(args.trace, outcome.error->line, outcome.error->message) << '\n';
+        io.err << format_diagnostic(args.trace, outcome.error->line, outcome.error->message)
+               << '\n';
         return exit_status_for(*outcome.error);
     }
     const RunResult& result = *outcome.result;
@@ -161,23 +164,28 @@ int run(const RunArgs& args, CommandIo& io) {
     if (report_to_stdout) write_report(*format, result, io.out, report_options);
 
     for (const ExpectFailure& failure : result.expect_failures) {
-        io.err << format_diagnostic(args.trace, failure.line, "expect failed: " + failure.message) << '\n';
+        io.err << format_diagnostic(args.trace, failure.line, "expect failed: " + failure.message)
+               << '\n';
     }
     if (!result.skipped.empty()) io.err << skipped_line(result.skipped) << '\n';
-    return result.summary.expect_failures > 0 || !result.expect_failures.empty() ? kExitCheckFailed : kExitOk;
+    return result.summary.expect_failures > 0 || !result.expect_failures.empty() ? kExitCheckFailed
+                                                                                 : kExitOk;
 }
 
 }  // namespace
 
 Command setup_run_command(CLI::App& app) {
     auto args = std::make_shared<RunArgs>();
-    CLI::App* sub = app.add_subcommand("run", "Replay one trace and report leaks, collections and pauses");
+    CLI::App* sub =
+        app.add_subcommand("run", "Replay one trace and report leaks, collections and pauses");
     sub->footer(
-        "Exit status: 0 success; 1 an `expect` failed; 2 invalid trace or usage (one line on stderr, "
+        "Exit status: 0 success; 1 an `expect` failed; 2 invalid trace or usage (one line on "
+        "stderr, "
         "FILE:LINE: message; no report written); 3 --max-objects or --max-memory reached.\n");
 
     std::string policy_list;
-    for (const std::string& name : policy_names()) policy_list += (policy_list.empty() ? "" : ", ") + name;
+    for (const std::string& name : policy_names())
+        policy_list += (policy_list.empty() ? "" : ", ") + name;
 
     sub->add_option("TRACE", args->trace,
                     "Trace file: text (.trace), JSON Lines (.jsonl), a JSON document (.json) or "
@@ -226,7 +234,8 @@ Command setup_run_command(CLI::App& app) {
         ->capture_default_str();
     sub->add_flag("--lenient", args->lenient,
                   "Skip bad events (counted per kind) instead of stopping at the first one");
-    sub->add_option("--max-objects", args->max_objects, "Stop with exit status 3 past N live objects (0: no limit)")
+    sub->add_option("--max-objects", args->max_objects,
+                    "Stop with exit status 3 past N live objects (0: no limit)")
         ->type_name("N")
         ->check(check(parse_object_count));
     sub->add_option("--max-memory", args->max_memory,

@@ -40,6 +40,8 @@ foreach(profile web cache cycles)
   endforeach()
 endforeach()
 
+include(${HEAPSIM_VERIFY_DIR}/interpreters.cmake)
+
 # The observer does not disturb the collector.
 foreach(trace t31_weakref_callbacks keep_10000_lists t29_trashcan)
   add_test(NAME "verify: observer ${trace}"
