@@ -92,7 +92,8 @@ const char* kEpilogue = R"(
 gc.collect()
 gc.collect()
 _stderr = sys.stderr
-del sys.stderr
+import io
+sys.stderr = io.TextIOWrapper(io.FileIO(2, 'w', closefd=False), write_through=True)
 gc.set_debug(gc.DEBUG_STATS)
 gc.collect()
 _w(2, b'S\n')

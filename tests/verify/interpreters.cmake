@@ -10,10 +10,6 @@
 #                            /var/cache/heapsim/pythons)
 #   HEAPSIM_VERIFY_REQUIRE   versions (X.Y) that must be among them, else the
 #                            configuration fails (CI: no silent skip)
-#   HEAPSIM_VERIFY_GENERATED_VERSIONS  versions (X.Y.Z) whose policy agrees on
-#                            the generated `mixed` traces too; the others run
-#                            the scenario traces and the web/cache/cycles
-#                            profiles only (docs/policies.md, "Open").
 if(HEAPSIM_SANITIZE)
   return()
 endif()
@@ -31,8 +27,6 @@ file(GLOB _default_pythons ${_pyenv_root}/versions/3.12.*/bin/python3 ${_pyenv_r
 set(HEAPSIM_VERIFY_PYTHONS "${_default_pythons}" CACHE STRING "Interpreters the per-version verify suites run")
 set(HEAPSIM_VERIFY_REQUIRE "" CACHE STRING "Python versions (X.Y) whose verify suite must be registered")
 set(HEAPSIM_VERIFY_VERSION_SEEDS 12 CACHE STRING "Generated traces per interpreter")
-set(HEAPSIM_VERIFY_GENERATED_VERSIONS "3.12.1;3.13.0" CACHE STRING
-    "Interpreter versions verified on the generated mixed traces")
 
 set(_found_versions "")
 foreach(python ${HEAPSIM_VERIFY_PYTHONS})
@@ -52,14 +46,7 @@ foreach(python ${HEAPSIM_VERIFY_PYTHONS})
              COMMAND $<TARGET_FILE:heapsim> verify ${trace} --brief --python ${python})
     set_tests_properties("verify ${version}: scenario ${name}" PROPERTIES LABELS "${labels}")
   endforeach()
-  if(NOT version IN_LIST HEAPSIM_VERIFY_GENERATED_VERSIONS)
-    message(STATUS "verify ${version}: scenarios and profiles only; the generated mixed traces "
-                   "do not agree yet (docs/policies.md)")
-    set(seeds "")
-  else()
-    set(seeds RANGE 1 ${HEAPSIM_VERIFY_VERSION_SEEDS})
-  endif()
-  foreach(seed ${seeds})
+  foreach(seed RANGE 1 ${HEAPSIM_VERIFY_VERSION_SEEDS})
     add_test(NAME "verify ${version}: generated seed ${seed}"
              COMMAND bash ${HEAPSIM_VERIFY_DIR}/verify_generated.sh $<TARGET_FILE:heapsim> ${python} ${seed}
                      ${HEAPSIM_VERIFY_EVENTS})
