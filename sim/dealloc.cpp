@@ -76,8 +76,7 @@ bool Heap::dealloc_step(std::size_t index) {
                     return true;
                 }
                 if (types_[o.type].trashcan) {
-                    if (traits_.trashcan_limit != PolicyTraits::kNoTrashcan &&
-                        trash_nesting_ >= traits_.trashcan_limit) {
+                    if (trash_nesting_ >= trash_limit_) {
                         trash_later_.push_back(f.obj);
                         return true;
                     }
@@ -154,7 +153,7 @@ void Heap::record_finalizer(Handle h) {
     const Object& o = objects_[h];
     if (o.flags & flag::kHidden) return;
     // 3.12+: entering __del__ (RESUME) checks the eval breaker.
-    if (types_[o.type].finalizer) safe_point();
+    if (gc_scheduled_ && types_[o.type].finalizer) run_scheduled();
     finalizers_.push_back(FinalizerRecord{event_number_, std::string(symbols_.str(o.id))});
 }
 

@@ -8,6 +8,7 @@
 // collector), leak_analysis.cpp and statistics.cpp (end of run).
 
 #include <array>
+#include <climits>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -124,11 +125,13 @@ class Heap {
     bool freelist_pop(TypeId type, std::uint32_t items);
     void track(Handle h) { objects_.append(kGen0, h); }
     /// Whether a new display ([..], (..), {..}, {..:..}) is tracked at creation.
-    bool track_display(Layout layout, bool trackable, bool gc_items) const {
+    bool track_display(Handle h, Layout layout, bool trackable) const {
         if (layout == Layout::Dict) return trackable || traits_.dicts_tracked_at_creation;
-        if (layout == Layout::Tuple && traits_.tuple_display_tracks_by_item_type) return gc_items;
+        if (layout == Layout::Tuple && traits_.tuple_display_tracks_by_item_type)
+            return has_gc_item(h);
         return true;
     }
+    bool has_gc_item(Handle h) const;  // some item's type is a GC type (3.14+ tuples)
     bool may_be_tracked(Handle h) const;
     void take_ref(Handle h);              // a new reference, taking over the creation one
     void release_creation_ref(Handle h);  // after a store that took its own reference
@@ -212,6 +215,7 @@ class Heap {
     std::vector<Frame> frames_;
     std::vector<Handle> trash_later_;  // trashcan's delete-later chain (LIFO)
     int trash_nesting_ = 0;
+    int trash_limit_;                // traits_.trashcan_limit; INT_MAX = none
     std::vector<Handle> scratch_;    // detached references awaiting release (stack)
     std::vector<Handle> work_;       // collector traversal scratch
     std::vector<Handle> survivors_;  // garbage that outlived its own clear

@@ -185,15 +185,14 @@ std::optional<Diagnostic> Heap::on_alloc(const Event& ev) {
         if (!freelist_pop(*type, n)) gc_link();
         const Handle h = new_object(*type, ev.id, ev.site, bytes, false);
         if (layout == Layout::Tuple) objects_[h].tuple_size() = n;
-        bool trackable = false, gc_items = false;
+        bool trackable = false;
         for (std::uint32_t i = 0; i < n; ++i) {
             const Handle r = id_to_object_[ev.refs[i]];
             const Sym key = layout == Layout::Dict ? symbols_.intern(std::to_string(i)) : kNoSym;
             insert_edge(h, i, Edge{r, key});
             trackable = trackable || may_be_tracked(r);
-            gc_items = gc_items || types_[objects_[r].type].gc;
         }
-        if (track_display(layout, trackable, gc_items)) track(h);
+        if (track_display(h, layout, trackable)) track(h);
         // 3.12+: the display is complete when the next call checks the eval
         // breaker (§15.1), while the temporaries it holds are still bound.
         safe_point();

@@ -80,6 +80,14 @@ bool Heap::freelist_pop(TypeId type, std::uint32_t items) {
     return false;
 }
 
+// maybe_tracked (tupleobject.c:166@3.14.7): by the items' types, not their
+// tracking.
+bool Heap::has_gc_item(Handle h) const {
+    for (std::uint32_t i = 0; i < objects_[h].nedges; ++i)
+        if (types_[objects_[edge(h, i).target].type].gc) return true;
+    return false;
+}
+
 bool Heap::may_be_tracked(Handle h) const {
     const Object& o = objects_[h];
     const TypeInfo& t = types_[o.type];

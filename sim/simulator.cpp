@@ -68,6 +68,8 @@ Heap::Heap(const SimOptions& options, SymbolTable& symbols)
     gc_.threshold = options.policy.thresholds;
     gc_.long_lived_total = options.interpreter_objects;
     refresh_trigger();
+    trash_limit_ =
+        traits_.trashcan_limit == PolicyTraits::kNoTrashcan ? INT_MAX : traits_.trashcan_limit;
 }
 
 // The reader's skipped events of a buffered trace are noted before the
