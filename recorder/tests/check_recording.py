@@ -1,0 +1,139 @@
+"""Checks a recording against the interpreter's own numbers.
+
+1. count0/count1/count2 rebuilt from the recorded creations and frees equal
+   the counts the recorder read from the collector at every collection.
+2. The collection found in each snapshot (objects of the collected
+   generations whose references do not all come from inside them, and what
+   they reach) has exactly `collected + uncollectable` unreachable objects,
+   unless the recording shows resurrection (then it is reported, not hidden).
+3. (with --log) the recorded collections equal a gc.callbacks log written by
+   the program: one "GEN COLLECTED UNCOLLECTABLE" line per collection.
+
+Prints a summary; exit status 1 when a check fails."""
+
+import argparse
+import sys
+
+import read_recording
+
+
+def rebuild_counts(header, recs):
+    """Yields (index, expected counts, recorded counts) per collection."""
+    c = list(header["counts"])
+    hexv = header["hexversion"]
+    starts = [i for i, r in enumerate(recs) if r[0] == "collect_start"]
+    # NEW_EARLY records were counted by the interpreter before the collection
+    # that precedes them started (3.11: a collection inside an allocation).
+    early_after = {}
+    nxt = 0
+    for i, r in enumerate(recs):
+        if r[0] == "new_early":
+            while nxt < len(starts) and starts[nxt] < i:
+                nxt += 1
+            if nxt == 0:
+                raise ValueError(f"record {i}: new_early before any collection")
+            k = starts[nxt - 1]
+            early_after[k] = early_after.get(k, 0) + 1
+    for i, r in enumerate(recs):
+        op = r[0]
+        if op == "new":
+            c[0] += 1
+        elif op == "freed":
+            if c[0] > 0:
+                c[0] -= 1
+        elif op == "collect_start":
+            gen, counts = r[1], r[3]
+            expected = [c[0] + early_after.get(i, 0), c[1], c[2]]
+            yield i, gen, expected, counts
+            if gen + 1 < 3:
+                c[gen + 1] += 1
+            for g in range(gen + 1):
+                c[g] = 0
+    del hexv
+
+
+def unreachable(objs):
+    """CPython's deduce_unreachable on one snapshot, without list order:
+    the number of objects not reachable from an externally referenced one."""
+    index = {o[0]: k for k, o in enumerate(objs)}
+    refs = [o[2] for o in objs]
+    for o in objs:
+        for a in o[4]:
+            k = index.get(a)
+            if k is not None:
+                refs[k] -= 1
+    reach = [False] * len(objs)
+    stack = [k for k in range(len(objs)) if refs[k] > 0]
+    for k in stack:
+        reach[k] = True
+    while stack:
+        k = stack.pop()
+        for a in objs[k][4]:
+            j = index.get(a)
+            if j is not None and not reach[j]:
+                reach[j] = True
+                stack.append(j)
+    return len(objs) - sum(reach)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("recording")
+    ap.add_argument("--log", help="gc.callbacks log of the program")
+    ap.add_argument("--min-collections", type=int, default=1)
+    a = ap.parse_args()
+    header, recs = read_recording.parse(a.recording)
+    failures = []
+
+    counted = 0
+    for i, gen, expected, got in rebuild_counts(header, recs):
+        counted += 1
+        if expected != got:
+            failures.append(f"collection at record {i} (generation {gen}): counts rebuilt {expected}, "
+                            f"collector had {got}")
+
+    collections = []
+    pending = None
+    for r in recs:
+        if r[0] == "collect_start":
+            pending = r
+        elif r[0] == "collect_stop":
+            if pending is None or pending[1] != r[1]:
+                failures.append(f"collect_stop of generation {r[1]} without its start")
+                continue
+            found = unreachable(pending[4])
+            collections.append((r[1], r[2], r[3], found, pending[2]))
+            pending = None
+    snapshot_mismatch = [(k, c) for k, c in enumerate(collections) if c[3] != c[1] + c[2]]
+    for k, c in snapshot_mismatch:
+        failures.append(f"collection {k + 1} (generation {c[0]}): snapshot has {c[3]} unreachable, "
+                        f"the collector reported {c[1]} collected + {c[2]} uncollectable")
+
+    if a.log:
+        with open(a.log) as f:
+            log = [tuple(int(x) for x in line.split()) for line in f if line.strip()]
+        mine = [(c[0], c[1], c[2]) for c in collections]
+        if mine != log:
+            first = next((k for k in range(min(len(mine), len(log))) if mine[k] != log[k]), min(len(mine), len(log)))
+            failures.append(f"recorded collections differ from the gc.callbacks log: {len(mine)} recorded, "
+                            f"{len(log)} logged, first difference at collection {first + 1}: "
+                            f"{mine[first] if first < len(mine) else None} vs {log[first] if first < len(log) else None}")
+    if len(collections) < a.min_collections:
+        failures.append(f"only {len(collections)} collections recorded (expected at least {a.min_collections})")
+
+    ends = [r for r in recs if r[0] == "end"]
+    if len(ends) != 1 or recs[-1][0] != "end":
+        failures.append("the recording does not end with exactly one end record")
+
+    events = sum(1 for r in recs if r[0] in ("new", "new_reused", "new_early", "move", "dealloc", "freed"))
+    print(f"{a.recording}: {header['interpreter']}: {events} object events, {len(collections)} collections "
+          f"({sum(1 for c in collections if c[4])} explicit), counts matched at {counted - sum(1 for f in failures if 'counts rebuilt' in f)}/{counted}, "
+          f"snapshots matched {len(collections) - len(snapshot_mismatch)}/{len(collections)}"
+          + (f", gc.callbacks log {'matched' if not any('log' in f for f in failures) else 'DIFFERS'}" if a.log else ""))
+    for f in failures[:20]:
+        print("  FAIL:", f)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
