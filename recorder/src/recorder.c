@@ -352,7 +352,7 @@ static void poll_gcstate(void) {
    block starts 16 (GC header) or 32 (GC header + managed-dict pre-header)
    bytes before the object. A collection can run between the allocation and
    the creation (3.11: inside _PyObject_GC_Link), hence a small stack. */
-#define PENDING_MAX 32
+#define PENDING_MAX 16
 static struct {
     uintptr_t block, moved_from;
     uint64_t epoch;
@@ -369,6 +369,18 @@ static uint64_t collect_epoch; /* collections started in this window */
 static addr_table live;
 
 static inline int is_gc_type(PyTypeObject *tp) { return (tp->tp_flags & Py_TPFLAGS_HAVE_GC) != 0; }
+
+#ifdef HSR_DEBUG_COUNTS
+static struct _gc_runtime_state *gcstate(void);
+#define DEBUG_COUNT()                                                                                                  \
+    do {                                                                                                               \
+        ensure(CHUNK_SLACK);                                                                                           \
+        put_byte(0x7F);                                                                                                \
+        put_varint_raw((uint64_t)gcstate()->generations[0].count);                                                    \
+    } while (0)
+#else
+#define DEBUG_COUNT() ((void)0)
+#endif
 
 static void record_new(PyObject *op) {
     if (!is_gc_type(Py_TYPE(op))) return;
@@ -398,6 +410,7 @@ static void record_new(PyObject *op) {
         put_addr(op);
         put_varint_raw(tid);
     }
+    DEBUG_COUNT();
     if ((++R.events & 0xFFFF) == 0) {
         ensure(CHUNK_SLACK);
         put_time();
@@ -449,6 +462,14 @@ static void *hook_realloc(void *ctx, void *old, size_t n) {
 
 static void hook_free(void *ctx, void *p) {
     if (p && atomic_load_explicit(&R.active, memory_order_relaxed)) {
+        /* A freed block is no longer pending: a later reuse of an object
+           from a free list at the same place is not a fresh allocation. */
+        for (int i = npending - 1; i >= 0; i--)
+            if (pending[i].block == (uintptr_t)p) {
+                memmove(&pending[i], &pending[i + 1], (size_t)(npending - i - 1) * sizeof pending[0]);
+                npending--;
+                break;
+            }
         /* A GC object's block starts 16 or 32 bytes before it; no other
            live GC object can start at those offsets (docs/recording.md). */
         uintptr_t b = (uintptr_t)p;
@@ -461,6 +482,7 @@ static void hook_free(void *ctx, void *p) {
             ensure(CHUNK_SLACK);
             put_byte(OP_FREED);
             put_addr((void *)obj);
+            DEBUG_COUNT();
             R.events++;
         }
     }

@@ -90,6 +90,8 @@ def parse(path):
             recs.append(("time", r.varint()))
         elif op == 11:
             recs.append(("end", r.varint(), [r.varint() for _ in range(3)]))
+        elif op == 0x7F:
+            recs.append(("debug_count", r.varint()))
         else:
             raise ValueError(f"{path}: unknown record 0x{op:02x} at byte {r.i - 1}")
     return h, recs
