@@ -125,6 +125,7 @@ static struct {
     uint64_t raw_bytes, written_bytes;
     uint64_t deadline_ns, max_bytes;
     atomic_int end_reason;
+    _Atomic uint64_t closed_ns; /* when a limit closed the window */
     int write_error;
 } R = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
@@ -195,9 +196,19 @@ static inline void put_addr(const void *addr) {
     put_varint_raw(((uint64_t)d << 1) ^ (uint64_t)(d >> 63));
 }
 
-static void put_time(void) {
+static void put_time_at(uint64_t t) {
     put_byte(OP_TIME);
-    put_varint_raw(now_ns() - R.start_ns);
+    put_varint_raw(t - R.start_ns);
+}
+
+static void put_time(void) { put_time_at(now_ns()); }
+
+/* A limit closes the window (from the writer thread or a hook). */
+static void close_window(int reason) {
+    if (!atomic_load(&R.active)) return;
+    atomic_store(&R.closed_ns, now_ns());
+    atomic_store(&R.end_reason, reason);
+    atomic_store(&R.active, 0);
 }
 
 /* ------------------------------------------------------------ hash sets */
@@ -783,10 +794,7 @@ static int parse_callback_args(PyObject *const *args, Py_ssize_t nargs, int *sta
 }
 
 static void check_deadline(void) {
-    if (R.deadline_ns && now_ns() >= R.deadline_ns) {
-        atomic_store(&R.end_reason, END_MAX_SECONDS);
-        atomic_store(&R.active, 0);
-    }
+    if (R.deadline_ns && now_ns() >= R.deadline_ns) close_window(END_MAX_SECONDS);
 }
 
 static PyObject *gc_callback_first(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
@@ -880,10 +888,7 @@ static void *writer_main(void *arg) {
             pthread_cond_timedwait(&R.cv, &R.mu, &ts);
             /* The maximum window: the hooks stop recording; stop() or exit
                closes the file. */
-            if (R.deadline_ns && now_ns() >= R.deadline_ns && atomic_load(&R.active)) {
-                atomic_store(&R.end_reason, END_MAX_SECONDS);
-                atomic_store(&R.active, 0);
-            }
+            if (R.deadline_ns && now_ns() >= R.deadline_ns) close_window(END_MAX_SECONDS);
         }
         chunk *c = R.queue_head;
         if (!c) break; /* closing and drained */
@@ -893,10 +898,7 @@ static void *writer_main(void *arg) {
         int final = R.closing && !c->next;
         if (!R.write_error && compress_chunk(c->data, c->len, ZSTD_e_continue) < 0) R.write_error = 1;
         R.raw_bytes += c->len;
-        if (R.max_bytes && R.written_bytes >= R.max_bytes && atomic_load(&R.active)) {
-            atomic_store(&R.end_reason, END_MAX_BYTES);
-            atomic_store(&R.active, 0);
-        }
+        if (R.max_bytes && R.written_bytes >= R.max_bytes) close_window(END_MAX_BYTES);
         (void)final;
         pthread_mutex_lock(&R.mu);
         c->next = R.free_chunks;
@@ -1037,6 +1039,7 @@ static PyObject *rec_start(PyObject *self, PyObject *args, PyObject *kw) {
     R.last_addr = 0;
     R.max_bytes = max_bytes;
     atomic_store(&R.end_reason, END_STOP);
+    atomic_store(&R.closed_ns, 0);
     R.cur = malloc(sizeof(chunk));
     if (!R.cur) return PyErr_NoMemory();
     R.chunks_out = 1;
@@ -1102,7 +1105,8 @@ static PyObject *rec_stop(PyObject *self, PyObject *unused) {
     int reason = atomic_load(&R.end_reason);
     struct _gc_runtime_state *g = gcstate();
     ensure(CHUNK_SLACK);
-    put_time();
+    uint64_t closed = atomic_load(&R.closed_ns);
+    put_time_at(reason != END_STOP && closed ? closed : now_ns());
     put_byte(OP_END);
     put_varint_raw((uint64_t)reason);
     for (int i = 0; i < 3; i++) put_varint_raw((uint64_t)g->generations[i].count);

@@ -1,0 +1,68 @@
+# Recorder suite (LABELS recorder): installs recorder/ into a fresh venv of
+# every supported interpreter found under pyenv, records the bundled
+# programs (recorder/tests/programs) and checks each recording against the
+# collector's own counts, its snapshots and the program's gc.callbacks log.
+# Mostly times interpreters: Release stage only (docs/recording.md).
+if(HEAPSIM_SANITIZE OR NOT CMAKE_BUILD_TYPE STREQUAL "Release")
+  return()
+endif()
+find_program(HEAPSIM_PYENV pyenv)
+set(HEAPSIM_PYENV_ROOT "" CACHE PATH "pyenv root holding CPython builds for the recorder tests")
+if(NOT HEAPSIM_PYENV_ROOT)
+  if(HEAPSIM_PYENV)
+    execute_process(COMMAND ${HEAPSIM_PYENV} root OUTPUT_VARIABLE HEAPSIM_PYENV_ROOT OUTPUT_STRIP_TRAILING_WHITESPACE)
+  elseif(EXISTS "$ENV{HOME}/.pyenv")
+    set(HEAPSIM_PYENV_ROOT "$ENV{HOME}/.pyenv")
+  endif()
+endif()
+
+set(dir ${CMAKE_CURRENT_SOURCE_DIR}/recorder)
+set(work ${CMAKE_CURRENT_BINARY_DIR}/recorder)
+# Programs and how their snapshots compare with what the collector reported
+# (recorder/tests/check_recording.py --snapshot).
+set(programs
+    "orders_json exact" "closures_generators exact" "exceptions_tracebacks exact" "explicit_collections exact"
+    "gc_disabled exact" "thresholds exact" "finalizers at-least" "weakref_callbacks at-most")
+
+set(found_any OFF)
+foreach(version 3.11.7 3.12.1)
+  set(python ${HEAPSIM_PYENV_ROOT}/versions/${version}/bin/python3)
+  if(NOT EXISTS ${python})
+    message(STATUS "recorder tests: CPython ${version} not found under '${HEAPSIM_PYENV_ROOT}'")
+    continue()
+  endif()
+  set(found_any ON)
+  set(venv ${work}/venv-${version})
+  add_test(NAME "recorder: install ${version}" COMMAND ${dir}/install_venv.sh ${python} ${venv})
+  set_tests_properties("recorder: install ${version}" PROPERTIES FIXTURES_SETUP recorder_${version}
+                       LABELS recorder)
+  foreach(entry ${programs})
+    separate_arguments(entry)
+    list(GET entry 0 program)
+    list(GET entry 1 mode)
+    add_test(NAME "recorder: ${version} ${program}"
+             COMMAND ${dir}/record_and_check.sh ${venv} ${program} ${work}/${version} --snapshot ${mode})
+    set_tests_properties("recorder: ${version} ${program}" PROPERTIES FIXTURES_REQUIRED recorder_${version}
+                         LABELS recorder)
+  endforeach()
+  add_test(NAME "recorder: ${version} launcher, window, signal"
+           COMMAND ${dir}/launcher.sh ${venv} ${work}/${version}-launcher)
+  set_tests_properties("recorder: ${version} launcher, window, signal" PROPERTIES FIXTURES_REQUIRED
+                       recorder_${version} LABELS recorder)
+endforeach()
+
+# Interpreters it must refuse with one line.
+foreach(refusal "3.13.0|3.13.0-3.13.2 do not report" "3.10.13|requires a different Python")
+  string(REPLACE "|" ";" refusal "${refusal}")
+  list(GET refusal 0 version)
+  list(GET refusal 1 expected)
+  set(python ${HEAPSIM_PYENV_ROOT}/versions/${version}/bin/python3)
+  if(EXISTS ${python})
+    add_test(NAME "recorder: refuses ${version}" COMMAND ${dir}/refusal.sh ${python} ${work}/venv-${version}
+                                                         "${expected}")
+    set_tests_properties("recorder: refuses ${version}" PROPERTIES LABELS recorder)
+  endif()
+endforeach()
+if(NOT found_any)
+  message(WARNING "recorder tests: no supported CPython (3.11.7, 3.12.1) under pyenv; the recorder suite is empty")
+endif()
