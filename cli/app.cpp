@@ -40,7 +40,7 @@ int run_app(std::vector<std::string> args, CommandIo& io) {
         const auto known = std::find_if(commands.begin(), commands.end(),
                                         [&](const Command& c) { return c.app->get_name() == args.front(); });
         // In the specification (shared/spec/cli.md) and the README, not built yet.
-        constexpr std::string_view kPlanned[] = {"compare", "sweep", "merge", "import"};
+        constexpr std::string_view kPlanned[] = {"compare", "sweep", "merge"};
         if (known == commands.end() && std::find(std::begin(kPlanned), std::end(kPlanned),
                                                  args.front()) != std::end(kPlanned)) {
             io.err << "heapsim: '" << args.front()

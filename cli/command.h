@@ -41,7 +41,8 @@ using CommandSetup = Command (*)(CLI::App& app);
     X(run)                  \
     X(verify)               \
     X(gen)                  \
-    X(convert)
+    X(convert)              \
+    X(import)
 
 #define HEAPSIM_DECLARE_COMMAND(name) Command setup_##name##_command(CLI::App& app);
 HEAPSIM_COMMANDS(HEAPSIM_DECLARE_COMMAND)

@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# record_and_check.sh VENV PROGRAM WORKDIR [check_recording.py options]:
-# records recorder/tests/programs/PROGRAM.py with the venv's interpreter and
+# record_and_check.sh VENV PROGRAM WORKDIR HEAPSIM REPLAY [check_recording.py options]:
+# records recorder/tests/programs/PROGRAM.py with the venv's interpreter,
 # checks the recording against the collector (counts, snapshots) and the
-# program's gc.callbacks log.
+# program's gc.callbacks log, then imports it with HEAPSIM, replays it and
+# compares the replay's collections with the log: REPLAY is "exact" (every
+# collection reproduced) or "departures" (heapsim run must report where the
+# replay departs: finalizers that resurrect, weakref callbacks).
 set -euo pipefail
-venv=$1 program=$2 work=$3
-shift 3
+venv=$1 program=$2 work=$3 heapsim=$4 replay=$5
+shift 5
 root=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$work"
 out="$work/$program.hsr" log="$work/$program.log"
 rm -f "$out" "$log"
 (cd "$work" && "$venv/bin/python" "$root/recorder/tests/programs/$program.py" "$out" "$log")
 python3 "$root/recorder/tests/check_recording.py" "$out" --log "$log" "$@"
+extra=()
+[[ $replay == departures ]] && extra=(--allow-departures)
+python3 "$root/tests/recorder/replay_check.py" "$heapsim" "$out" "$log" "$work" "${extra[@]}"
