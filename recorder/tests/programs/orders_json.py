@@ -45,4 +45,5 @@ def workload():
             kept.pop(0)
 
 
-run(workload)
+if __name__ == "__main__":
+    run(workload)
