@@ -152,7 +152,9 @@ bool RecordingReader::next(Record& r) {
         case RecordKind::DebugCount:
             return varint(v);
     }
-    return fail("unknown record type 0x" + std::to_string(static_cast<int>(r.kind)));
+    static const char* hex = "0123456789abcdef";
+    const auto k = static_cast<unsigned>(r.kind);
+    return fail(std::string("unknown record type 0x") + hex[(k >> 4) & 15] + hex[k & 15]);
 }
 
 bool RecordingReader::next_object(SnapshotObject& o) {

@@ -1,0 +1,252 @@
+// The recording decoder and the snapshot-mode import, on recordings built
+// byte by byte here (docs/recording.md, "Recording format").
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "recording/recording_reader.h"
+#include "recording/snapshot_import.h"
+#include "sim/simulator.h"
+
+namespace heapsim {
+namespace {
+
+// Writes the recording format: varints, address deltas in words.
+struct Builder {
+    std::string bytes = "heapsimR";
+    std::uint64_t last = 0;
+
+    Builder& v(std::uint64_t x) {
+        while (x >= 0x80) {
+            bytes.push_back(static_cast<char>((x & 0x7F) | 0x80));
+            x >>= 7;
+        }
+        bytes.push_back(static_cast<char>(x));
+        return *this;
+    }
+    Builder& a(std::uint64_t addr) {
+        const auto d = static_cast<std::int64_t>((addr >> 3) - last);
+        last = addr >> 3;
+        return v((static_cast<std::uint64_t>(d) << 1) ^ static_cast<std::uint64_t>(d >> 63));
+    }
+    Builder& op(RecordKind k) {
+        bytes.push_back(static_cast<char>(k));
+        return *this;
+    }
+    Builder& s(const std::string& str) {
+        v(str.size());
+        bytes += str;
+        return *this;
+    }
+    Builder& header() {
+        v(1).s("cpython 3.12.1 got").v(0x030C01F0).v(0).v(16);
+        v(700).v(10).v(10).v(1).v(0).v(0).v(0);
+        return *this;
+    }
+    Builder& type(std::uint32_t tid, const std::string& name, std::uint32_t flags = kTypeGc) {
+        return op(RecordKind::Type).v(tid).v(flags).v(56).v(0).s(name);
+    }
+    Builder& fresh(std::uint64_t addr, std::uint32_t tid) {
+        return op(RecordKind::NewFresh).a(addr).v(tid);
+    }
+    Builder& end() { return op(RecordKind::End).v(0).v(0).v(0).v(0); }
+};
+
+constexpr std::uint64_t A = 0x7f0000001000, B = 0x7f0000000800, C = 0x7f0000002000;
+
+TEST_CASE("the reader decodes the header and every record kind, addresses as signed deltas") {
+    Builder b;
+    b.header().type(3, "list").fresh(A, 3).fresh(B, 3);  // B < A: a negative delta
+    b.op(RecordKind::Move).a(B).a(C).op(RecordKind::Dealloc).a(A).op(RecordKind::Freed).a(A);
+    b.op(RecordKind::CollectStart).v(1).v(1).v(701).v(3).v(0).v(1);
+    b.a(C).v(3).v(2).v(1 | (1 << 1)).v(2).a(C).a(A);
+    b.op(RecordKind::CollectStop).v(1).v(5).v(1).op(RecordKind::Time).v(1234).end();
+
+    ByteSource source = ByteSource::over(b.bytes);
+    RecordingReader reader(source);
+    RecordingHeader h;
+    REQUIRE(reader.read_header(h));
+    CHECK(h.interpreter == "cpython 3.12.1 got");
+    CHECK(h.thresholds == std::array<std::int64_t, 3>{700, 10, 10});
+    Record r;
+    REQUIRE(reader.next(r));
+    CHECK(r.kind == RecordKind::Type);
+    CHECK(r.type_name == "list");
+    CHECK(r.tid == 3);
+    REQUIRE(reader.next(r));
+    CHECK(r.kind == RecordKind::NewFresh);
+    CHECK(r.addr == A);
+    REQUIRE(reader.next(r));
+    CHECK(r.addr == B);
+    REQUIRE(reader.next(r));
+    CHECK(r.kind == RecordKind::Move);
+    CHECK(r.from == B);
+    CHECK(r.addr == C);
+    REQUIRE(reader.next(r));
+    CHECK(r.kind == RecordKind::Dealloc);
+    REQUIRE(reader.next(r));
+    CHECK(r.kind == RecordKind::Freed);
+    CHECK(r.addr == A);
+    REQUIRE(reader.next(r));
+    CHECK(r.kind == RecordKind::CollectStart);
+    CHECK(r.generation == 1);
+    CHECK(r.explicit_collect);
+    CHECK(r.values == std::array<std::int64_t, 3>{701, 3, 0});
+    REQUIRE(r.objects == 1);
+    SnapshotObject o;
+    REQUIRE(reader.next_object(o));
+    CHECK(o.addr == C);
+    CHECK(o.refcnt == 2);
+    CHECK(o.finalized);
+    CHECK(o.generation == 1);
+    CHECK(o.refs == std::vector<std::uint64_t>{C, A});
+    REQUIRE(reader.next(r));
+    CHECK(r.kind == RecordKind::CollectStop);
+    CHECK(r.collected == 5);
+    CHECK(r.uncollectable == 1);
+    REQUIRE(reader.next(r));
+    CHECK(r.time_ns == 1234);
+    REQUIRE(reader.next(r));
+    CHECK(r.kind == RecordKind::End);
+    CHECK_FALSE(reader.next(r));
+    CHECK(reader.error().empty());
+}
+
+TEST_CASE("a bad or truncated recording is an error with its byte offset") {
+    {
+        ByteSource source = ByteSource::over(std::string_view("heaptrace 1\n"));
+        RecordingReader reader(source);
+        RecordingHeader h;
+        CHECK_FALSE(reader.read_header(h));
+        CHECK(reader.error().find("not a heapsim_record recording") != std::string::npos);
+    }
+    Builder b;
+    b.header().type(3, "list").op(RecordKind::NewFresh);  // no address
+    ByteSource source = ByteSource::over(b.bytes);
+    RecordingReader reader(source);
+    RecordingHeader h;
+    REQUIRE(reader.read_header(h));
+    Record r;
+    REQUIRE(reader.next(r));
+    CHECK_FALSE(reader.next(r));
+    CHECK(reader.error().find("truncated record") != std::string::npos);
+    CHECK(reader.error().rfind("byte ", 0) == 0);
+
+    Builder bad;
+    bad.header().bytes.push_back('\x42');
+    ByteSource source2 = ByteSource::over(bad.bytes);
+    RecordingReader reader2(source2);
+    REQUIRE(reader2.read_header(h));
+    CHECK_FALSE(reader2.next(r));
+    CHECK(reader2.error().find("unknown record") != std::string::npos);
+}
+
+struct Imported {
+    RunResult result;
+    std::vector<std::string> errors;
+    std::vector<Event> events;
+    std::string import_error;
+};
+
+// Imports `b` and replays the events through the cpython-3.11 model.
+Imported import_and_replay(const Builder& b) {
+    SymbolTable symbols;
+    SimOptions options;
+    options.policy = *policy_by_name("cpython-3.11");
+    Simulator sim(options, symbols);
+    Imported out;
+    std::uint64_t n = 0;
+    SnapshotImporter importer(symbols, [&](const Event& e) {
+        Event numbered = e;
+        numbered.number = numbered.line = ++n;
+        out.events.push_back(numbered);
+        if (auto d = sim.apply(numbered)) out.errors.push_back(d->message);
+    });
+    ByteSource source = ByteSource::over(b.bytes);
+    RecordingReader reader(source);
+    importer.run(reader, out.import_error);
+    out.result = sim.finish("rec", n);
+    return out;
+}
+
+TEST_CASE("import: a recorded cycle is collected by the replay where it was collected") {
+    Builder b;
+    b.header().type(3, "Node").fresh(A, 3).fresh(B, 3).fresh(C, 3);
+    // gen-0 collection: A <-> B only reference each other; C is referenced
+    // from outside (count 1, no internal reference) and refers to nothing.
+    b.op(RecordKind::CollectStart).v(0).v(0).v(3).v(0).v(0).v(3);
+    b.a(A).v(3).v(1).v(0).v(1).a(B);
+    b.a(B).v(3).v(1).v(0).v(1).a(A);
+    b.a(C).v(3).v(1).v(0).v(0);
+    b.op(RecordKind::CollectStop).v(0).v(2).v(0);
+    b.op(RecordKind::Dealloc).a(A).op(RecordKind::Dealloc).a(B);
+    b.op(RecordKind::Dealloc).a(C).op(RecordKind::Freed).a(C).end();
+
+    const Imported r = import_and_replay(b);
+    CHECK(r.import_error.empty());
+    CHECK(r.errors.empty());
+    REQUIRE(r.result.collections.size() == 1);
+    CHECK(r.result.collections[0].generation == 0);
+    CHECK(r.result.collections[0].collected == 2);
+    CHECK(r.result.expect_failures.empty());
+    CHECK(r.result.summary.collected_by_gc == 2);
+    // The collector is off in the trace; the collection is explicit and checked.
+    CHECK(r.events.front().kind == EventKind::GcControl);
+    CHECK(r.events.front().action == GcAction::Disable);
+    CHECK(r.events.back().kind == EventKind::Unbind);  // C released at its death
+    bool checked = false;
+    for (const Event& e : r.events)
+        if (e.kind == EventKind::Expect && e.expect == ExpectKind::Collected && e.values[0] == 2)
+            checked = true;
+    CHECK(checked);
+}
+
+TEST_CASE("import: a replay that departs from the recording fails its expect") {
+    Builder b;
+    b.header().type(3, "Node").fresh(A, 3).fresh(B, 3);
+    b.op(RecordKind::CollectStart).v(0).v(0).v(2).v(0).v(0).v(2);
+    b.a(A).v(3).v(1).v(0).v(1).a(B);
+    b.a(B).v(3).v(1).v(0).v(1).a(A);
+    b.op(RecordKind::CollectStop).v(0).v(5).v(0);  // the process said 5: a finalizer's doing
+    b.end();
+    const Imported r = import_and_replay(b);
+    CHECK(r.errors.empty());
+    REQUIRE(r.result.collections.size() == 1);
+    CHECK(r.result.collections[0].collected == 2);
+    CHECK(r.result.expect_failures.size() == 1);
+}
+
+TEST_CASE("import: references a later snapshot no longer shows are removed") {
+    Builder b;
+    b.header().type(3, "Node").fresh(A, 3).fresh(B, 3);
+    // First collection: A refers to B; A is held from outside. Both survive.
+    b.op(RecordKind::CollectStart).v(0).v(0).v(2).v(0).v(0).v(2);
+    b.a(A).v(3).v(1).v(0).v(1).a(B);
+    b.a(B).v(3).v(1).v(0).v(0);
+    b.op(RecordKind::CollectStop).v(0).v(0).v(0);
+    // Generation 1 later: A dropped B, and B refers to itself only.
+    b.op(RecordKind::CollectStart).v(1).v(0).v(0).v(11).v(0).v(2);
+    b.a(A).v(3).v(1).v(2).v(0);
+    b.a(B).v(3).v(1).v(2).v(1).a(B);
+    b.op(RecordKind::CollectStop).v(1).v(1).v(0);
+    b.end();
+    const Imported r = import_and_replay(b);
+    CHECK(r.import_error.empty());
+    CHECK(r.errors.empty());
+    REQUIRE(r.result.collections.size() == 2);
+    CHECK(r.result.collections[1].generation == 1);
+    CHECK(r.result.collections[1].collected == 1);
+    CHECK(r.result.expect_failures.empty());
+}
+
+TEST_CASE("import: a recording without its end record is refused") {
+    Builder b;
+    b.header().type(3, "Node").fresh(A, 3);
+    const Imported r = import_and_replay(b);
+    CHECK(r.import_error.find("no end record") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace heapsim
