@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <memory>
 
 #include "cli/command.h"
@@ -35,6 +36,7 @@ int run_import(const ImportArgs& args, CommandIo& io) {
         return kExitUsage;
     }
     const auto t0 = std::chrono::steady_clock::now();
+    const std::clock_t cpu0 = std::clock();
     ByteSource source = ByteSource::open(args.input);
     RecordingReader reader(source);
     AtomicFile file(args.output);
@@ -60,10 +62,11 @@ int run_import(const ImportArgs& args, CommandIo& io) {
     const ImportStats& s = importer.stats();
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double cpu = static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC;
     if (!args.quiet) {
-        char rate[64];
-        std::snprintf(rate, sizeof rate, "%.1f M records/s",
-                      secs > 0 ? s.records / secs / 1e6 : 0.0);
+        char rate[96];
+        std::snprintf(rate, sizeof rate, "%.2f s, %.1f M records per CPU second", secs,
+                      cpu > 0 ? static_cast<double>(s.records) / cpu / 1e6 : 0.0);
         io.out << args.input << ": " << s.interpreter << ": " << s.records << " records, "
                << s.collections << " collections (" << s.snapshot_objects
                << " snapshot objects) -> " << s.events << " events, " << s.objects << " objects in "

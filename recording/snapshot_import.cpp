@@ -53,10 +53,11 @@ std::uint32_t SnapshotImporter::create(std::uint64_t addr, std::uint32_t tid) {
     x.tid = tid;
     x.alive = true;
     x.pinned = true;
-    const std::string n = std::to_string(o);
-    x.id = symbols_.intern("o" + n);
-    x.pin = symbols_.intern("p" + n);
-    by_addr_[addr] = o;
+    // The pin is a root named like the object (roots and objects are separate
+    // namespaces): one symbol per object.
+    x.id = symbols_.intern("o" + std::to_string(o));
+    x.pin = x.id;
+    by_addr_.put(addr, o);
     gens_[0].push_back(o);
     ++stats_.objects;
     Event a;
@@ -132,8 +133,7 @@ void SnapshotImporter::maybe_free(std::uint32_t o) {
         Obj& d = objs_[x];
         if (!d.alive) continue;
         d.alive = false;
-        const auto it = by_addr_.find(d.addr);
-        if (it != by_addr_.end() && it->second == x) by_addr_.erase(it);
+        if (by_addr_.find(d.addr) == x) by_addr_.erase(d.addr);
         for (const std::uint32_t t : d.out) {
             erase_one(objs_[t].in, x);
             if (objs_[t].alive && !objs_[t].pinned && objs_[t].in.empty()) free_stack_.push_back(t);
@@ -168,9 +168,8 @@ void SnapshotImporter::kill(std::uint32_t o) {
 }
 
 void SnapshotImporter::forget_address(std::uint64_t addr) {
-    const auto it = by_addr_.find(addr);
-    if (it == by_addr_.end()) return;
-    const std::uint32_t o = it->second;
+    const std::uint32_t o = by_addr_.find(addr);
+    if (o == AddressMap::kNone) return;
     kill(o);
     by_addr_.erase(addr);
 }
@@ -191,15 +190,16 @@ bool SnapshotImporter::snapshot(RecordingReader& reader, const Record& start, st
             return false;
         }
         std::uint32_t o = 0;
-        const auto it = by_addr_.find(so.addr);
-        if (it != by_addr_.end() && objs_[it->second].alive && objs_[it->second].tid == so.tid) {
-            o = it->second;
+        const std::uint32_t known = by_addr_.find(so.addr);
+        if (known != AddressMap::kNone && objs_[known].alive && objs_[known].tid == so.tid) {
+            o = known;
             pin(o);
         } else {
-            if (it != by_addr_.end()) forget_address(so.addr);
+            if (known != AddressMap::kNone) forget_address(so.addr);
             o = create(so.addr, so.tid);
         }
         objs_[o].stamp = snapshot_no_;
+        objs_[o].snap_index = static_cast<std::uint32_t>(snap_objs_.size());
         snap_objs_.push_back(o);
         snap_refcnt_.push_back(so.refcnt);
         snap_ref_begin_.push_back(static_cast<std::uint32_t>(snap_ref_addrs_.size()));
@@ -224,10 +224,9 @@ bool SnapshotImporter::snapshot(RecordingReader& reader, const Record& start, st
         const std::uint32_t o = snap_objs_[k];
         want.clear();
         for (std::uint32_t r = snap_ref_begin_[k]; r < snap_ref_begin_[k + 1]; ++r) {
-            const auto it = by_addr_.find(snap_ref_addrs_[r]);
-            if (it != by_addr_.end() && objs_[it->second].alive &&
-                objs_[it->second].stamp == snapshot_no_)
-                want.push_back(it->second);
+            const std::uint32_t t = by_addr_.find(snap_ref_addrs_[r]);
+            if (t != AddressMap::kNone && objs_[t].alive && objs_[t].stamp == snapshot_no_)
+                want.push_back(t);
         }
         have = objs_[o].out;
         std::sort(want.begin(), want.end());
@@ -244,11 +243,8 @@ bool SnapshotImporter::snapshot(RecordingReader& reader, const Record& start, st
     // 4. Pins: only objects referred to from outside the collected
     //    generations keep one; stale references from outside are removed.
     internal_.assign(n, 0);
-    std::unordered_map<std::uint32_t, std::uint32_t> index;
-    index.reserve(n * 2);
-    for (std::size_t k = 0; k < n; ++k) index[snap_objs_[k]] = static_cast<std::uint32_t>(k);
     for (std::size_t k = 0; k < n; ++k)
-        for (const std::uint32_t t : objs_[snap_objs_[k]].out) ++internal_[index[t]];
+        for (const std::uint32_t t : objs_[snap_objs_[k]].out) ++internal_[objs_[t].snap_index];
     reach_.assign(n, 0);
     std::vector<std::uint32_t> stack;
     for (std::size_t k = 0; k < n; ++k) {
@@ -269,7 +265,7 @@ bool SnapshotImporter::snapshot(RecordingReader& reader, const Record& start, st
         const std::uint32_t k = stack.back();
         stack.pop_back();
         for (const std::uint32_t t : objs_[snap_objs_[k]].out) {
-            const std::uint32_t j = index[t];
+            const std::uint32_t j = objs_[t].snap_index;
             if (!reach_[j]) {
                 reach_[j] = 1;
                 stack.push_back(j);
@@ -295,8 +291,7 @@ bool SnapshotImporter::snapshot(RecordingReader& reader, const Record& start, st
         if (reach_[k] || !objs_[o].alive) continue;
         Obj& d = objs_[o];
         d.alive = false;
-        const auto it = by_addr_.find(d.addr);
-        if (it != by_addr_.end() && it->second == o) by_addr_.erase(it);
+        if (by_addr_.find(d.addr) == o) by_addr_.erase(d.addr);
         for (const std::uint32_t t : d.out) erase_one(objs_[t].in, o);
         d.out.clear();
         d.in.clear();
@@ -339,16 +334,15 @@ bool SnapshotImporter::run(RecordingReader& reader, std::string& error) {
             case RecordKind::NewFresh:
             case RecordKind::NewReused:
             case RecordKind::NewEarly:
-                if (by_addr_.count(r.addr)) forget_address(r.addr);  // its old occupant died unseen
+                forget_address(r.addr);  // its old occupant died unseen
                 break;
             case RecordKind::Move: {
-                const auto it = by_addr_.find(r.from);
-                if (it != by_addr_.end()) {
-                    const std::uint32_t o = it->second;
-                    by_addr_.erase(it);
-                    if (by_addr_.count(r.addr)) forget_address(r.addr);
+                const std::uint32_t o = by_addr_.find(r.from);
+                if (o != AddressMap::kNone) {
+                    by_addr_.erase(r.from);
+                    forget_address(r.addr);
                     objs_[o].addr = r.addr;
-                    by_addr_[r.addr] = o;
+                    by_addr_.put(r.addr, o);
                 }
                 break;
             }

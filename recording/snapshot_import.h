@@ -29,6 +29,7 @@
 
 #include "events/event.h"
 #include "events/symbol_table.h"
+#include "recording/address_map.h"
 #include "recording/recording_reader.h"
 
 namespace heapsim {
@@ -55,7 +56,8 @@ class SnapshotImporter {
     struct Obj {
         std::uint64_t addr = 0;
         std::uint32_t tid = 0;
-        std::uint32_t stamp = 0;  // snapshot number it was last seen in
+        std::uint32_t stamp = 0;       // snapshot number it was last seen in
+        std::uint32_t snap_index = 0;  // its position in that snapshot
         std::uint8_t gen = 0;
         bool alive = false;
         bool pinned = false;
@@ -88,7 +90,7 @@ class SnapshotImporter {
     Sink sink_;
     ImportStats stats_;
     std::vector<Obj> objs_;
-    std::unordered_map<std::uint64_t, std::uint32_t> by_addr_;
+    AddressMap by_addr_;
     std::unordered_map<std::uint32_t, TypeInfo> types_;
     std::vector<std::uint32_t> gens_[3];
     std::uint32_t snapshot_no_ = 0;
