@@ -24,7 +24,7 @@ from pathlib import Path
 
 # Keep in step with max_len in fuzz/run.sh.
 MAX_LEN = {"text": 32768, "jsonl": 32768, "json_document": 32768, "binary": 32768,
-           "compressed": 16384, "pipeline": 16384}
+           "compressed": 16384, "pipeline": 16384, "recording": 32768}
 
 TYPE_FLAGS = ("gc", "weakrefable", "finalizer", "legacy_finalizer", "instance")
 

@@ -4,7 +4,7 @@
 #
 #   fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]
 #     SECONDS_PER_TARGET  default 60
-#     TARGET              text jsonl json_document compressed binary pipeline (default: all)
+#     TARGET              text jsonl json_document compressed binary pipeline recording (default: all)
 #
 # Environment: HEAPSIM_FUZZ_BUILD (build directory, default build-fuzz),
 # HEAPSIM_FUZZ_JOBS (parallel compile jobs, default 2).
@@ -18,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all_targets=(text jsonl json_document compressed binary pipeline)
+all_targets=(text jsonl json_document compressed binary pipeline recording)
 seconds=${1:-60}
 shift || true
 targets=("$@")

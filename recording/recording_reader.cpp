@@ -166,10 +166,14 @@ bool RecordingReader::next_object(SnapshotObject& o) {
     o.tid = static_cast<std::uint32_t>(tid);
     o.finalized = (flags & 1) != 0;
     o.generation = static_cast<int>(flags >> 1);
-    if (n > (std::uint64_t{1} << 32)) return fail("implausible referent count");
-    o.refs.resize(n);
-    for (auto& a : o.refs)
+    // Grown as the referents are read: a corrupt count cannot reserve memory
+    // the input does not back.
+    o.refs.clear();
+    for (std::uint64_t i = 0; i < n; ++i) {
+        std::uint64_t a = 0;
         if (!addr(a)) return false;
+        o.refs.push_back(a);
+    }
     return true;
 }
 
