@@ -77,13 +77,18 @@ def _compile(build_dir):
         "-Wno-unused-parameter", "-Wno-missing-field-initializers",
         "-fvisibility=hidden", "-pthread",
         "-I" + include,
+        # Debian's pyconfig.h includes <x86_64-linux-gnu/python3.X/pyconfig.h>
+        # relative to the directory above the headers.
+        "-I" + os.path.dirname(include),
         os.path.join(ROOT, "src", "recorder.c"),
         "-o", out,
         "-lzstd", "-ldl",
     ]
+    # HEAPSIM_RECORD_CFLAGS: extra flags, first (e.g. -I for headers
+    # unpacked elsewhere than sysconfig says, -DHSR_DEBUG_COUNTS).
     extra = os.environ.get("HEAPSIM_RECORD_CFLAGS")
     if extra:
-        cmd[1:1] = shlex.split(extra)
+        cmd[len(cc):len(cc)] = shlex.split(extra)
     print("heapsim_record_build:", " ".join(shlex.quote(c) for c in cmd), file=sys.stderr)
     try:
         subprocess.run(cmd, check=True)

@@ -443,6 +443,14 @@ static PyMemAllocatorEx orig_obj_alloc;
 
 static inline void note_block(void *p, void *moved_from) {
     if (!p) return;
+    /* A block cannot be pending twice: an older entry is stale (its free
+       went through another domain's allocator, unseen). */
+    for (int i = npending - 1; i >= 0; i--)
+        if (pending[i].block == (uintptr_t)p) {
+            memmove(&pending[i], &pending[i + 1], (size_t)(npending - i - 1) * sizeof pending[0]);
+            npending--;
+            break;
+        }
     if (npending == PENDING_MAX) {
         memmove(&pending[0], &pending[1], (PENDING_MAX - 1) * sizeof pending[0]);
         npending--;

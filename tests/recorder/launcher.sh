@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# launcher.sh VENV WORKDIR: python -m heapsim_record runs a script with its
+# launcher.sh VENV|PYTHON WORKDIR: python -m heapsim_record runs a script with its
 # arguments and records all of it; a max-seconds window ends by itself;
 # a SIGUSR2 window opened and closed by a running program.
 set -euo pipefail
 venv=$1 work=$2 root=$(cd "$(dirname "$0")/../.." && pwd)
-py=$venv/bin/python
+py=$venv
+[[ -d $venv ]] && py=$venv/bin/python
 check="python3 $root/recorder/tests/check_recording.py"
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 

@@ -60,6 +60,44 @@ foreach(version 3.11.7 3.12.1)
                        recorder_${version} LABELS recorder)
 endforeach()
 
+# Debian sid's interpreters from tools/pythons.sh (no pip, no venv): the
+# wheel built by the in-tree backend is unpacked and used via PYTHONPATH.
+# Their headers come from libpython3.X-dev unpacked into the sysroot, or
+# from HEAPSIM_RECORD_SID_INCLUDE.
+set(HEAPSIM_PYTHONS "/var/cache/heapsim/pythons" CACHE PATH "tools/pythons.sh's cache of Debian sid interpreters")
+set(HEAPSIM_RECORD_SID_INCLUDE "" CACHE PATH "Directory holding python3.X/ headers for the sid interpreters")
+foreach(minor 3.13)
+  set(python ${HEAPSIM_PYTHONS}/bin/python${minor})
+  set(include ${HEAPSIM_RECORD_SID_INCLUDE})
+  if(NOT include)
+    set(include ${HEAPSIM_PYTHONS}/sysroot/usr/include)
+  endif()
+  if(NOT EXISTS ${python} OR NOT EXISTS ${include}/python${minor}/Python.h)
+    message(STATUS "recorder tests: no sid python${minor} with headers (${python}, ${include}/python${minor})")
+    continue()
+  endif()
+  set(version sid-${minor})
+  set(pkg ${work}/pkg-${version})
+  add_test(NAME "recorder: install ${version}" COMMAND ${dir}/install_unpacked.sh ${python} ${pkg})
+  set_tests_properties("recorder: install ${version}" PROPERTIES FIXTURES_SETUP recorder_${version} LABELS recorder
+                       ENVIRONMENT "HEAPSIM_RECORD_CFLAGS=-I${include}/python${minor} -I${include}")
+  foreach(entry ${programs})
+    separate_arguments(entry)
+    list(GET entry 0 program)
+    list(GET entry 1 mode)
+    list(GET entry 2 replay)
+    add_test(NAME "recorder: ${version} ${program}"
+             COMMAND ${dir}/record_and_check.sh ${python} ${program} ${work}/${version} $<TARGET_FILE:heapsim>
+                     ${replay} --snapshot ${mode})
+    set_tests_properties("recorder: ${version} ${program}" PROPERTIES FIXTURES_REQUIRED recorder_${version}
+                         LABELS recorder ENVIRONMENT "PYTHONPATH=${pkg}")
+  endforeach()
+  add_test(NAME "recorder: ${version} launcher, window, signal" COMMAND ${dir}/launcher.sh ${python}
+                                                                          ${work}/${version}-launcher)
+  set_tests_properties("recorder: ${version} launcher, window, signal" PROPERTIES FIXTURES_REQUIRED
+                       recorder_${version} LABELS recorder ENVIRONMENT "PYTHONPATH=${pkg}")
+endforeach()
+
 # Interpreters it must refuse with one line.
 foreach(refusal "3.13.0|3.13.0-3.13.2 do not report" "3.10.13|requires a different Python")
   string(REPLACE "|" ";" refusal "${refusal}")
