@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/recorder/run.sh VENV [REPEATS]: the recorder's CPU overhead and
+# bench/recorder/run.sh VENV|PYTHON [REPEATS] (PYTHON with heapsim_record on PYTHONPATH): the recorder's CPU overhead and
 # volume on the orders workload (docs/recording.md, "What it costs"):
 # median CPU seconds without and with recording, object events, raw and
 # compressed bytes per million events, and `heapsim import` speed when
@@ -9,7 +9,8 @@ venv=$1 repeats=${2:-5}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-py=$venv/bin/python
+py=$venv
+[[ -d $venv ]] && py=$venv/bin/python
 for i in $(seq "$repeats"); do
     "$py" "$here/orders_bench.py" >>"$work/plain.jsonl"
     "$py" "$here/orders_bench.py" "$work/rec.hsr" >>"$work/rec.jsonl"
