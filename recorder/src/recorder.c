@@ -77,7 +77,8 @@ enum {
     OP_COLLECT_STOP = 0x09,
     OP_TIME = 0x0A,
     OP_END = 0x0B,
-    OP_NEW_EARLY = 0x0C, /* fresh, its memory (count0 + 1) taken before the latest collection started */
+    OP_NEW_EARLY =
+        0x0C, /* fresh, its memory (count0 + 1) taken before the latest collection started */
 };
 
 enum { END_STOP = 0, END_MAX_SECONDS = 1, END_MAX_BYTES = 2, END_WRITE_ERROR = 3 };
@@ -99,14 +100,14 @@ enum {
 #define MAX_QUEUED_CHUNKS 64
 
 typedef struct chunk {
-    struct chunk *next;
+    struct chunk* next;
     size_t len;
     uint8_t data[CHUNK_BYTES];
 } chunk;
 
 static struct {
     atomic_int active; /* hooks record only while set */
-    chunk *cur;
+    chunk* cur;
     uint64_t last_addr; /* addresses are deltas from the previous one */
     uint64_t start_ns;
     uint64_t events;
@@ -115,12 +116,12 @@ static struct {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     chunk *queue_head, *queue_tail;
-    chunk *free_chunks;
+    chunk* free_chunks;
     int chunks_out; /* chunks allocated and not in free_chunks */
     int closing;
-    FILE *file;
+    FILE* file;
     char *path, *tmp_path;
-    ZSTD_CCtx *zc;
+    ZSTD_CCtx* zc;
     int level;
     uint64_t raw_bytes, written_bytes;
     uint64_t deadline_ns, max_bytes;
@@ -143,7 +144,7 @@ static void put_time(void);
    waits for the disk rather than growing without bound). */
 static void hand_off_chunk(void) {
     pthread_mutex_lock(&R.mu);
-    chunk *c = R.cur;
+    chunk* c = R.cur;
     c->next = NULL;
     if (R.queue_tail)
         R.queue_tail->next = c;
@@ -151,7 +152,7 @@ static void hand_off_chunk(void) {
         R.queue_head = c;
     R.queue_tail = c;
     pthread_cond_broadcast(&R.cv);
-    chunk *fresh = NULL;
+    chunk* fresh = NULL;
     for (;;) {
         if (R.free_chunks) {
             fresh = R.free_chunks;
@@ -176,10 +177,12 @@ static inline void ensure(size_t n) {
     if (R.cur->len + n > CHUNK_BYTES) hand_off_chunk();
 }
 
-static inline void put_byte(uint8_t b) { R.cur->data[R.cur->len++] = b; }
+static inline void put_byte(uint8_t b) {
+    R.cur->data[R.cur->len++] = b;
+}
 
 static void put_varint_raw(uint64_t v) {
-    uint8_t *p = R.cur->data + R.cur->len;
+    uint8_t* p = R.cur->data + R.cur->len;
     while (v >= 0x80) {
         *p++ = (uint8_t)(v | 0x80);
         v >>= 7;
@@ -188,7 +191,7 @@ static void put_varint_raw(uint64_t v) {
     R.cur->len = (size_t)(p - R.cur->data);
 }
 
-static inline void put_addr(const void *addr) {
+static inline void put_addr(const void* addr) {
     /* Objects are 8-aligned: the delta in words, zigzag-encoded. */
     uint64_t a = (uint64_t)(uintptr_t)addr >> 3;
     int64_t d = (int64_t)(a - R.last_addr);
@@ -201,7 +204,9 @@ static void put_time_at(uint64_t t) {
     put_varint_raw(t - R.start_ns);
 }
 
-static void put_time(void) { put_time_at(now_ns()); }
+static void put_time(void) {
+    put_time_at(now_ns());
+}
 
 /* A limit closes the window (from the writer thread or a hook). */
 static void close_window(int reason) {
@@ -216,19 +221,19 @@ static void close_window(int reason) {
 /* Open addressing, linear probing, backward-shift deletion; key 0 = empty.
    Memory from libc: the hooks must not allocate Python objects. */
 typedef struct {
-    uintptr_t *keys;
-    uint32_t *vals;
+    uintptr_t* keys;
+    uint32_t* vals;
     size_t cap, count;
 } addr_table;
 
-static inline size_t slot_of(const addr_table *t, uintptr_t k) {
+static inline size_t slot_of(const addr_table* t, uintptr_t k) {
     return (size_t)(((uint64_t)(k >> 3) * 0x9E3779B97F4A7C15ull) >> 20) & (t->cap - 1);
 }
 
-static int table_grow(addr_table *t) {
+static int table_grow(addr_table* t) {
     size_t ncap = t->cap ? t->cap * 2 : 1024;
-    uintptr_t *nk = calloc(ncap, sizeof *nk);
-    uint32_t *nv = calloc(ncap, sizeof *nv);
+    uintptr_t* nk = calloc(ncap, sizeof *nk);
+    uint32_t* nv = calloc(ncap, sizeof *nv);
     if (!nk || !nv) {
         free(nk);
         free(nv);
@@ -249,7 +254,7 @@ static int table_grow(addr_table *t) {
     return 0;
 }
 
-static uint32_t *table_find(const addr_table *t, uintptr_t k) {
+static uint32_t* table_find(const addr_table* t, uintptr_t k) {
     if (!t->count) return NULL;
     size_t s = slot_of(t, k);
     while (t->keys[s]) {
@@ -259,7 +264,7 @@ static uint32_t *table_find(const addr_table *t, uintptr_t k) {
     return NULL;
 }
 
-static int table_put(addr_table *t, uintptr_t k, uint32_t v) {
+static int table_put(addr_table* t, uintptr_t k, uint32_t v) {
     if ((t->count + 1) * 2 > t->cap && table_grow(t) < 0) return -1;
     size_t s = slot_of(t, k);
     while (t->keys[s]) {
@@ -275,7 +280,7 @@ static int table_put(addr_table *t, uintptr_t k, uint32_t v) {
     return 0;
 }
 
-static int table_remove(addr_table *t, uintptr_t k) {
+static int table_remove(addr_table* t, uintptr_t k) {
     if (!t->count) return 0;
     size_t mask = t->cap - 1, s = slot_of(t, k);
     while (t->keys[s] != k) {
@@ -297,7 +302,7 @@ static int table_remove(addr_table *t, uintptr_t k) {
     return 1;
 }
 
-static void table_free(addr_table *t) {
+static void table_free(addr_table* t) {
     free(t->keys);
     free(t->vals);
     memset(t, 0, sizeof *t);
@@ -305,12 +310,12 @@ static void table_free(addr_table *t) {
 
 /* ---------------------------------------------------------------- types */
 
-static addr_table types;   /* type object -> type id */
-static uint32_t next_tid;  /* ids are never reused within a recording */
-static int hooks_failed;   /* a libc allocation failed inside a hook */
+static addr_table types;  /* type object -> type id */
+static uint32_t next_tid; /* ids are never reused within a recording */
+static int hooks_failed;  /* a libc allocation failed inside a hook */
 
-static uint32_t type_id(PyTypeObject *tp) {
-    uint32_t *v = table_find(&types, (uintptr_t)tp);
+static uint32_t type_id(PyTypeObject* tp) {
+    uint32_t* v = table_find(&types, (uintptr_t)tp);
     if (v) return *v;
     uint32_t tid = ++next_tid;
     if (table_put(&types, (uintptr_t)tp, tid) < 0) hooks_failed = 1;
@@ -323,7 +328,7 @@ static uint32_t type_id(PyTypeObject *tp) {
     if (f & Py_TPFLAGS_HEAPTYPE) flags |= TF_HEAPTYPE;
     if (f & Py_TPFLAGS_MANAGED_DICT) flags |= TF_MANAGED_DICT;
     if (f & Py_TPFLAGS_TYPE_SUBCLASS) flags |= TF_TYPE;
-    const char *name = tp->tp_name ? tp->tp_name : "?";
+    const char* name = tp->tp_name ? tp->tp_name : "?";
     size_t n = strlen(name);
     if (n > 200) n = 200;
     ensure(CHUNK_SLACK + n);
@@ -340,13 +345,16 @@ static uint32_t type_id(PyTypeObject *tp) {
 
 /* ------------------------------------------------- collector state poll */
 
-static struct _gc_runtime_state *gcstate(void) { return &PyInterpreterState_Get()->gc; }
+static struct _gc_runtime_state* gcstate(void) {
+    return &PyInterpreterState_Get()->gc;
+}
 
 static int seen_threshold[3], seen_enabled;
 
 static void poll_gcstate(void) {
-    struct _gc_runtime_state *g = gcstate();
-    if (g->generations[0].threshold == seen_threshold[0] && g->generations[1].threshold == seen_threshold[1] &&
+    struct _gc_runtime_state* g = gcstate();
+    if (g->generations[0].threshold == seen_threshold[0] &&
+        g->generations[1].threshold == seen_threshold[1] &&
         g->generations[2].threshold == seen_threshold[2] && g->enabled == seen_enabled)
         return;
     for (int i = 0; i < 3; i++) seen_threshold[i] = g->generations[i].threshold;
@@ -379,21 +387,23 @@ static uint64_t collect_epoch; /* collections started in this window */
    a free-list type, as the reuse of the address. */
 static addr_table live;
 
-static inline int is_gc_type(PyTypeObject *tp) { return (tp->tp_flags & Py_TPFLAGS_HAVE_GC) != 0; }
+static inline int is_gc_type(PyTypeObject* tp) {
+    return (tp->tp_flags & Py_TPFLAGS_HAVE_GC) != 0;
+}
 
 #ifdef HSR_DEBUG_COUNTS
-static struct _gc_runtime_state *gcstate(void);
-#define DEBUG_COUNT()                                                                                                  \
-    do {                                                                                                               \
-        ensure(CHUNK_SLACK);                                                                                           \
-        put_byte(0x7F);                                                                                                \
-        put_varint_raw((uint64_t)gcstate()->generations[0].count);                                                    \
+static struct _gc_runtime_state* gcstate(void);
+#define DEBUG_COUNT()                                              \
+    do {                                                           \
+        ensure(CHUNK_SLACK);                                       \
+        put_byte(0x7F);                                            \
+        put_varint_raw((uint64_t)gcstate()->generations[0].count); \
     } while (0)
 #else
 #define DEBUG_COUNT() ((void)0)
 #endif
 
-static void record_new(PyObject *op) {
+static void record_new(PyObject* op) {
     if (!is_gc_type(Py_TYPE(op))) return;
     uint32_t tid = type_id(Py_TYPE(op));
     uintptr_t a = (uintptr_t)op;
@@ -414,7 +424,7 @@ static void record_new(PyObject *op) {
     if (from) {
         table_remove(&live, from);
         put_byte(OP_MOVE);
-        put_addr((void *)from);
+        put_addr((void*)from);
         put_addr(op);
     } else {
         put_byte((uint8_t)op_code);
@@ -429,10 +439,11 @@ static void record_new(PyObject *op) {
     poll_gcstate();
 }
 
-static void record_dealloc(PyObject *op) {
-    PyTypeObject *tp = Py_TYPE(op);
+static void record_dealloc(PyObject* op) {
+    PyTypeObject* tp = Py_TYPE(op);
     if (!is_gc_type(tp)) return;
-    if (PyType_Check(op)) table_remove(&types, (uintptr_t)op); /* its address may name a new type later */
+    if (PyType_Check(op))
+        table_remove(&types, (uintptr_t)op); /* its address may name a new type later */
     ensure(CHUNK_SLACK);
     put_byte(OP_DEALLOC);
     put_addr(op);
@@ -441,7 +452,7 @@ static void record_dealloc(PyObject *op) {
 
 static PyMemAllocatorEx orig_obj_alloc;
 
-static inline void note_block(void *p, void *moved_from) {
+static inline void note_block(void* p, void* moved_from) {
     if (!p) return;
     /* A block cannot be pending twice: an older entry is stale (its free
        went through another domain's allocator, unseen). */
@@ -461,31 +472,32 @@ static inline void note_block(void *p, void *moved_from) {
     npending++;
 }
 
-static void *hook_malloc(void *ctx, size_t n) {
-    void *p = orig_obj_alloc.malloc(orig_obj_alloc.ctx, n);
+static void* hook_malloc(void* ctx, size_t n) {
+    void* p = orig_obj_alloc.malloc(orig_obj_alloc.ctx, n);
     if (atomic_load_explicit(&R.active, memory_order_relaxed)) note_block(p, NULL);
     return p;
 }
 
-static void *hook_calloc(void *ctx, size_t nelem, size_t elsize) {
-    void *p = orig_obj_alloc.calloc(orig_obj_alloc.ctx, nelem, elsize);
+static void* hook_calloc(void* ctx, size_t nelem, size_t elsize) {
+    void* p = orig_obj_alloc.calloc(orig_obj_alloc.ctx, nelem, elsize);
     if (atomic_load_explicit(&R.active, memory_order_relaxed)) note_block(p, NULL);
     return p;
 }
 
-static void *hook_realloc(void *ctx, void *old, size_t n) {
-    void *p = orig_obj_alloc.realloc(orig_obj_alloc.ctx, old, n);
+static void* hook_realloc(void* ctx, void* old, size_t n) {
+    void* p = orig_obj_alloc.realloc(orig_obj_alloc.ctx, old, n);
     if (atomic_load_explicit(&R.active, memory_order_relaxed) && old) note_block(p, old);
     return p;
 }
 
-static void hook_free(void *ctx, void *p) {
+static void hook_free(void* ctx, void* p) {
     if (p && atomic_load_explicit(&R.active, memory_order_relaxed)) {
         /* A freed block is no longer pending: a later reuse of an object
            from a free list at the same place is not a fresh allocation. */
         for (int i = npending - 1; i >= 0; i--)
             if (pending[i].block == (uintptr_t)p) {
-                memmove(&pending[i], &pending[i + 1], (size_t)(npending - i - 1) * sizeof pending[0]);
+                memmove(&pending[i], &pending[i + 1],
+                        (size_t)(npending - i - 1) * sizeof pending[0]);
                 npending--;
                 break;
             }
@@ -500,7 +512,7 @@ static void hook_free(void *ctx, void *p) {
         if (obj) {
             ensure(CHUNK_SLACK);
             put_byte(OP_FREED);
-            put_addr((void *)obj);
+            put_addr((void*)obj);
             DEBUG_COUNT();
             R.events++;
         }
@@ -514,7 +526,7 @@ static PyMemAllocatorEx hook_obj_alloc = {NULL, hook_malloc, hook_calloc, hook_r
 
 #if HSR_REFTRACER
 
-static int ref_tracer(PyObject *op, PyRefTracerEvent event, void *data) {
+static int ref_tracer(PyObject* op, PyRefTracerEvent event, void* data) {
     if (!atomic_load_explicit(&R.active, memory_order_relaxed)) return 0;
     if (event == PyRefTracer_CREATE)
         record_new(op);
@@ -523,66 +535,71 @@ static int ref_tracer(PyObject *op, PyRefTracerEvent event, void *data) {
     return 0;
 }
 
-static const char *install_object_hooks(void) {
+static const char* install_object_hooks(void) {
     if (PyRefTracer_SetTracer(ref_tracer, NULL) < 0) return "PyRefTracer_SetTracer failed";
     return NULL;
 }
 
-static void remove_object_hooks(void) { PyRefTracer_SetTracer(NULL, NULL); }
+static void remove_object_hooks(void) {
+    PyRefTracer_SetTracer(NULL, NULL);
+}
 
-static const char *check_support(void) {
+static const char* check_support(void) {
     /* Releases before 3.13.3 do not report every destruction. */
     if (Py_Version < 0x030D0300 && !getenv("HEAPSIM_RECORD_ALLOW_EARLY_313"))
-        return "CPython 3.13.0-3.13.2 do not report every object destruction to PyRefTracer; use 3.13.3 or newer";
+        return "CPython 3.13.0-3.13.2 do not report every object destruction to PyRefTracer; use "
+               "3.13.3 or newer";
     return NULL;
 }
 
 #else /* 3.11, 3.12: interpose through the GOT */
 
-typedef void (*object_fn)(PyObject *);
-typedef void *(*dlopen_fn)(const char *, int);
+typedef void (*object_fn)(PyObject*);
+typedef void* (*dlopen_fn)(const char*, int);
 static object_fn real_dealloc, real_new_reference, real_new_reference_no_total;
 static dlopen_fn real_dlopen;
 
-static void hook_dealloc(PyObject *op) {
+static void hook_dealloc(PyObject* op) {
     if (atomic_load_explicit(&R.active, memory_order_relaxed)) record_dealloc(op);
     real_dealloc(op);
 }
 
-static void hook_new_reference(PyObject *op) {
+static void hook_new_reference(PyObject* op) {
     real_new_reference(op);
     if (atomic_load_explicit(&R.active, memory_order_relaxed)) record_new(op);
 }
 
-static void hook_new_reference_no_total(PyObject *op) {
+static void hook_new_reference_no_total(PyObject* op) {
     real_new_reference_no_total(op);
     if (atomic_load_explicit(&R.active, memory_order_relaxed)) record_new(op);
 }
 
-static void *hook_dlopen(const char *file, int flags);
+static void* hook_dlopen(const char* file, int flags);
 
 typedef struct {
-    const char *name;
-    void *hook;
+    const char* name;
+    void* hook;
 } got_hook;
 
 static got_hook got_hooks[4];
 static int n_got_hooks;
 
 typedef struct {
-    void **slot;
-    void *old;
+    void** slot;
+    void* old;
 } patched_slot;
 
-static patched_slot *patched;
+static patched_slot* patched;
 static size_t npatched, cap_patched;
 static uintptr_t self_base, python_base;
 static int python_slots_dealloc, python_slots_new;
 static int patch_failed;
 
-static uintptr_t dyn_ptr(uintptr_t p, uintptr_t base) { return p < base ? p + base : p; }
+static uintptr_t dyn_ptr(uintptr_t p, uintptr_t base) {
+    return p < base ? p + base : p;
+}
 
-static void patch_slot(void **slot, void *hook) {
+static void patch_slot(void** slot, void* hook) {
     if (*slot == hook) return;
     for (size_t i = 0; i < npatched; i++)
         if (patched[i].slot == slot) {
@@ -590,14 +607,14 @@ static void patch_slot(void **slot, void *hook) {
             return;
         }
     long page = sysconf(_SC_PAGESIZE);
-    void *pg = (void *)((uintptr_t)slot & ~(uintptr_t)(page - 1));
+    void* pg = (void*)((uintptr_t)slot & ~(uintptr_t)(page - 1));
     if (mprotect(pg, (size_t)page, PROT_READ | PROT_WRITE) != 0) {
         patch_failed = 1;
         return;
     }
     if (npatched == cap_patched) {
         size_t n = cap_patched ? cap_patched * 2 : 64;
-        patched_slot *np = realloc(patched, n * sizeof *np);
+        patched_slot* np = realloc(patched, n * sizeof *np);
         if (!np) {
             patch_failed = 1;
             return;
@@ -621,41 +638,54 @@ static void patch_slot(void **slot, void *hook) {
 #error "heapsim_record: GOT interposition is implemented for x86-64 and AArch64 only"
 #endif
 
-static void patch_relocs(uintptr_t base, const ElfW(Rela) * rel, size_t bytes, const ElfW(Sym) * symtab,
-                         const char *strtab, int is_python) {
+static void patch_relocs(uintptr_t base, const ElfW(Rela) * rel, size_t bytes,
+                         const ElfW(Sym) * symtab, const char* strtab, int is_python) {
     for (size_t i = 0; i < bytes / sizeof *rel; i++) {
         unsigned type = (unsigned)ELF64_R_TYPE(rel[i].r_info);
         if (type != R_JUMP_SLOT && type != R_GLOB_DAT) continue;
-        const char *name = strtab + symtab[ELF64_R_SYM(rel[i].r_info)].st_name;
+        const char* name = strtab + symtab[ELF64_R_SYM(rel[i].r_info)].st_name;
         if (name[0] != '_' && name[0] != 'd') continue;
         for (int h = 0; h < n_got_hooks; h++) {
             if (strcmp(name, got_hooks[h].name) != 0) continue;
-            patch_slot((void **)(base + rel[i].r_offset), got_hooks[h].hook);
-            if (is_python && got_hooks[h].hook == (void *)hook_dealloc) python_slots_dealloc++;
-            if (is_python && got_hooks[h].hook == (void *)hook_new_reference) python_slots_new++;
+            patch_slot((void**)(base + rel[i].r_offset), got_hooks[h].hook);
+            if (is_python && got_hooks[h].hook == (void*)hook_dealloc) python_slots_dealloc++;
+            if (is_python && got_hooks[h].hook == (void*)hook_new_reference) python_slots_new++;
         }
     }
 }
 
-static int patch_object(struct dl_phdr_info *info, size_t size, void *data) {
+static int patch_object(struct dl_phdr_info* info, size_t size, void* data) {
     uintptr_t base = info->dlpi_addr;
     if (base == self_base) return 0; /* our own calls need no hook */
-    const ElfW(Dyn) *dyn = NULL;
+    const ElfW(Dyn)* dyn = NULL;
     for (int i = 0; i < info->dlpi_phnum; i++)
-        if (info->dlpi_phdr[i].p_type == PT_DYNAMIC) dyn = (const ElfW(Dyn) *)(base + info->dlpi_phdr[i].p_vaddr);
+        if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
+            dyn = (const ElfW(Dyn)*)(base + info->dlpi_phdr[i].p_vaddr);
     if (!dyn) return 0;
-    const ElfW(Sym) *symtab = NULL;
-    const char *strtab = NULL;
-    const ElfW(Rela) *jmprel = NULL, *rela = NULL;
+    const ElfW(Sym)* symtab = NULL;
+    const char* strtab = NULL;
+    const ElfW(Rela)* jmprel = NULL, *rela = NULL;
     size_t pltrelsz = 0, relasz = 0;
     for (; dyn->d_tag != DT_NULL; dyn++) {
         switch (dyn->d_tag) {
-        case DT_SYMTAB: symtab = (const ElfW(Sym) *)dyn_ptr(dyn->d_un.d_ptr, base); break;
-        case DT_STRTAB: strtab = (const char *)dyn_ptr(dyn->d_un.d_ptr, base); break;
-        case DT_JMPREL: jmprel = (const ElfW(Rela) *)dyn_ptr(dyn->d_un.d_ptr, base); break;
-        case DT_PLTRELSZ: pltrelsz = dyn->d_un.d_val; break;
-        case DT_RELA: rela = (const ElfW(Rela) *)dyn_ptr(dyn->d_un.d_ptr, base); break;
-        case DT_RELASZ: relasz = dyn->d_un.d_val; break;
+            case DT_SYMTAB:
+                symtab = (const ElfW(Sym)*)dyn_ptr(dyn->d_un.d_ptr, base);
+                break;
+            case DT_STRTAB:
+                strtab = (const char*)dyn_ptr(dyn->d_un.d_ptr, base);
+                break;
+            case DT_JMPREL:
+                jmprel = (const ElfW(Rela)*)dyn_ptr(dyn->d_un.d_ptr, base);
+                break;
+            case DT_PLTRELSZ:
+                pltrelsz = dyn->d_un.d_val;
+                break;
+            case DT_RELA:
+                rela = (const ElfW(Rela)*)dyn_ptr(dyn->d_un.d_ptr, base);
+                break;
+            case DT_RELASZ:
+                relasz = dyn->d_un.d_val;
+                break;
         }
     }
     if (!symtab || !strtab) return 0;
@@ -665,14 +695,14 @@ static int patch_object(struct dl_phdr_info *info, size_t size, void *data) {
     return 0;
 }
 
-static void *hook_dlopen(const char *file, int flags) {
-    void *h = real_dlopen(file, flags);
+static void* hook_dlopen(const char* file, int flags) {
+    void* h = real_dlopen(file, flags);
     /* An extension module loaded during the window calls Py_DECREF too. */
     if (h && npatched) dl_iterate_phdr(patch_object, NULL);
     return h;
 }
 
-static const char *install_object_hooks(void) {
+static const char* install_object_hooks(void) {
     python_slots_dealloc = python_slots_new = 0;
     dl_iterate_phdr(patch_object, NULL);
     if (patch_failed) return "could not make a GOT page writable (mprotect)";
@@ -688,7 +718,7 @@ static void remove_object_hooks(void) {
     npatched = 0;
 }
 
-static const char *check_support(void) {
+static const char* check_support(void) {
     real_dealloc = (object_fn)dlsym(RTLD_DEFAULT, "_Py_Dealloc");
     real_new_reference = (object_fn)dlsym(RTLD_DEFAULT, "_Py_NewReference");
     real_new_reference_no_total = (object_fn)dlsym(RTLD_DEFAULT, "_Py_NewReferenceNoTotal");
@@ -696,16 +726,17 @@ static const char *check_support(void) {
     if (!real_dealloc || !real_new_reference || !real_dlopen)
         return "_Py_Dealloc/_Py_NewReference are not exported by this interpreter";
     Dl_info di;
-    if (!dladdr((void *)real_dealloc, &di)) return "cannot locate libpython (dladdr)";
+    if (!dladdr((void*)real_dealloc, &di)) return "cannot locate libpython (dladdr)";
     python_base = (uintptr_t)di.dli_fbase;
     Dl_info self;
-    if (dladdr((void *)check_support, &self)) self_base = (uintptr_t)self.dli_fbase;
+    if (dladdr((void*)check_support, &self)) self_base = (uintptr_t)self.dli_fbase;
     n_got_hooks = 0;
-    got_hooks[n_got_hooks++] = (got_hook){"_Py_Dealloc", (void *)hook_dealloc};
-    got_hooks[n_got_hooks++] = (got_hook){"_Py_NewReference", (void *)hook_new_reference};
+    got_hooks[n_got_hooks++] = (got_hook){"_Py_Dealloc", (void*)hook_dealloc};
+    got_hooks[n_got_hooks++] = (got_hook){"_Py_NewReference", (void*)hook_new_reference};
     if (real_new_reference_no_total)
-        got_hooks[n_got_hooks++] = (got_hook){"_Py_NewReferenceNoTotal", (void *)hook_new_reference_no_total};
-    got_hooks[n_got_hooks++] = (got_hook){"dlopen", (void *)hook_dlopen};
+        got_hooks[n_got_hooks++] =
+            (got_hook){"_Py_NewReferenceNoTotal", (void*)hook_new_reference_no_total};
+    got_hooks[n_got_hooks++] = (got_hook){"dlopen", (void*)hook_dlopen};
     return NULL;
 }
 
@@ -713,13 +744,13 @@ static const char *check_support(void) {
 
 /* ------------------------------------------------------------ collections */
 
-static uintptr_t *scratch_refs;
+static uintptr_t* scratch_refs;
 static size_t n_scratch, cap_scratch;
 
-static int visit_ref(PyObject *o, void *arg) {
+static int visit_ref(PyObject* o, void* arg) {
     if (n_scratch == cap_scratch) {
         size_t n = cap_scratch ? cap_scratch * 2 : 256;
-        uintptr_t *p = realloc(scratch_refs, n * sizeof *p);
+        uintptr_t* p = realloc(scratch_refs, n * sizeof *p);
         if (!p) {
             hooks_failed = 1;
             return 0;
@@ -731,17 +762,17 @@ static int visit_ref(PyObject *o, void *arg) {
     return 0;
 }
 
-#define GC_NEXT(g) ((PyGC_Head *)(g)->_gc_next)
-#define FROM_GC(g) ((PyObject *)((PyGC_Head *)(g) + 1))
+#define GC_NEXT(g) ((PyGC_Head*)(g)->_gc_next)
+#define FROM_GC(g) ((PyObject*)((PyGC_Head*)(g) + 1))
 
 /* Every object of generations 0..gen, in list order, with its reference
    count, finalized bit and referents: what the collection will examine. */
 static uint64_t prepare_snapshot(int gen) {
-    struct _gc_runtime_state *g = gcstate();
+    struct _gc_runtime_state* g = gcstate();
     uint64_t n = 0;
     for (int i = 0; i <= gen; i++) {
-        PyGC_Head *head = &g->generations[i].head;
-        for (PyGC_Head *p = GC_NEXT(head); p != head; p = GC_NEXT(p)) {
+        PyGC_Head* head = &g->generations[i].head;
+        for (PyGC_Head* p = GC_NEXT(head); p != head; p = GC_NEXT(p)) {
             type_id(Py_TYPE(FROM_GC(p))); /* TYPE records go before the snapshot */
             n++;
         }
@@ -750,13 +781,13 @@ static uint64_t prepare_snapshot(int gen) {
 }
 
 static void write_snapshot(int gen, uint64_t n) {
-    struct _gc_runtime_state *g = gcstate();
+    struct _gc_runtime_state* g = gcstate();
     ensure(CHUNK_SLACK);
     put_varint_raw(n);
     for (int i = 0; i <= gen; i++) {
-        PyGC_Head *head = &g->generations[i].head;
-        for (PyGC_Head *p = GC_NEXT(head); p != head; p = GC_NEXT(p)) {
-            PyObject *op = FROM_GC(p);
+        PyGC_Head* head = &g->generations[i].head;
+        for (PyGC_Head* p = GC_NEXT(head); p != head; p = GC_NEXT(p)) {
+            PyObject* op = FROM_GC(p);
             uint32_t tid = type_id(Py_TYPE(op));
             n_scratch = 0;
             traverseproc trav = Py_TYPE(op)->tp_traverse;
@@ -765,11 +796,12 @@ static void write_snapshot(int gen, uint64_t n) {
             put_addr(op);
             put_varint_raw(tid);
             put_varint_raw((uint64_t)Py_REFCNT(op));
-            put_varint_raw((uint64_t)((p->_gc_prev & 1) | ((uint64_t)i << 1))); /* finalized, generation */
+            put_varint_raw(
+                (uint64_t)((p->_gc_prev & 1) | ((uint64_t)i << 1))); /* finalized, generation */
             put_varint_raw(n_scratch);
             for (size_t r = 0; r < n_scratch; r++) {
                 ensure(CHUNK_SLACK);
-                put_addr((void *)scratch_refs[r]);
+                put_addr((void*)scratch_refs[r]);
             }
         }
     }
@@ -777,10 +809,11 @@ static void write_snapshot(int gen, uint64_t n) {
 
 static PyObject *key_generation, *key_collected, *key_uncollectable;
 static int explicit_collect; /* inside our gc.collect wrapper */
-static PyObject *orig_gc_collect, *gc_module, *gc_callbacks, *our_callback, *our_callback_last, *our_collect;
+static PyObject *orig_gc_collect, *gc_module, *gc_callbacks, *our_callback, *our_callback_last,
+    *our_collect;
 
-static long dict_long(PyObject *info, PyObject *key) {
-    PyObject *v = PyDict_GetItemWithError(info, key); /* borrowed; no allocation */
+static long dict_long(PyObject* info, PyObject* key) {
+    PyObject* v = PyDict_GetItemWithError(info, key); /* borrowed; no allocation */
     return v ? PyLong_AsLong(v) : -1;
 }
 
@@ -788,7 +821,7 @@ static long dict_long(PyObject *info, PyObject *key) {
    result as soon as it is known; the last records the snapshot and counts of
    the start phase after every other start callback ran (their allocations
    are counted before the collection resets count0). */
-static int parse_callback_args(PyObject *const *args, Py_ssize_t nargs, int *start, long *gen) {
+static int parse_callback_args(PyObject* const* args, Py_ssize_t nargs, int* start, long* gen) {
     if (nargs != 2 || !atomic_load_explicit(&R.active, memory_order_relaxed)) return 0;
     PyObject *phase = args[0], *info = args[1];
     if (!PyUnicode_Check(phase) || PyUnicode_GET_LENGTH(phase) < 3 || !PyDict_Check(info)) return 0;
@@ -805,7 +838,7 @@ static void check_deadline(void) {
     if (R.deadline_ns && now_ns() >= R.deadline_ns) close_window(END_MAX_SECONDS);
 }
 
-static PyObject *gc_callback_first(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+static PyObject* gc_callback_first(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
     int start;
     long gen;
     if (!parse_callback_args(args, nargs, &start, &gen)) Py_RETURN_NONE;
@@ -825,8 +858,9 @@ static PyObject *gc_callback_first(PyObject *self, PyObject *const *args, Py_ssi
         }
         Py_RETURN_NONE;
     }
-    PyObject *info = args[1];
-    long collected = dict_long(info, key_collected), uncollectable = dict_long(info, key_uncollectable);
+    PyObject* info = args[1];
+    long collected = dict_long(info, key_collected),
+         uncollectable = dict_long(info, key_uncollectable);
     ensure(CHUNK_SLACK);
     put_byte(OP_COLLECT_STOP);
     put_varint_raw((uint64_t)gen);
@@ -837,11 +871,11 @@ static PyObject *gc_callback_first(PyObject *self, PyObject *const *args, Py_ssi
     Py_RETURN_NONE;
 }
 
-static PyObject *gc_callback_last(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+static PyObject* gc_callback_last(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
     int start;
     long gen;
     if (!parse_callback_args(args, nargs, &start, &gen) || !start) Py_RETURN_NONE;
-    struct _gc_runtime_state *g = gcstate();
+    struct _gc_runtime_state* g = gcstate();
     poll_gcstate();
     uint64_t n = prepare_snapshot((int)gen);
     ensure(CHUNK_SLACK);
@@ -858,22 +892,23 @@ static PyObject *gc_callback_last(PyObject *self, PyObject *const *args, Py_ssiz
 }
 
 /* gc.collect while recording: marks the next collection as explicit. */
-static PyObject *gc_collect_wrapper(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+static PyObject* gc_collect_wrapper(PyObject* self, PyObject* const* args, Py_ssize_t nargs,
+                                    PyObject* kwnames) {
     explicit_collect = 1;
-    PyObject *r = PyObject_Vectorcall(orig_gc_collect, args, (size_t)nargs, kwnames);
+    PyObject* r = PyObject_Vectorcall(orig_gc_collect, args, (size_t)nargs, kwnames);
     explicit_collect = 0;
     return r;
 }
 
 /* ------------------------------------------------------------ the writer */
 
-static int write_out(const void *p, size_t n) {
+static int write_out(const void* p, size_t n) {
     if (n && fwrite(p, 1, n, R.file) != n) return -1;
     R.written_bytes += n;
     return 0;
 }
 
-static int compress_chunk(const uint8_t *data, size_t len, ZSTD_EndDirective end) {
+static int compress_chunk(const uint8_t* data, size_t len, ZSTD_EndDirective end) {
     static uint8_t out[1 << 17];
     ZSTD_inBuffer in = {data, len, 0};
     for (;;) {
@@ -885,7 +920,7 @@ static int compress_chunk(const uint8_t *data, size_t len, ZSTD_EndDirective end
     }
 }
 
-static void *writer_main(void *arg) {
+static void* writer_main(void* arg) {
     pthread_mutex_lock(&R.mu);
     for (;;) {
         while (!R.queue_head && !R.closing) {
@@ -898,16 +933,17 @@ static void *writer_main(void *arg) {
                closes the file. */
             if (R.deadline_ns && now_ns() >= R.deadline_ns) close_window(END_MAX_SECONDS);
         }
-        chunk *c = R.queue_head;
+        chunk* c = R.queue_head;
         if (!c) break; /* closing and drained */
         R.queue_head = c->next;
         if (!R.queue_head) R.queue_tail = NULL;
         pthread_mutex_unlock(&R.mu);
         int final = R.closing && !c->next;
-        if (!R.write_error && compress_chunk(c->data, c->len, ZSTD_e_continue) < 0) R.write_error = 1;
+        if (!R.write_error && compress_chunk(c->data, c->len, ZSTD_e_continue) < 0)
+            R.write_error = 1;
         R.raw_bytes += c->len;
         if (R.max_bytes && R.written_bytes >= R.max_bytes) close_window(END_MAX_BYTES);
-        (void)final;
+        (void) final;
         pthread_mutex_lock(&R.mu);
         c->next = R.free_chunks;
         R.free_chunks = c;
@@ -921,15 +957,16 @@ static void *writer_main(void *arg) {
 /* ---------------------------------------------------------- start / stop */
 
 /* Work list of the seeding walk (libc memory; before the window opens). */
-static uintptr_t *seed_stack;
+static uintptr_t* seed_stack;
 static size_t n_seed, cap_seed;
 
-static void seed_add(PyObject *o) {
-    if (!o || !PyObject_IS_GC(o) || table_find(&live, (uintptr_t)o)) return; /* static types: not GC */
+static void seed_add(PyObject* o) {
+    if (!o || !PyObject_IS_GC(o) || table_find(&live, (uintptr_t)o))
+        return; /* static types: not GC */
     if (table_put(&live, (uintptr_t)o, 0) < 0) hooks_failed = 1;
     if (n_seed == cap_seed) {
         size_t n = cap_seed ? cap_seed * 2 : 4096;
-        uintptr_t *p = realloc(seed_stack, n * sizeof *p);
+        uintptr_t* p = realloc(seed_stack, n * sizeof *p);
         if (!p) {
             hooks_failed = 1;
             return;
@@ -940,7 +977,7 @@ static void seed_add(PyObject *o) {
     seed_stack[n_seed++] = (uintptr_t)o;
 }
 
-static int seed_visit(PyObject *o, void *arg) {
+static int seed_visit(PyObject* o, void* arg) {
     seed_add(o);
     return 0;
 }
@@ -953,14 +990,14 @@ static int seed_visit(PyObject *o, void *arg) {
    not walked: the internal frame layout is not stable enough to read
    safely (3.12's running frames hold stale slots). */
 static void seed_live(void) {
-    struct _gc_runtime_state *g = gcstate();
-    PyGC_Head *heads[4] = {&g->generations[0].head, &g->generations[1].head, &g->generations[2].head,
-                           &g->permanent_generation.head};
+    struct _gc_runtime_state* g = gcstate();
+    PyGC_Head* heads[4] = {&g->generations[0].head, &g->generations[1].head,
+                           &g->generations[2].head, &g->permanent_generation.head};
     n_seed = 0;
     for (int i = 0; i < 4; i++)
-        for (PyGC_Head *p = GC_NEXT(heads[i]); p != heads[i]; p = GC_NEXT(p)) seed_add(FROM_GC(p));
+        for (PyGC_Head* p = GC_NEXT(heads[i]); p != heads[i]; p = GC_NEXT(p)) seed_add(FROM_GC(p));
     while (n_seed) {
-        PyObject *op = (PyObject *)seed_stack[--n_seed];
+        PyObject* op = (PyObject*)seed_stack[--n_seed];
         traverseproc trav = Py_TYPE(op)->tp_traverse;
         if (trav) trav(op, seed_visit, NULL);
     }
@@ -970,45 +1007,45 @@ static void seed_live(void) {
 }
 
 static int recording; /* between start() and stop(), even after the window closed */
-static PyObject *last_error_message;
+static PyObject* last_error_message;
 
 static void free_chunks(void) {
     while (R.free_chunks) {
-        chunk *c = R.free_chunks;
+        chunk* c = R.free_chunks;
         R.free_chunks = c->next;
         free(c);
     }
     R.chunks_out = 0;
 }
 
-static void put_string(const char *s) {
+static void put_string(const char* s) {
     size_t n = strlen(s);
     put_varint_raw(n);
     memcpy(R.cur->data + R.cur->len, s, n);
     R.cur->len += n;
 }
 
-static PyObject *rec_start(PyObject *self, PyObject *args, PyObject *kw) {
-    static char *kwlist[] = {"path", "max_seconds", "max_bytes", "level", NULL};
-    PyObject *path_obj;
+static PyObject* rec_start(PyObject* self, PyObject* args, PyObject* kw) {
+    static char* kwlist[] = {"path", "max_seconds", "max_bytes", "level", NULL};
+    PyObject* path_obj;
     double max_seconds = 0;
     unsigned long long max_bytes = 0;
     int level = 3;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|dKi", kwlist, PyUnicode_FSConverter, &path_obj, &max_seconds,
-                                     &max_bytes, &level))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|dKi", kwlist, PyUnicode_FSConverter, &path_obj,
+                                     &max_seconds, &max_bytes, &level))
         return NULL;
     if (recording) {
         Py_DECREF(path_obj);
         PyErr_SetString(PyExc_RuntimeError, "heapsim_record: a recording is already running");
         return NULL;
     }
-    const char *why = check_support();
+    const char* why = check_support();
     if (why) {
         Py_DECREF(path_obj);
         PyErr_Format(PyExc_RuntimeError, "heapsim_record: cannot record this interpreter: %s", why);
         return NULL;
     }
-    const char *path = PyBytes_AS_STRING(path_obj);
+    const char* path = PyBytes_AS_STRING(path_obj);
     size_t plen = strlen(path);
     R.path = malloc(plen + 1);
     R.tmp_path = malloc(plen + 16);
@@ -1029,13 +1066,14 @@ static PyObject *rec_start(PyObject *self, PyObject *args, PyObject *kw) {
     R.level = level;
 
     /* Everything the callbacks need exists before the window opens. */
-    PyObject *gc = PyImport_ImportModule("gc");
+    PyObject* gc = PyImport_ImportModule("gc");
     if (!gc) return NULL;
     gc_module = gc;
     gc_callbacks = PyObject_GetAttrString(gc, "callbacks");
     orig_gc_collect = PyObject_GetAttrString(gc, "collect");
     if (!gc_callbacks || !orig_gc_collect) return NULL;
-    if (PyList_Insert(gc_callbacks, 0, our_callback) < 0 || PyList_Append(gc_callbacks, our_callback_last) < 0)
+    if (PyList_Insert(gc_callbacks, 0, our_callback) < 0 ||
+        PyList_Append(gc_callbacks, our_callback_last) < 0)
         return NULL;
     if (PyObject_SetAttrString(gc, "collect", our_collect) < 0) return NULL;
 
@@ -1059,14 +1097,15 @@ static PyObject *rec_start(PyObject *self, PyObject *args, PyObject *kw) {
     collect_epoch = 0;
 
     /* Header. */
-    struct _gc_runtime_state *g = gcstate();
+    struct _gc_runtime_state* g = gcstate();
     memcpy(R.cur->data, HSR_MAGIC, 8);
     R.cur->len = 8;
     put_varint_raw(HSR_FORMAT_VERSION);
     char interp[160];
     snprintf(interp, sizeof interp, "cpython %d.%d.%d%s%s", (int)((Py_Version >> 24) & 0xff),
              (int)((Py_Version >> 16) & 0xff), (int)((Py_Version >> 8) & 0xff),
-             ((Py_Version >> 4) & 0xf) != 0xf ? " prerelease" : "", HSR_REFTRACER ? " reftracer" : " got");
+             ((Py_Version >> 4) & 0xf) != 0xf ? " prerelease" : "",
+             HSR_REFTRACER ? " reftracer" : " got");
     put_string(interp);
     put_varint_raw((uint64_t)Py_Version);
     struct timespec wall;
@@ -1087,7 +1126,7 @@ static PyObject *rec_start(PyObject *self, PyObject *args, PyObject *kw) {
     seed_live();
     PyMem_GetAllocator(PYMEM_DOMAIN_OBJ, &orig_obj_alloc);
     PyMem_SetAllocator(PYMEM_DOMAIN_OBJ, &hook_obj_alloc);
-    const char *err = install_object_hooks();
+    const char* err = install_object_hooks();
     if (err) {
         PyMem_SetAllocator(PYMEM_DOMAIN_OBJ, &orig_obj_alloc);
         remove_object_hooks();
@@ -1106,12 +1145,12 @@ static PyObject *rec_start(PyObject *self, PyObject *args, PyObject *kw) {
     Py_RETURN_NONE;
 }
 
-static PyObject *rec_stop(PyObject *self, PyObject *unused) {
+static PyObject* rec_stop(PyObject* self, PyObject* unused) {
     atomic_store(&R.active, 0); /* the window closes */
     if (!recording) Py_RETURN_NONE;
     recording = 0;
     int reason = atomic_load(&R.end_reason);
-    struct _gc_runtime_state *g = gcstate();
+    struct _gc_runtime_state* g = gcstate();
     ensure(CHUNK_SLACK);
     uint64_t closed = atomic_load(&R.closed_ns);
     put_time_at(reason != END_STOP && closed ? closed : now_ns());
@@ -1124,7 +1163,7 @@ static PyObject *rec_stop(PyObject *self, PyObject *unused) {
     uint64_t events = R.events;
 
     pthread_mutex_lock(&R.mu);
-    chunk *c = R.cur;
+    chunk* c = R.cur;
     c->next = NULL;
     if (R.queue_tail)
         R.queue_tail->next = c;
@@ -1151,7 +1190,7 @@ static PyObject *rec_stop(PyObject *self, PyObject *unused) {
 
     /* Undo what start() changed (after the window). */
     for (int k = 0; k < 2; k++) {
-        PyObject *cb = k ? our_callback_last : our_callback;
+        PyObject* cb = k ? our_callback_last : our_callback;
         Py_ssize_t i = PySequence_Index(gc_callbacks, cb);
         if (i >= 0)
             PySequence_DelItem(gc_callbacks, i);
@@ -1165,7 +1204,7 @@ static PyObject *rec_stop(PyObject *self, PyObject *unused) {
 
     uint64_t raw = R.raw_bytes, written = R.written_bytes;
     free(R.tmp_path);
-    char *path = R.path;
+    char* path = R.path;
     R.path = R.tmp_path = NULL;
     if (!ok) {
         PyErr_Format(PyExc_OSError, "heapsim_record: writing %s failed%s", path,
@@ -1175,49 +1214,57 @@ static PyObject *rec_stop(PyObject *self, PyObject *unused) {
         return NULL;
     }
     free(path);
-    static const char *reasons[] = {"stop", "max_seconds", "max_bytes", "write_error"};
+    static const char* reasons[] = {"stop", "max_seconds", "max_bytes", "write_error"};
     return Py_BuildValue("{s:K,s:K,s:K,s:s}", "events", (unsigned long long)events, "raw_bytes",
-                         (unsigned long long)raw, "bytes", (unsigned long long)written, "end", reasons[reason & 3]);
+                         (unsigned long long)raw, "bytes", (unsigned long long)written, "end",
+                         reasons[reason & 3]);
 }
 
-static PyObject *rec_is_recording(PyObject *self, PyObject *unused) {
+static PyObject* rec_is_recording(PyObject* self, PyObject* unused) {
     return PyBool_FromLong(recording && atomic_load(&R.active));
 }
 
-static PyObject *rec_check(PyObject *self, PyObject *unused) {
-    const char *why = check_support();
+static PyObject* rec_check(PyObject* self, PyObject* unused) {
+    const char* why = check_support();
     if (why) return PyUnicode_FromString(why);
     Py_RETURN_NONE;
 }
 
 static PyMethodDef callback_def = {"_heapsim_record_gc_callback_first",
-                                   (PyCFunction)(void (*)(void))gc_callback_first, METH_FASTCALL, NULL};
+                                   (PyCFunction)(void (*)(void))gc_callback_first, METH_FASTCALL,
+                                   NULL};
 static PyMethodDef callback_last_def = {"_heapsim_record_gc_callback_last",
-                                        (PyCFunction)(void (*)(void))gc_callback_last, METH_FASTCALL, NULL};
+                                        (PyCFunction)(void (*)(void))gc_callback_last,
+                                        METH_FASTCALL, NULL};
 static PyMethodDef collect_def = {"collect", (PyCFunction)(void (*)(void))gc_collect_wrapper,
-                                  METH_FASTCALL | METH_KEYWORDS, "gc.collect, seen by heapsim_record"};
+                                  METH_FASTCALL | METH_KEYWORDS,
+                                  "gc.collect, seen by heapsim_record"};
 
 static PyMethodDef methods[] = {
     {"start", (PyCFunction)(void (*)(void))rec_start, METH_VARARGS | METH_KEYWORDS,
      "start(path, max_seconds=0, max_bytes=0, level=3): open the recording window"},
-    {"stop", rec_stop, METH_NOARGS, "stop(): close the window and the file; returns a summary dict"},
+    {"stop", rec_stop, METH_NOARGS,
+     "stop(): close the window and the file; returns a summary dict"},
     {"is_recording", rec_is_recording, METH_NOARGS, "whether the window is open"},
-    {"unsupported_reason", rec_check, METH_NOARGS, "None, or why this interpreter cannot be recorded"},
+    {"unsupported_reason", rec_check, METH_NOARGS,
+     "None, or why this interpreter cannot be recorded"},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module_def = {PyModuleDef_HEAD_INIT, "_recorder", NULL, -1, methods};
 
 PyMODINIT_FUNC PyInit__recorder(void) {
 #ifdef HSR_UNSUPPORTED
-    PyErr_SetString(PyExc_ImportError, "heapsim_record: cannot record this interpreter: " HSR_UNSUPPORTED);
+    PyErr_SetString(PyExc_ImportError,
+                    "heapsim_record: cannot record this interpreter: " HSR_UNSUPPORTED);
     return NULL;
 #else
     if ((Py_Version & 0xFFFF0000u) != (PY_VERSION_HEX & 0xFFFF0000u)) {
         PyErr_SetString(PyExc_ImportError,
-                        "heapsim_record: built for another CPython version; reinstall it with this interpreter");
+                        "heapsim_record: built for another CPython version; reinstall it with this "
+                        "interpreter");
         return NULL;
     }
-    PyObject *m = PyModule_Create(&module_def);
+    PyObject* m = PyModule_Create(&module_def);
     if (!m) return NULL;
     key_generation = PyUnicode_InternFromString("generation");
     key_collected = PyUnicode_InternFromString("collected");
@@ -1225,8 +1272,8 @@ PyMODINIT_FUNC PyInit__recorder(void) {
     our_callback = PyCFunction_New(&callback_def, NULL);
     our_callback_last = PyCFunction_New(&callback_last_def, NULL);
     our_collect = PyCFunction_New(&collect_def, NULL);
-    if (!key_generation || !key_collected || !key_uncollectable || !our_callback || !our_callback_last ||
-        !our_collect) {
+    if (!key_generation || !key_collected || !key_uncollectable || !our_callback ||
+        !our_callback_last || !our_collect) {
         Py_DECREF(m);
         return NULL;
     }
