@@ -191,6 +191,13 @@ bool SnapshotImporter::snapshot(RecordingReader& reader, const Record& start, st
         }
         std::uint32_t o = 0;
         const std::uint32_t known = by_addr_.find(so.addr);
+        if (known != AddressMap::kNone && objs_[known].alive &&
+            objs_[known].stamp == snapshot_no_) {
+            // A generation list holds an object once: the recording is corrupt.
+            error = "byte " + std::to_string(reader.offset()) +
+                    ": address listed twice in one snapshot";
+            return false;
+        }
         if (known != AddressMap::kNone && objs_[known].alive && objs_[known].tid == so.tid) {
             o = known;
             pin(o);
