@@ -10,7 +10,6 @@
 #include "cli/exit_status.h"
 #include "cli/options.h"
 #include "platform/atomic_file.h"
-#include "workloads/random_trace.h"
 #include "workloads/workload.h"
 
 namespace heapsim::cli {
@@ -31,19 +30,13 @@ struct GenArgs {
 };
 
 void write_trace(const GenArgs& args, std::ostream& out) {
-    if (const auto profile = workload_profile_by_name(args.profile)) {
-        WorkloadOptions options;
-        options.events = args.events;
-        options.seed = args.seed;
-        options.live = args.live;
-        write_workload_trace(*profile, options, out);
-        return;
-    }
-    RandomTraceOptions options;
+    WorkloadOptions options;
     options.events = args.events;
     options.seed = args.seed;
+    options.live = args.live;
     options.legacy_finalizers = args.legacy;
-    write_random_trace(options, out);
+    // --profile is checked against the names CLI11 lists below.
+    write_workload_trace(*workload_profile_by_name(args.profile), options, out);
 }
 
 int usage(CommandIo& io, const std::string& message) {
@@ -110,7 +103,8 @@ constexpr const char* kProfileHelp =
 
 Command setup_gen_command(CLI::App& app) {
     auto args = std::make_shared<GenArgs>();
-    CLI::App* cmd = app.add_subcommand("gen", "Write a synthetic workload trace, deterministic per seed");
+    CLI::App* cmd =
+        app.add_subcommand("gen", "Write a synthetic workload trace, deterministic per seed");
     cmd->add_option("--profile", args->profile, kProfileHelp)
         ->check(CLI::IsMember({"mixed", "web", "cache", "cycles"}))
         ->capture_default_str();

@@ -25,6 +25,7 @@
 #include "workloads/random_trace.h"
 
 #include "trace_formats/end_record.h"
+#include "workloads/workload.h"
 
 #include <algorithm>
 #include <array>
@@ -151,7 +152,8 @@ class Generator {
     Generator(const RandomTraceOptions& options, std::ostream& out)
         : options_(options), out_(out), rng_(options.seed) {}
 
-    void run();
+    /// Writes the whole trace; its events and distinct ids.
+    WorkloadStats run();
 
   private:
     using Action = void (Generator::*)();
@@ -1270,7 +1272,7 @@ void Generator::finish() {
     simple("collect");
 }
 
-void Generator::run() {
+WorkloadStats Generator::run() {
     // Relative weights of the actions (trees, rings and small cycles carry most
     // of the collector-counted allocations).
     static constexpr std::pair<Action, int> kActions[] = {
@@ -1305,12 +1307,24 @@ void Generator::run() {
     }
     finish();
     out_ << end_record_line(emitted_) << '\n';  // lets a reader see a cut (end_record.h)
+    WorkloadStats stats;
+    stats.events = emitted_;
+    stats.distinct_ids = next_id_ - 1;
+    return stats;
 }
 
 }  // namespace
 
 void write_random_trace(const RandomTraceOptions& options, std::ostream& out) {
     Generator(options, out).run();
+}
+
+WorkloadStats write_mixed_trace(const WorkloadOptions& options, std::ostream& out) {
+    RandomTraceOptions mixed;
+    mixed.events = options.events;
+    mixed.seed = options.seed;
+    mixed.legacy_finalizers = options.legacy_finalizers;
+    return Generator(mixed, out).run();
 }
 
 }  // namespace heapsim

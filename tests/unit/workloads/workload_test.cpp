@@ -17,6 +17,7 @@
 #include "replay_text.h"
 #include "sim/simulator.h"
 #include "trace_formats/trace_reader.h"
+#include "workloads/random_trace.h"
 
 using namespace heapsim;
 
@@ -52,9 +53,7 @@ std::string python_nameable(const std::string& text) {
     std::map<std::string, std::string> name_target;
     std::map<std::string, int> names_of;
     std::uint64_t last_time = 0;
-    auto nameable = [&](const std::string& id) {
-        return creation.count(id) || names_of[id] > 0;
-    };
+    auto nameable = [&](const std::string& id) { return creation.count(id) || names_of[id] > 0; };
     std::istringstream in(text);
     std::uint64_t line_no = 0;
     for (std::string line; std::getline(in, line);) {
@@ -70,12 +69,15 @@ std::string python_nameable(const std::string& text) {
             t.erase(t.begin());
         }
         const std::string where = std::to_string(line_no) + ": `" + line + "`";
-        auto need = [&](const std::string& id) { return nameable(id) ? "" : where + " names " + id; };
+        auto need = [&](const std::string& id) {
+            return nameable(id) ? "" : where + " names " + id;
+        };
         const std::string& ev = t[0];
         std::string problem;
         if (ev == "alloc" || ev == "weakref") {
             if (nameable(t[1])) return where + " reuses a nameable id";
-            for (std::size_t i = 2 + (ev == "alloc"); i < t.size() && t[i].find('=') == std::string::npos; ++i) {
+            for (std::size_t i = 2 + (ev == "alloc");
+                 i < t.size() && t[i].find('=') == std::string::npos; ++i) {
                 problem = need(t[i]);
                 if (!problem.empty()) return problem;
                 if (ev == "alloc") creation.erase(t[i]);
@@ -155,8 +157,33 @@ TEST_CASE("workload: profile names") {
     CHECK(workload_profile_by_name("web") == WorkloadProfile::Web);
     CHECK(workload_profile_by_name("cache") == WorkloadProfile::Cache);
     CHECK(workload_profile_by_name("cycles") == WorkloadProfile::Cycles);
-    CHECK_FALSE(workload_profile_by_name("mixed"));  // random_trace.h
+    CHECK(workload_profile_by_name("mixed") == WorkloadProfile::Mixed);
     CHECK_FALSE(workload_profile_by_name("Web"));
+}
+
+TEST_CASE("workload: the mixed profile is the random trace, legacy finalizers included") {
+    for (const bool legacy : {false, true}) {
+        CAPTURE(legacy);
+        RandomTraceOptions random;
+        random.events = 3000;
+        random.seed = 4;
+        random.legacy_finalizers = legacy;
+        std::ostringstream expected;
+        write_random_trace(random, expected);
+        WorkloadOptions options;
+        options.events = 3000;
+        options.seed = 4;
+        options.legacy_finalizers = legacy;
+        std::ostringstream out;
+        const WorkloadStats stats = write_workload_trace(WorkloadProfile::Mixed, options, out);
+        CHECK(out.str() == expected.str());
+        CHECK((out.str().find("legacy_finalizer") != std::string::npos) == legacy);
+        CHECK(out.str().ends_with("# end events=" + std::to_string(stats.events) + "\n"));
+        CHECK(stats.events >= 3000);
+        CHECK(out.str().find(" o" + std::to_string(stats.distinct_ids) + " ") != std::string::npos);
+        CHECK(out.str().find(" o" + std::to_string(stats.distinct_ids + 1) + " ") ==
+              std::string::npos);
+    }
 }
 
 TEST_CASE("workload: a seed gives the same bytes, another seed or profile other bytes") {
@@ -171,7 +198,8 @@ TEST_CASE("workload: a seed gives the same bytes, another seed or profile other 
     CHECK(generate(WorkloadProfile::Web, 7, 5000) != generate(WorkloadProfile::Cycles, 7, 5000));
 }
 
-TEST_CASE("workload: every profile replays cleanly and stays nameable, at several seeds and sizes") {
+TEST_CASE(
+    "workload: every profile replays cleanly and stays nameable, at several seeds and sizes") {
     for (const WorkloadProfile p : kProfiles) {
         for (const std::uint64_t events : {1ull, 300ull, 5000ull, 30000ull}) {
             for (const std::uint64_t seed : {1ull, 2ull, 3ull}) {
@@ -195,8 +223,9 @@ TEST_CASE("workload: the checks above are not vacuous") {
     CHECK(python_nameable("alloc a list\ndrop a\nalloc a dict\ndrop a\n") == "");  // id reuse
     CHECK(python_nameable("alloc a list\nbind x a\nalloc a dict\n") != "");
     CHECK(python_nameable("@5 alloc a list\n@4 drop a\n") != "");
-    const Replay live_reuse = replay("heaptrace 1\nalloc a list\nbind x a\nalloc b list\nset b k a\n"
-                                     "unbind x\nalloc a dict\ndrop a\n");
+    const Replay live_reuse = replay(
+        "heaptrace 1\nalloc a list\nbind x a\nalloc b list\nset b k a\n"
+        "unbind x\nalloc a dict\ndrop a\n");
     CHECK_FALSE(live_reuse.diagnostics.empty());  // a is still held by b
 }
 
@@ -250,8 +279,9 @@ TEST_CASE("workload: distinct ids and symbols do not grow with the trace") {
         const Replay shorter = replay(generate(p, 9, 250000));
         const Replay longer = replay(generate(p, 9, 500000));
         check_valid(longer);
-        MESSAGE(std::string(profile_name(p)) << ": symbols " << shorter.symbols << " at 250k events, "
-                                << longer.symbols << " at 500k");
+        MESSAGE(std::string(profile_name(p))
+                << ": symbols " << shorter.symbols << " at 250k events, " << longer.symbols
+                << " at 500k");
         CHECK(longer.symbols < 8000);
         CHECK(longer.symbols < shorter.symbols + shorter.symbols / 4);
     }
@@ -271,8 +301,9 @@ TEST_CASE("workload: the generator's tracked state follows the live set, not the
         CAPTURE(profile_name(p));
         const WorkloadStats small = stats_of(p, 400000, 5000);
         const WorkloadStats large = stats_of(p, 1600000, 5000);
-        MESSAGE(std::string(profile_name(p)) << ": tracked " << small.peak_tracked << " at 400k events, "
-                                << large.peak_tracked << " at 1.6M");
+        MESSAGE(std::string(profile_name(p))
+                << ": tracked " << small.peak_tracked << " at 400k events, " << large.peak_tracked
+                << " at 1.6M");
         CHECK(large.events >= 1600000);
         CHECK(large.peak_tracked < small.peak_tracked + small.peak_tracked / 3);
         CHECK(large.distinct_ids < small.distinct_ids + small.distinct_ids / 3);
