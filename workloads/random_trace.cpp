@@ -26,6 +26,7 @@
 
 #include "trace_formats/end_record.h"
 #include "workloads/workload.h"
+#include "workloads/workload_writer.h"
 
 #include <algorithm>
 #include <array>
@@ -44,7 +45,8 @@
 namespace heapsim {
 namespace {
 
-using Id = std::uint64_t;  // object N is written oN; 0 means "none"
+using workload::Tok;
+using Id = workload::Id;  // object N is written oN; 0 means "none"
 using Key = std::uint8_t;
 
 using Rng = SeededRng;
@@ -117,10 +119,10 @@ constexpr Key kFirstCacheKey = 18;
 constexpr std::size_t kMaxInstanceRefs = 5;  // `alloc X Node A B ...` uses keys "0".."4"
 constexpr Key kCacheKeys = 48;
 
-std::string key_name(Key k) {
+Tok key_name(Key k) {
     if (k < kFirstIndexKey) return kAttrs[k];
-    if (k < kFirstCacheKey) return std::to_string(k - kFirstIndexKey);
-    return "k" + std::to_string(k - kFirstCacheKey);
+    if (k < kFirstCacheKey) return Tok("", k - kFirstIndexKey);
+    return Tok("k", k - kFirstCacheKey);
 }
 
 constexpr int kNames = 200;            // n0..n199
@@ -150,7 +152,7 @@ bool plain_member(const Obj& o) {
 class Generator {
   public:
     Generator(const RandomTraceOptions& options, std::ostream& out)
-        : options_(options), out_(out), rng_(options.seed) {}
+        : options_(options), w_(out, /*timed=*/false), rng_(options.seed) {}
 
     /// Writes the whole trace; its events and distinct ids.
     WorkloadStats run();
@@ -159,22 +161,10 @@ class Generator {
     using Action = void (Generator::*)();
 
     // --- output ---
-    void emit() {
-        buf_ += '\n';
-        out_ << buf_;
-        buf_.clear();
-        ++emitted_;
-    }
-    void put_id(Id id) {
-        buf_ += " o";
-        buf_ += std::to_string(id);
-    }
-    void put_name(int n) {
-        buf_ += " n";
-        buf_ += std::to_string(n);
-    }
+    static Tok name_tok(int n) { return Tok("n", static_cast<std::uint64_t>(n)); }
+    std::uint64_t emitted() const { return w_.events(); }
     std::uint64_t remaining() const {
-        return emitted_ < options_.events ? options_.events - emitted_ : 0;
+        return emitted() < options_.events ? options_.events - emitted() : 0;
     }
 
     // --- shadow ---
@@ -202,10 +192,6 @@ class Generator {
     void clear(Id container);
     void drop(Id id);
     Id weakref(Id target, int label);
-    void simple(const char* line) {
-        buf_ = line;
-        emit();
-    }
 
     // --- choices ---
     template <class Pred>
@@ -265,11 +251,8 @@ class Generator {
     void finish();
 
     RandomTraceOptions options_;
-    std::ostream& out_;
+    workload::WorkloadWriter w_;  // never given an id back: ids count up
     Rng rng_;
-    std::string buf_;
-    std::uint64_t emitted_ = 0;
-    Id next_id_ = 1;
 
     std::unordered_map<Id, Obj> objs_;  // nameable objects only; looked up, never iterated
     std::vector<Id> temps_;             // objects holding their creation reference
@@ -324,20 +307,8 @@ Id Generator::alloc(Kind kind, std::initializer_list<Id> refs, const char* site)
 }
 
 Id Generator::alloc_refs(Kind kind, const std::vector<Id>& refs, const char* site) {
-    const Id id = next_id_++;
-    buf_ = "alloc";
-    put_id(id);
-    buf_ += ' ';
-    buf_ += type_name(kind);
-    for (const Id r : refs) {
-        obj(r);
-        put_id(r);
-    }
-    if (site) {
-        buf_ += " site=";
-        buf_ += site;
-    }
-    emit();
+    for (const Id r : refs) obj(r);
+    const Id id = w_.alloc_refs(type_name(kind), refs, site ? site : "");
     Obj o;
     o.kind = kind;
     if (kind == Kind::List || kind == Kind::Set) o.items = refs;
@@ -365,10 +336,7 @@ Id Generator::alloc_refs(Kind kind, const std::vector<Id>& refs, const char* sit
 
 void Generator::bind(int name, Id id) {
     Obj& o = obj(id);
-    buf_ = "bind";
-    put_name(name);
-    put_id(id);
-    emit();
+    w_.bind(name_tok(name), id);
     if (o.creation) {
         o.creation = false;
         untemp(id);
@@ -388,9 +356,7 @@ void Generator::bind(int name, Id id) {
 void Generator::unbind(int name) {
     const auto n = static_cast<std::size_t>(name);
     const Id old = names_[n];
-    buf_ = "unbind";
-    put_name(name);
-    emit();
+    w_.unbind(name_tok(name));
     names_[n] = 0;
     const int last = bound_.back();
     bound_[bound_pos_[n]] = last;
@@ -402,10 +368,7 @@ void Generator::unbind(int name) {
 void Generator::append(Id container, Id value) {
     Obj& c = obj(container);
     obj(value);
-    buf_ = "append";
-    put_id(container);
-    put_id(value);
-    emit();
+    w_.append(container, value);
     if (c.kind == Kind::Set) {
         const bool plain = plain_member(obj(value));
         if (!c.items.empty() && !(c.plain_set && plain))
@@ -419,12 +382,7 @@ void Generator::append(Id container, Id value) {
 void Generator::set_key(Id container, Key key, Id value) {
     Obj& c = obj(container);
     obj(value);
-    buf_ = "set";
-    put_id(container);
-    buf_ += ' ';
-    buf_ += key_name(key);
-    put_id(value);
-    emit();
+    w_.set(container, key_name(key), value);
     const auto it = std::find_if(c.keyed.begin(), c.keyed.end(),
                                  [key](const auto& kv) { return kv.first == key; });
     if (it != c.keyed.end()) {
@@ -438,23 +396,14 @@ void Generator::set_key(Id container, Key key, Id value) {
 void Generator::set_index(Id list, std::size_t index, Id value) {
     Obj& l = obj(list);
     obj(value);
-    buf_ = "set";
-    put_id(list);
-    buf_ += ' ';
-    buf_ += std::to_string(index);
-    put_id(value);
-    emit();
+    w_.set(list, Tok("", index), value);
     l.items.at(index) = value;
     take(value);
 }
 
 void Generator::unset(Id container, Key key) {
     Obj& c = obj(container);
-    buf_ = "unset";
-    put_id(container);
-    buf_ += ' ';
-    buf_ += key_name(key);
-    emit();
+    w_.unset(container, key_name(key));
     c.keyed.erase(std::find_if(c.keyed.begin(), c.keyed.end(),
                                [key](const auto& kv) { return kv.first == key; }));
 }
@@ -462,10 +411,7 @@ void Generator::unset(Id container, Key key) {
 void Generator::remove(Id container, Id value) {
     Obj& c = obj(container);
     obj(value);
-    buf_ = "remove";
-    put_id(container);
-    put_id(value);
-    emit();
+    w_.remove(container, value);
     const auto it = std::find(c.items.begin(), c.items.end(), value);
     if (it != c.items.end()) {
         c.items.erase(it);
@@ -478,9 +424,7 @@ void Generator::remove(Id container, Id value) {
 
 void Generator::clear(Id container) {
     Obj& c = obj(container);
-    buf_ = "clear";
-    put_id(container);
-    emit();
+    w_.clear(container);
     c.items.clear();
     c.keyed.clear();
     c.plain_set = true;
@@ -489,9 +433,7 @@ void Generator::clear(Id container) {
 void Generator::drop(Id id) {
     Obj& o = obj(id);
     if (!o.creation) throw std::logic_error("random trace: drop of a stored object");
-    buf_ = "drop";
-    put_id(id);
-    emit();
+    w_.drop(id);
     o.creation = false;
     untemp(id);
     forget_if_unnamed(id);
@@ -501,15 +443,8 @@ Id Generator::weakref(Id target, int label) {
     Obj& t = obj(target);
     if (!is_instance(t.kind) || (label == 0 && t.plain_weakref != 0))
         throw std::logic_error("random trace: bad weakref");
-    const Id id = next_id_++;
-    buf_ = "weakref";
-    put_id(id);
-    put_id(target);
-    if (label != 0) {
-        buf_ += " callback=cb";
-        buf_ += std::to_string(label);
-    }
-    emit();
+    const Id id =
+        w_.weakref(target, label == 0 ? Tok("") : Tok("cb", static_cast<std::uint64_t>(label)));
     t.watched = true;
     Obj w;
     w.kind = Kind::Weakref;
@@ -1131,11 +1066,12 @@ void Generator::act_archive() {
 
 /// `threshold T0 [T1 [T2]]` with T0 in [lo, hi], T1 and T2 in 2..20.
 void Generator::set_threshold(std::uint64_t lo, std::uint64_t hi) {
-    buf_ = "threshold " + std::to_string(rng_.range(lo, hi));
+    std::uint64_t values[3] = {rng_.range(lo, hi), 0, 0};
+    std::size_t n = 1;
     const auto form = rng_.below(10);
-    if (form >= 3) buf_ += " " + std::to_string(rng_.range(2, 20));
-    if (form >= 5) buf_ += " " + std::to_string(rng_.range(2, 20));
-    emit();
+    if (form >= 3) values[n++] = rng_.range(2, 20);
+    if (form >= 5) values[n++] = rng_.range(2, 20);
+    w_.threshold(std::span<const std::uint64_t>(values, n));
 }
 
 /// Thresholds stay low (50-80) most of the time, so collections are
@@ -1148,49 +1084,47 @@ void Generator::act_gc_control() {
     } else if (r < 50) {
         const auto high = rng_.below(100);
         if (high < 25) {
-            simple("threshold 700 10 10");
+            w_.threshold(700, 10, 10);
         } else {
             set_threshold(high < 75 ? 80 : 700, high < 75 ? 700 : 2000);
         }
-        restore_threshold_at_ = emitted_ + rng_.range(100, 500);
+        restore_threshold_at_ = emitted() + rng_.range(100, 500);
     } else if (r < 80) {
-        static constexpr const char* kCollects[] = {"collect", "collect 0", "collect 1",
-                                                    "collect 2"};
-        simple(kCollects[rng_.below(4)]);
+        // collect, collect 0, collect 1, collect 2
+        const auto form = rng_.below(4);
+        w_.collect(form == 0 ? 2 : static_cast<int>(form - 1), /*spelled=*/form == 3);
     } else if (r < 92) {
         if (!gc_disabled_) {
-            simple("gc disable");
+            w_.gc("disable");
             gc_disabled_ = true;
-            enable_at_ = emitted_ + rng_.range(40, 300);
+            enable_at_ = emitted() + rng_.range(40, 300);
         }
     } else if (!frozen_) {
-        simple("gc freeze");
+        w_.gc("freeze");
         frozen_ = true;
-        unfreeze_at_ = emitted_ + rng_.range(200, 3000);
+        unfreeze_at_ = emitted() + rng_.range(200, 3000);
     }
 }
 
 void Generator::act_expect() {
     const Id id = pick_bound([](const Obj&) { return true; });
     if (id == 0) return;
-    buf_ = "expect alive";
-    put_id(id);
-    emit();
+    w_.expect_alive(id);
 }
 
 // --- driver ---
 
 void Generator::header() {
-    out_ << "# heapsim random trace: generator random-trace/1, seed " << options_.seed
-         << ", events " << options_.events
-         << (options_.legacy_finalizers ? ", legacy finalizers" : "") << '\n'
-         << "heaptrace 1\n"
-         << kEndRecordPromise << '\n';
-    simple("type Node instance");
-    simple("type Fin instance finalizer");
-    simple("type Slot instance slots=3");
-    simple("type SlotFin instance finalizer slots=2");
-    if (options_.legacy_finalizers) simple("type Legacy instance legacy_finalizer");
+    w_.raw_line("# heapsim random trace: generator random-trace/1, seed " +
+                std::to_string(options_.seed) + ", events " + std::to_string(options_.events) +
+                (options_.legacy_finalizers ? ", legacy finalizers" : ""));
+    w_.raw_line("heaptrace 1");
+    w_.raw_line(kEndRecordPromise);
+    w_.type("Node instance");
+    w_.type("Fin instance finalizer");
+    w_.type("Slot instance slots=3");
+    w_.type("SlotFin instance finalizer slots=2");
+    if (options_.legacy_finalizers) w_.type("Legacy instance legacy_finalizer");
 }
 
 /// One instance of each class with a __dict__ takes every attribute name the
@@ -1246,16 +1180,16 @@ void Generator::act_legacy() {
 }
 
 void Generator::due_gc_controls() {
-    if (restore_threshold_at_ != 0 && emitted_ >= restore_threshold_at_) {
+    if (restore_threshold_at_ != 0 && emitted() >= restore_threshold_at_) {
         set_threshold(50, 70);
         restore_threshold_at_ = 0;
     }
-    if (gc_disabled_ && emitted_ >= enable_at_) {
-        simple("gc enable");
+    if (gc_disabled_ && emitted() >= enable_at_) {
+        w_.gc("enable");
         gc_disabled_ = false;
     }
-    if (frozen_ && emitted_ >= unfreeze_at_) {
-        simple("gc unfreeze");
+    if (frozen_ && emitted() >= unfreeze_at_) {
+        w_.gc("unfreeze");
         frozen_ = false;
     }
 }
@@ -1266,10 +1200,10 @@ void Generator::due_gc_controls() {
 /// not ask for.
 void Generator::finish() {
     while (!temps_.empty()) drop(temps_.back());
-    if (gc_disabled_) simple("gc enable");
-    if (frozen_) simple("gc unfreeze");
+    if (gc_disabled_) w_.gc("enable");
+    if (frozen_) w_.gc("unfreeze");
     gc_disabled_ = frozen_ = false;
-    simple("collect");
+    w_.collect(2);
 }
 
 WorkloadStats Generator::run() {
@@ -1293,7 +1227,7 @@ WorkloadStats Generator::run() {
     header();
     if (options_.seed % 2 == 0) warm_up();
     restore_threshold_at_ = rng_.range(50, 400);  // start at the default for a while
-    while (emitted_ < options_.events) {
+    while (emitted() < options_.events) {
         due_gc_controls();
         while (temps_.size() > kMaxTemps) act_resolve_temp();
         auto r = static_cast<int>(rng_.below(static_cast<std::uint64_t>(total)));
@@ -1306,10 +1240,8 @@ WorkloadStats Generator::run() {
         }
     }
     finish();
-    out_ << end_record_line(emitted_) << '\n';  // lets a reader see a cut (end_record.h)
     WorkloadStats stats;
-    stats.events = emitted_;
-    stats.distinct_ids = next_id_ - 1;
+    w_.finish(stats);  // with the end-of-trace record, which lets a reader see a cut
     return stats;
 }
 

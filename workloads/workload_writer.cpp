@@ -10,9 +10,13 @@ namespace {
 constexpr std::size_t kFlushBytes = 1 << 16;
 }
 
-WorkloadWriter::WorkloadWriter(std::ostream& out) : out_(out) { buf_.reserve(kFlushBytes + 4096); }
+WorkloadWriter::WorkloadWriter(std::ostream& out, bool timed) : out_(out), stamp_(timed) {
+    buf_.reserve(kFlushBytes + 4096);
+}
 
-WorkloadWriter::~WorkloadWriter() { flush(); }
+WorkloadWriter::~WorkloadWriter() {
+    flush();
+}
 
 void WorkloadWriter::flush() {
     out_.write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
@@ -36,7 +40,9 @@ Id WorkloadWriter::new_id() {
 
 // --- low-level output ---
 
-void WorkloadWriter::put(std::string_view text) { buf_.append(text.data(), text.size()); }
+void WorkloadWriter::put(std::string_view text) {
+    buf_.append(text.data(), text.size());
+}
 
 void WorkloadWriter::put_number(std::uint64_t n) {
     char digits[24];
@@ -80,15 +86,18 @@ void WorkloadWriter::type(std::string_view declaration) {
     end();
 }
 
-Id WorkloadWriter::alloc(std::string_view type, std::initializer_list<Id> refs, std::string_view site) {
+Id WorkloadWriter::alloc(std::string_view type, std::initializer_list<Id> refs,
+                         std::string_view site) {
     return alloc_span(type, refs.begin(), refs.size(), site);
 }
 
-Id WorkloadWriter::alloc_refs(std::string_view type, const std::vector<Id>& refs, std::string_view site) {
+Id WorkloadWriter::alloc_refs(std::string_view type, const std::vector<Id>& refs,
+                              std::string_view site) {
     return alloc_span(type, refs.data(), refs.size(), site);
 }
 
-Id WorkloadWriter::alloc_span(std::string_view type, const Id* refs, std::size_t n, std::string_view site) {
+Id WorkloadWriter::alloc_span(std::string_view type, const Id* refs, std::size_t n,
+                              std::string_view site) {
     const Id id = new_id();
     begin("alloc");
     put_id(id);
@@ -103,13 +112,16 @@ Id WorkloadWriter::alloc_span(std::string_view type, const Id* refs, std::size_t
     return id;
 }
 
-Id WorkloadWriter::weakref(Id target, std::string_view callback) {
+Id WorkloadWriter::weakref(Id target, Tok callback) {
     const Id id = new_id();
     begin("weakref");
     put_id(id);
     put_id(target);
-    put(" callback=");
-    put(callback);
+    if (!callback.text.empty()) {
+        put(" callback=");
+        put(callback.text);
+        if (callback.n != Tok::kNoIndex) put_number(callback.n);
+    }
     end();
     return id;
 }
@@ -155,14 +167,23 @@ void WorkloadWriter::clear(Id container) {
     end();
 }
 
+void WorkloadWriter::remove(Id container, Id value) {
+    begin("remove");
+    put_id(container);
+    put_id(value);
+    end();
+}
+
 void WorkloadWriter::drop(Id id) {
     begin("drop");
     put_id(id);
     end();
 }
 
-void WorkloadWriter::collect(int generation) {
-    begin(generation == 2 ? "collect" : generation == 1 ? "collect 1" : "collect 0");
+void WorkloadWriter::collect(int generation, bool spelled) {
+    begin(generation == 2   ? (spelled ? "collect 2" : "collect")
+          : generation == 1 ? "collect 1"
+                            : "collect 0");
     end();
     if (generation != 2) return;
     ++full_collects_;
@@ -170,13 +191,12 @@ void WorkloadWriter::collect(int generation) {
     deferred_.clear();
 }
 
-void WorkloadWriter::threshold(std::uint64_t t0, std::uint64_t t1, std::uint64_t t2) {
-    begin("threshold ");
-    put_number(t0);
-    buf_ += ' ';
-    put_number(t1);
-    buf_ += ' ';
-    put_number(t2);
+void WorkloadWriter::threshold(std::span<const std::uint64_t> values) {
+    begin("threshold");
+    for (const std::uint64_t t : values) {
+        buf_ += ' ';
+        put_number(t);
+    }
     end();
 }
 

@@ -1,7 +1,9 @@
 #pragma once
-// The output side shared by the workload profiles (workload.h): text events,
-// a monotonic clock written as `@NS` timestamps, and an id allocator that
-// reuses the ids of objects the generator knows are dead, last freed first.
+// The output side shared by the workload generators (workload.h): text
+// events, a monotonic clock written as `@NS` timestamps (unless the trace is
+// untimed, as `mixed` is), and an id allocator that reuses the ids of objects
+// the generator knows are dead, last freed first (`mixed` never gives one
+// back, so its ids simply count up).
 //
 // Ids are the only thing a generator must be exact about: reusing the id of
 // a live object is an error in the format. So an id is given back in one of
@@ -13,6 +15,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <iosfwd>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,7 +39,9 @@ struct Tok {
 
 class WorkloadWriter {
   public:
-    explicit WorkloadWriter(std::ostream& out);
+    /// `timed`: the first event carries `@0` and every event after a tick
+    /// its time; an untimed trace has no `@NS` at all.
+    explicit WorkloadWriter(std::ostream& out, bool timed = true);
     ~WorkloadWriter();
     WorkloadWriter(const WorkloadWriter&) = delete;
     WorkloadWriter& operator=(const WorkloadWriter&) = delete;
@@ -73,19 +78,27 @@ class WorkloadWriter {
 
     // --- events ---
     void type(std::string_view declaration);  // "Node instance"
-    Id alloc(std::string_view type, std::initializer_list<Id> refs = {}, std::string_view site = {});
+    Id alloc(std::string_view type, std::initializer_list<Id> refs = {},
+             std::string_view site = {});
     Id alloc_refs(std::string_view type, const std::vector<Id>& refs, std::string_view site);
-    Id weakref(Id target, std::string_view callback);
+    Id weakref(Id target, Tok callback);  // an empty callback: none
     void bind(Tok name, Id id);
     void unbind(Tok name);
     void set(Id container, Tok key, Id value);
     void unset(Id container, Tok key);
     void append(Id container, Id value);
     void clear(Id container);
+    void remove(Id container, Id value);
     void drop(Id id);
-    void collect(int generation);  // 2 also makes the deferred ids reusable
-    void threshold(std::uint64_t t0, std::uint64_t t1, std::uint64_t t2);
-    void gc(std::string_view action);  // enable, disable
+    /// `collect G`, `collect` for 2 unless `spelled` (both mean a full
+    /// collection). A full one also makes the deferred ids reusable.
+    void collect(int generation, bool spelled = false);
+    void threshold(std::uint64_t t0, std::uint64_t t1, std::uint64_t t2) {
+        const std::uint64_t values[] = {t0, t1, t2};
+        threshold(values);
+    }
+    void threshold(std::span<const std::uint64_t> values);  // T0 [T1 [T2]]
+    void gc(std::string_view action);                       // enable, disable, freeze, unfreeze
     void expect_alive(Id id);
 
   private:
