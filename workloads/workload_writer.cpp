@@ -1,31 +1,23 @@
 #include "workloads/workload_writer.h"
 
-#include <charconv>
 #include <ostream>
 #include <stdexcept>
 
 namespace heapsim::workload {
 
-namespace {
-constexpr std::size_t kFlushBytes = 1 << 16;
-}
-
-WorkloadWriter::WorkloadWriter(std::ostream& out, bool timed) : out_(out), stamp_(timed) {
-    buf_.reserve(kFlushBytes + 4096);
-}
+WorkloadWriter::WorkloadWriter(std::ostream& out, bool timed) : out_(out), stamp_(timed) {}
 
 WorkloadWriter::~WorkloadWriter() {
     flush();
 }
 
 void WorkloadWriter::flush() {
-    out_.write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
-    buf_.clear();
+    out_.flush();
 }
 
 void WorkloadWriter::raw_line(std::string_view text) {
-    put(text);
-    buf_ += '\n';
+    out_.put(text);
+    out_.put('\n');
 }
 
 Id WorkloadWriter::new_id() {
@@ -40,49 +32,39 @@ Id WorkloadWriter::new_id() {
 
 // --- low-level output ---
 
-void WorkloadWriter::put(std::string_view text) {
-    buf_.append(text.data(), text.size());
-}
-
-void WorkloadWriter::put_number(std::uint64_t n) {
-    char digits[24];
-    const auto r = std::to_chars(digits, digits + sizeof digits, n);
-    buf_.append(digits, r.ptr);
-}
-
 void WorkloadWriter::put_id(Id id) {
-    put(" o");
-    put_number(id);
+    out_.put(" o");
+    out_.put_number(id);
 }
 
 void WorkloadWriter::put_tok(Tok t) {
-    buf_ += ' ';
-    put(t.text);
-    if (t.n != Tok::kNoIndex) put_number(t.n);
+    out_.put(' ');
+    out_.put(t.text);
+    if (t.n != Tok::kNoIndex) out_.put_number(t.n);
 }
 
 /// Starts an event line, with the time if the clock moved since the last one.
 void WorkloadWriter::begin(std::string_view event) {
     if (stamp_) {
-        buf_ += '@';
-        put_number(now_);
-        buf_ += ' ';
+        out_.put('@');
+        out_.put_number(now_);
+        out_.put(' ');
         stamp_ = false;
     }
-    put(event);
+    out_.put(event);
 }
 
 void WorkloadWriter::end() {
-    buf_ += '\n';
+    out_.put('\n');
     ++events_;
-    if (buf_.size() >= kFlushBytes) flush();
+    out_.end_record();
 }
 
 // --- events ---
 
 void WorkloadWriter::type(std::string_view declaration) {
     begin("type ");
-    put(declaration);
+    out_.put(declaration);
     end();
 }
 
@@ -101,12 +83,12 @@ Id WorkloadWriter::alloc_span(std::string_view type, const Id* refs, std::size_t
     const Id id = new_id();
     begin("alloc");
     put_id(id);
-    buf_ += ' ';
-    put(type);
+    out_.put(' ');
+    out_.put(type);
     for (std::size_t i = 0; i < n; ++i) put_id(refs[i]);
     if (!site.empty()) {
-        put(" site=");
-        put(site);
+        out_.put(" site=");
+        out_.put(site);
     }
     end();
     return id;
@@ -118,9 +100,9 @@ Id WorkloadWriter::weakref(Id target, Tok callback) {
     put_id(id);
     put_id(target);
     if (!callback.text.empty()) {
-        put(" callback=");
-        put(callback.text);
-        if (callback.n != Tok::kNoIndex) put_number(callback.n);
+        out_.put(" callback=");
+        out_.put(callback.text);
+        if (callback.n != Tok::kNoIndex) out_.put_number(callback.n);
     }
     end();
     return id;
@@ -194,15 +176,15 @@ void WorkloadWriter::collect(int generation, bool spelled) {
 void WorkloadWriter::threshold(std::span<const std::uint64_t> values) {
     begin("threshold");
     for (const std::uint64_t t : values) {
-        buf_ += ' ';
-        put_number(t);
+        out_.put(' ');
+        out_.put_number(t);
     }
     end();
 }
 
 void WorkloadWriter::gc(std::string_view action) {
     begin("gc ");
-    put(action);
+    out_.put(action);
     end();
 }
 

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "trace_formats/chunked_output.h"
 #include "trace_formats/end_record.h"
 #include "workloads/workload.h"
 
@@ -104,14 +105,11 @@ class WorkloadWriter {
   private:
     Id alloc_span(std::string_view type, const Id* refs, std::size_t n, std::string_view site);
     void begin(std::string_view event);
-    void put(std::string_view text);
-    void put_number(std::uint64_t n);
     void put_id(Id id);
     void put_tok(Tok t);
     void end();
 
-    std::ostream& out_;
-    std::string buf_;  // whole lines, written out in large blocks
+    ChunkedOutput out_;  // whole lines, handed to the stream in chunks of 64 KiB
     std::uint64_t events_ = 0;
     std::uint64_t now_ = 0;
     bool stamp_ = true;
