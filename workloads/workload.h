@@ -6,8 +6,8 @@
 // deterministic per seed (own PRNG), valid by construction
 // (no diagnostic, every expect holds), expressible in Python (events name
 // only objects that are bound to a name or still hold their creation
-// reference, so `heapsim verify` can replay them), timestamped, and
-// streaming. Unlike `mixed`, they know exactly which objects are dead and
+// reference, so `heapsim verify` can replay them) and streaming. Unlike
+// `mixed`, they are timestamped, and they know exactly which objects are dead and
 // reuse those ids, last freed first, as an allocator reuses addresses: an
 // object freed by reference counting at the event that frees it, an object
 // of a garbage cycle after the next explicit full `collect`. So the number of
