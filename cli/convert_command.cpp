@@ -37,6 +37,11 @@ class ConvertSink final : public EventSink {
         return false;
     }
     std::optional<Diagnostic> error;
+    std::optional<TraceInterpreter> dropped;  // named, but OUT's encoding cannot say it
+
+    void on_interpreter(const TraceInterpreter& interpreter) override {
+        if (!writer_.set_interpreter(interpreter)) dropped = interpreter;
+    }
 
   private:
     TraceWriter& writer_;
@@ -62,6 +67,11 @@ bool transcode(const ConvertArgs& args, const OutputEncoding& encoding, std::ost
         return false;
     }
     output_failed = !writer->finish();
+    if (sink.dropped) {
+        // JSON Lines and .htb have no compatible place for it (docs/trace-format.md).
+        io.err << "heapsim convert: warning: the output cannot name the trace's interpreter ("
+               << describe(*sink.dropped) << "); replay it with --policy\n";
+    }
     return true;
 }
 

@@ -15,7 +15,9 @@
 #include "platform/atomic_file.h"
 #include "recording/recording_reader.h"
 #include "recording/snapshot_import.h"
+#include "sim/policy.h"
 #include "trace_formats/byte_source.h"
+#include "trace_formats/interpreter_record.h"
 #include "trace_formats/trace_writer.h"
 
 namespace heapsim::cli {
@@ -27,6 +29,16 @@ struct ImportArgs {
     std::string output;
     bool quiet = false;
 };
+
+/// What `run` needs besides the trace: nothing when the trace names its
+/// interpreter, else the --policy of the recorded version (when there is one).
+std::string replay_policy(const ImportStats& s, bool names_policy) {
+    if (names_policy) return "";
+    const std::optional<TraceInterpreter> interpreter = interpreter_from_recording(s.interpreter);
+    const std::optional<Policy> policy =
+        interpreter ? policy_for_python(interpreter->version) : std::nullopt;
+    return std::string(" --policy ") + (policy ? policy->name() : "NAME");
+}
 
 int run_import(const ImportArgs& args, CommandIo& io) {
     const std::optional<OutputEncoding> encoding = encoding_from_name(args.output);
@@ -47,7 +59,21 @@ int run_import(const ImportArgs& args, CommandIo& io) {
     SymbolTable symbols;
     const std::unique_ptr<TraceWriter> writer =
         make_trace_writer(*encoding, file.stream(), symbols);
-    SnapshotImporter importer(symbols, [&](const Event& e) { writer->write(e); });
+    bool named = false;         // the recording's header is read before the first event
+    bool names_policy = false;  // the output names the interpreter, so `run` needs no --policy
+    SnapshotImporter importer(symbols, [&](const Event& e) {
+        if (!named) {
+            named = true;
+            if (auto interpreter = interpreter_from_recording(importer.stats().interpreter)) {
+                names_policy = writer->set_interpreter(*interpreter);
+                if (!names_policy)
+                    io.err << "heapsim import: warning: " << args.output
+                           << " cannot name its interpreter (only text traces can); replay it"
+                              " with --policy\n";
+            }
+        }
+        writer->write(e);
+    });
     std::string error;
     if (!importer.run(reader, error)) {
         io.err << args.input << ": " << error << '\n';
@@ -71,7 +97,8 @@ int run_import(const ImportArgs& args, CommandIo& io) {
                << s.collections << " collections (" << s.snapshot_objects
                << " snapshot objects) -> " << s.events << " events, " << s.objects << " objects in "
                << args.output << " (" << rate << ")\n"
-               << "replay with: heapsim run " << args.output << " --policy cpython-3.11\n";
+               << "replay with: heapsim run " << args.output << replay_policy(s, names_policy)
+               << '\n';
     }
     return kExitOk;
 }

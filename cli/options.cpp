@@ -108,4 +108,10 @@ Parsed<ReportFormat> parse_report_format(std::string_view name) {
                                          report_format_names() + ")");
 }
 
+std::string policy_names_text() {
+    std::string out;
+    for (const std::string& name : policy_names()) out += (out.empty() ? "" : ", ") + name;
+    return out;
+}
+
 }  // namespace heapsim::cli

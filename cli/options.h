@@ -52,6 +52,11 @@ Parsed<ThresholdOverride> parse_thresholds(std::string_view text);
 /// rejected with the list of valid names.
 Parsed<Policy> resolve_policy(std::string_view name, const std::optional<ThresholdOverride>& thresholds);
 
+/// The policy `run` models when neither --policy nor the trace names one.
+inline constexpr const char* kDefaultPolicy = "cpython-3.11";
+/// "cpython-3.11, cpython-3.12, ...": every policy name, for help and errors.
+std::string policy_names_text();
+
 /// "unknown policy 'x' (valid: cpython-3.11, refcount)" when `name` is not a policy.
 std::optional<std::string> check_policy_name(std::string_view name);
 

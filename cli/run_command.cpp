@@ -13,6 +13,7 @@
 #include "platform/atomic_file.h"
 #include "report/report.h"
 #include "report/units.h"
+#include "trace_formats/trace_reader.h"
 
 namespace heapsim::cli {
 
@@ -21,7 +22,7 @@ namespace {
 /// The options as given on the command line; validated by CLI11 checks.
 struct RunArgs {
     std::string trace;
-    std::string policy = "cpython-3.11";
+    std::string policy;      // "" = the trace's interpreter's, else cpython-3.11
     std::string thresholds;  // "" = the policy's own
     std::string json;        // "" = no JSON report, "-" = standard output
     std::string format = "text";
@@ -87,7 +88,25 @@ int run(const RunArgs& args, CommandIo& io) {
         if (!parsed) return usage_error(io, parsed.error());
         thresholds = *parsed;
     }
-    Parsed<Policy> policy = resolve_policy(args.policy, thresholds);
+    // Without --policy, a trace that names its interpreter is replayed with
+    // that interpreter's policy (spec recorder.md, "Importing and replaying").
+    std::string policy_name = args.policy.empty() ? kDefaultPolicy : args.policy;
+    std::string named_by;
+    if (args.policy.empty()) {
+        if (const std::optional<TraceInterpreter> named = peek_trace_interpreter(args.trace)) {
+            const std::optional<Policy> own = policy_for_python(named->version);
+            if (!own) {
+                io.err << "heapsim run: " << display_path(args.trace) << " was recorded on "
+                       << describe(*named)
+                       << ", which has no heapsim policy (policies: " << policy_names_text()
+                       << "); name one with --policy to replay anyway\n";
+                return kExitUsage;
+            }
+            policy_name = own->name();
+            named_by = describe(*named);
+        }
+    }
+    Parsed<Policy> policy = resolve_policy(policy_name, thresholds);
     if (!policy) return usage_error(io, policy.error());
     Policy configured = *policy;
     configured.follow_trace_thresholds = !args.ignore_trace_thresholds;
@@ -120,13 +139,14 @@ int run(const RunArgs& args, CommandIo& io) {
     options.sim.max_objects = *max_objects;
     options.sim.max_bytes = *max_memory;
     options.lenient = args.lenient;
-    const ReplayOutcome outcome = replay_trace(args.trace, options);
+    ReplayOutcome outcome = replay_trace(args.trace, options);
     if (outcome.error) {
         io.err << format_diagnostic(args.trace, outcome.error->line, outcome.error->message)
                << '\n';
         return exit_status_for(*outcome.error);
     }
-    const RunResult& result = *outcome.result;
+    RunResult result = std::move(*outcome.result);
+    result.policy_named_by = named_by;
     // An empty trace is valid, but in CI it usually means the recorder or the
     // pipeline feeding heapsim broke: say so where a log reader will see it.
     if (result.events == 0)
@@ -183,9 +203,7 @@ Command setup_run_command(CLI::App& app) {
         "stderr, "
         "FILE:LINE: message; no report written); 3 --max-objects or --max-memory reached.\n");
 
-    std::string policy_list;
-    for (const std::string& name : policy_names())
-        policy_list += (policy_list.empty() ? "" : ", ") + name;
+    const std::string policy_list = policy_names_text();
 
     sub->add_option("TRACE", args->trace,
                     "Trace file: text (.trace), JSON Lines (.jsonl), a JSON document (.json) or "

@@ -44,9 +44,7 @@ int write_plain_program(const VerifyArgs& args, const ModelRun& model, CommandIo
 }
 
 std::string policy_list() {
-    std::string out;
-    for (const std::string& name : policy_names()) out += (out.empty() ? "" : ", ") + name;
-    return out;
+    return policy_names_text();
 }
 
 /// The policy verify models: --policy, else the interpreter's own; nullopt

@@ -127,6 +127,7 @@ struct RunResult {
     std::string trace_path;
     std::uint64_t events = 0;
     std::string policy;
+    std::string policy_named_by;  // "cpython 3.12.1 (default build)" when the trace chose it
     std::array<std::int64_t, 3> thresholds{};  // as at the start of the run
     bool trace_thresholds_followed = true;     // trace-thresholds=follow (else ignore)
     std::uint64_t threshold_events = 0;        // `threshold` events replayed

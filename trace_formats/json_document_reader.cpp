@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "trace_formats/interpreter_record.h"
 #include "trace_formats/json_event_builder.h"
 #include "trace_formats/jsonl_reader.h"
 #include "trace_formats/operand_rules.h"
@@ -59,7 +60,7 @@ class SourceIterator {
     SourceCursor* cursor_ = nullptr;
 };
 
-enum class TopMember { Format, Version, Events, Other };
+enum class TopMember { Format, Version, Events, Interpreter, Other };
 
 // Walks the document: the header members at depth 1, the "events" array at
 // depth 2, and each event object (depth 3 and below) through the builder.
@@ -153,6 +154,7 @@ class DocumentSax {
         if (name == "format") return TopMember::Format;
         if (name == "version") return TopMember::Version;
         if (name == "events") return TopMember::Events;
+        if (name == "interpreter") return TopMember::Interpreter;  // interpreter_record.h
         return TopMember::Other;  // metadata a writer may add: ignored
     }
 
@@ -182,11 +184,24 @@ class DocumentSax {
                 return seen_version_ || report(unsupported_version(text));
             case TopMember::Events:
                 return header_error("\"events\" must be an array");
+            case TopMember::Interpreter:
+                return interpreter(kind == Scalar::String ? text : std::string());
             case TopMember::Other:
                 return true;
         }
         return true;
     }
+
+    // The interpreter named before "events" reaches the sink before the
+    // first event; a misspelled one is an error rather than a silent default.
+    bool interpreter(const std::string& text) {
+        const std::optional<TraceInterpreter> named = parse_interpreter_text(text);
+        if (!named) return header_error(kInterpreterShape);
+        sink_.on_interpreter(*named);
+        return true;
+    }
+    static constexpr const char* kInterpreterShape =
+        "\"interpreter\" must be a string \"cpython X.Y.Z build=BUILD\"";
 
     // An array or object just opened (depth_ already counts it) outside any event.
     bool outside_container(Container kind) {
@@ -202,6 +217,8 @@ class DocumentSax {
                 return header_error("\"version\" must be 1");
             case TopMember::Events:
                 return header_error("\"events\" must be an array");
+            case TopMember::Interpreter:
+                return header_error(kInterpreterShape);
             case TopMember::Other:
                 return true;
         }

@@ -16,9 +16,10 @@
 namespace heapsim {
 
 enum class LineOutcome {
-    Skip,   // blank, comment, header
-    Event,  // a well-formed event
-    Error,  // a bad line; the diagnostic carries its line and event number
+    Skip,         // blank, comment, header
+    Interpreter,  // the interpreter record (parser.interpreter())
+    Event,        // a well-formed event
+    Error,        // a bad line; the diagnostic carries its line and event number
 };
 
 /// Parser: LineOutcome parse(const Line&, Event&, Diagnostic&) and
@@ -36,6 +37,10 @@ ReadSummary read_line_trace(ByteSource& source, Parser& parser, EventSink& sink,
     while (!summary.stopped && lines.next(line)) {
         switch (parser.parse(line, event, error)) {
             case LineOutcome::Skip:
+                break;
+            case LineOutcome::Interpreter:
+                if constexpr (requires { parser.interpreter(); })
+                    sink.on_interpreter(parser.interpreter());
                 break;
             case LineOutcome::Event:
                 summary.stopped = !sink.on_event(event);

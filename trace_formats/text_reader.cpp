@@ -1,6 +1,7 @@
 #include "trace_formats/text_reader.h"
 
 #include "trace_formats/end_record.h"
+#include "trace_formats/interpreter_record.h"
 
 #include <array>
 #include <string>
@@ -82,6 +83,13 @@ LineOutcome TextLineParser::parse(const Line& line, Event& event, Diagnostic& er
         if (const std::optional<std::uint64_t> n = parse_end_record(text))
             return end_record(line, *n, error);
         if (promise_line_ == 0 && is_end_record_promise(text)) promise_line_ = line.number;
+        // Only before the first event: a header names the interpreter once.
+        if (number_ == 0) {
+            if (std::optional<TraceInterpreter> named = parse_interpreter_record(text)) {
+                interpreter_ = std::move(*named);
+                return LineOutcome::Interpreter;
+            }
+        }
         return LineOutcome::Skip;
     }
     if (end_line_ != 0) {

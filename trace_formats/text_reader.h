@@ -42,6 +42,8 @@ class TextLineParser {
     /// until the next call); for Error, `error` carries line and event number.
     LineOutcome parse(const Line& line, Event& event, Diagnostic& error);
     std::uint64_t events_numbered() const { return number_; }
+    /// The last interpreter record read (after LineOutcome::Interpreter).
+    const TraceInterpreter& interpreter() const { return interpreter_; }
     /// At the end of the input: false (and `error`) when the trace promised
     /// an end-of-trace record and has none (end_record.h).
     bool at_end(Diagnostic& error) const;
@@ -85,10 +87,11 @@ class TextLineParser {
     std::vector<Sym> refs_;             // reused: alloc's references
     std::uint64_t number_ = 0;          // events numbered so far
     std::uint64_t last_time_ = 0;       // timestamp of the last good event
-    bool seen_content_ = false;         // a header or an event was read
-    std::uint64_t end_line_ = 0;        // line of the end-of-trace record, 0 = none yet
-    std::uint64_t promise_line_ = 0;    // line of the promise of one, 0 = none
-    std::uint64_t last_line_ = 0;       // last line read
+    TraceInterpreter interpreter_;
+    bool seen_content_ = false;       // a header or an event was read
+    std::uint64_t end_line_ = 0;      // line of the end-of-trace record, 0 = none yet
+    std::uint64_t promise_line_ = 0;  // line of the promise of one, 0 = none
+    std::uint64_t last_line_ = 0;     // last line read
 };
 
 /// Reads a whole text trace from `source` into `sink`.

@@ -1,6 +1,7 @@
 #include "trace_formats/text_writer.h"
 
 #include "trace_formats/end_record.h"
+#include "trace_formats/interpreter_record.h"
 #include "trace_formats/operand_rules.h"
 
 namespace heapsim {
@@ -11,10 +12,22 @@ constexpr std::string_view kGcActions[] = {"enable", "disable", "freeze", "unfre
 }  // namespace
 
 TextTraceWriter::TextTraceWriter(std::ostream& out, const SymbolTable& symbols)
-    : out_(out), symbols_(symbols) {
+    : out_(out), symbols_(symbols) {}
+
+bool TextTraceWriter::set_interpreter(const TraceInterpreter& interpreter) {
+    interpreter_ = interpreter;
+    return true;
+}
+
+void TextTraceWriter::header() {
+    header_written_ = true;
     out_.put("heaptrace 1\n");
     out_.put(kEndRecordPromise);
     out_.put('\n');
+    if (interpreter_) {
+        out_.put(interpreter_record_line(*interpreter_));
+        out_.put('\n');
+    }
 }
 
 void TextTraceWriter::option(std::string_view name, std::int64_t value) {
@@ -25,12 +38,14 @@ void TextTraceWriter::option(std::string_view name, std::int64_t value) {
 }
 
 bool TextTraceWriter::finish() {
+    if (!header_written_) header();
     out_.put(end_record_line(events_));
     out_.put('\n');
     return out_.finish();
 }
 
 void TextTraceWriter::write(const Event& event) {
+    if (!header_written_) header();
     ++events_;
     if (event.time_ns != last_time_) {
         out_.put('@');

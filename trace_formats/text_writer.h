@@ -11,6 +11,7 @@
 // Comments and blank lines of the original are not events and are gone; the
 // last line is the end-of-trace record `# end events=N` (end_record.h).
 
+#include <optional>
 #include <ostream>
 
 #include "events/event.h"
@@ -24,6 +25,8 @@ class TextTraceWriter final : public TraceWriter {
   public:
     TextTraceWriter(std::ostream& out, const SymbolTable& symbols);
     void write(const Event& event) override;
+    /// Adds the interpreter record (interpreter_record.h) to the header.
+    bool set_interpreter(const TraceInterpreter& interpreter) override;
     /// Writes the end-of-trace record (end_record.h) and flushes.
     bool finish() override;
 
@@ -37,11 +40,14 @@ class TextTraceWriter final : public TraceWriter {
     void alloc(const Event& event);
     void expect(const Event& event);
     void numbers(const Event& event);
+    void header();
 
     ChunkedOutput out_;
     const SymbolTable& symbols_;
     std::uint64_t last_time_ = 0;
     std::uint64_t events_ = 0;
+    std::optional<TraceInterpreter> interpreter_;
+    bool header_written_ = false;  // the header waits for set_interpreter
 };
 
 }  // namespace heapsim

@@ -142,6 +142,27 @@ ReadSummary read_trace(const std::string& path, SymbolTable& symbols, EventSink&
     return read_source(source, path, symbols, sink);
 }
 
+namespace {
+
+/// Stops at the first event (or error), keeping the interpreter named before it.
+class InterpreterPeek final : public EventSink {
+  public:
+    bool on_event(const Event&) override { return false; }
+    bool on_error(const Diagnostic&) override { return false; }
+    void on_interpreter(const TraceInterpreter& interpreter) override { found = interpreter; }
+    std::optional<TraceInterpreter> found;
+};
+
+}  // namespace
+
+std::optional<TraceInterpreter> peek_trace_interpreter(const std::string& path) {
+    if (path == "-") return std::nullopt;
+    SymbolTable symbols;
+    InterpreterPeek peek;
+    read_trace(path, symbols, peek);
+    return peek.found;
+}
+
 ReadSummary read_trace_buffer(const std::string& bytes, const std::string& name_hint,
                               SymbolTable& symbols, EventSink& sink) {
     ByteSource source = ByteSource::over(bytes);

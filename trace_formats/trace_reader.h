@@ -9,11 +9,13 @@
 // (decompressed) bytes; "-" reads standard input.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "events/diagnostic.h"
 #include "events/event.h"
 #include "events/symbol_table.h"
+#include "trace_formats/interpreter_record.h"
 
 namespace heapsim {
 
@@ -25,6 +27,9 @@ public:
     /// One malformed event (or an I/O failure, with `fatal` set). Return true
     /// to skip it and go on (lenient), false to stop. Fatal ones always stop.
     virtual bool on_error(const Diagnostic& diagnostic) = 0;
+    /// The interpreter the trace names (interpreter_record.h), before its
+    /// first event. Most sinks do not care.
+    virtual void on_interpreter(const TraceInterpreter& /*interpreter*/) {}
 };
 
 enum class TraceFormat { Text, JsonLines, JsonDocument, Binary };
@@ -43,5 +48,10 @@ ReadSummary read_trace(const std::string& path, SymbolTable& symbols, EventSink&
 /// detected by magic bytes.
 ReadSummary read_trace_buffer(const std::string& bytes, const std::string& name_hint,
                               SymbolTable& symbols, EventSink& sink);
+
+/// The interpreter the trace at `path` names before its first event, read
+/// from its beginning only; nullopt when it names none, for standard input
+/// ("-", which cannot be read twice) and for a trace that cannot be read.
+std::optional<TraceInterpreter> peek_trace_interpreter(const std::string& path);
 
 }  // namespace heapsim

@@ -46,6 +46,9 @@ class CompressedTraceWriter final : public TraceWriter {
           inner_(plain_writer(encoding.format, stream_, symbols)) {}
 
     void write(const Event& event) override { inner_->write(event); }
+    bool set_interpreter(const TraceInterpreter& interpreter) override {
+        return inner_->set_interpreter(interpreter);
+    }
     bool finish() override {
         const bool written = inner_->finish();
         return buffer_.finish() && written && static_cast<bool>(out_.flush());

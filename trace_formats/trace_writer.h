@@ -26,6 +26,10 @@ class TraceWriter {
     virtual ~TraceWriter() = default;
     /// Appends one well-formed event (as a reader delivers it).
     virtual void write(const Event& event) = 0;
+    /// Names the interpreter the trace was recorded on; call before the
+    /// first event. False when the encoding has no place for it (JSON Lines,
+    /// .htb: neither has a header that a v1 reader would let an addition pass).
+    virtual bool set_interpreter(const TraceInterpreter& /*interpreter*/) { return false; }
     /// Ends the trace (trailer, end of the compressed stream) and flushes.
     /// False when the output failed at any point.
     virtual bool finish() = 0;

@@ -54,4 +54,9 @@ heapsim_e2e("JSON Lines and JSON document input" encodings traces/make_web_servi
 # Binary traces and `heapsim convert`: the .htb forms give the text form's
 # report, and a convert that fails on a bad input leaves no output file.
 heapsim_e2e("binary trace input" binary traces/web_service.trace)
+heapsim_e2e("the trace's interpreter picks the policy" interpreter traces/web_service.trace)
+foreach(version 3.11.7 3.12.1)
+  heapsim_e2e("import names cpython ${version}" import-interpreter
+              fuzz/regressions/recording/seed-cpython-${version}.hsr)
+endforeach()
 heapsim_e2e("convert fails cleanly" convert-fails tests/errors/syntax.trace)

@@ -215,6 +215,66 @@ binary)
     expect_status 0 "convert jsonl -> text on stdin/stdout"
     cmp -s "$tmp/out" "$tmp/canonical.trace" || fail "text -> htb -> jsonl -> text is not the canonical text"
     ;;
+interpreter)
+    # A trace that names its interpreter (docs/trace-format.md, "The
+    # interpreter record") is replayed with that interpreter's policy unless
+    # --policy says otherwise; convert carries the record; a version without
+    # a policy is refused with one line.
+    name=$(basename "$file")
+    named() { sed "0,/^heaptrace 1\$/s//heaptrace 1\n# interpreter: cpython $1 build=default/" "$file"; }
+    named 3.12.1 >"$tmp/py312.trace"
+    run_heapsim run "$tmp/py312.trace" --policy cpython-3.12 --json -
+    expect_status 0 "run --policy cpython-3.12"
+    cp "$tmp/out" "$tmp/explicit.json"
+    grep -q '"name": "cpython-3.12"' "$tmp/explicit.json" || fail "--policy cpython-3.12 not in the report"
+    run_heapsim run "$tmp/py312.trace" --json -
+    expect_status 0 "run a 3.12.1 trace"
+    cmp -s "$tmp/out" "$tmp/explicit.json" || fail "the trace's interpreter did not pick cpython-3.12"
+    run_heapsim run "$tmp/py312.trace"
+    grep -q "^  policy from         the trace's interpreter, cpython 3.12.1 (default build)\$" "$tmp/out" ||
+        fail "the text report does not say the policy came from the trace"
+    run_heapsim run "$tmp/py312.trace" --policy cpython-3.11 --json -
+    expect_status 0 "run --policy cpython-3.11"
+    diff -u "$golden_dir/$name.json" <(sed "s|$tmp/py312.trace|$file|" "$tmp/out") ||
+        fail "--policy cpython-3.11 does not override the trace's interpreter"
+    # convert keeps it (text, compressed text), and runs of the copies agree.
+    for copy in "$tmp/copy.trace.zst" "$tmp/copy.trace"; do
+        run_heapsim convert "$tmp/py312.trace" "$copy"
+        expect_status 0 "convert to $copy"
+        run_heapsim run "$copy" --json -
+        sed "s|$copy|$tmp/py312.trace|" "$tmp/out" >"$tmp/normalized"
+        cmp -s "$tmp/normalized" "$tmp/explicit.json" || fail "$copy lost the interpreter"
+    done
+    # JSON Lines cannot name it: convert says so.
+    run_heapsim convert "$tmp/py312.trace" "$tmp/copy.jsonl"
+    expect_status 0 "convert to JSON Lines"
+    grep -q "cannot name the trace's interpreter (cpython 3.12.1 (default build))" "$tmp/err" ||
+        fail "convert to JSON Lines did not warn that the interpreter is lost"
+    # A version without a policy: exit 2, one line, unless --policy names one.
+    named 3.14.2 >"$tmp/py3142.trace"
+    run_heapsim run "$tmp/py3142.trace"
+    expect_status 2 "run a 3.14.2 trace"
+    want="heapsim run: $tmp/py3142.trace was recorded on cpython 3.14.2 (default build), which has no heapsim policy (policies: cpython-3.11, cpython-3.12, cpython-3.13, cpython-3.14, cpython-3.15, refcount); name one with --policy to replay anyway"
+    [[ "$(cat "$tmp/err")" == "$want" && ! -s "$tmp/out" ]] || { cat "$tmp/err" >&2; fail "unexpected refusal"; }
+    run_heapsim run "$tmp/py3142.trace" --policy cpython-3.14
+    expect_status 0 "run a 3.14.2 trace with --policy cpython-3.14"
+    ;;
+import-interpreter)
+    # heapsim import names the recorded interpreter in the trace's header;
+    # run then replays it with that interpreter's policy.
+    run_heapsim import "$file" -o "$tmp/imported.trace"
+    expect_status 0 "import $file"
+    version=$(sed -n 's/^.*: cpython \([0-9]*\.[0-9]*\.[0-9]*\) .*records.*$/\1/p' "$tmp/out")
+    [[ -n "$version" ]] || fail "import did not say the recorded version"
+    grep -qx "# interpreter: cpython $version build=default" "$tmp/imported.trace" ||
+        fail "the imported trace does not name cpython $version"
+    grep -qx "replay with: heapsim run $tmp/imported.trace" "$tmp/out" ||
+        fail "import still suggests a --policy for a trace that names its interpreter"
+    run_heapsim run "$tmp/imported.trace" --json -
+    expect_status 0 "run the imported trace"
+    grep -q "\"name\": \"cpython-${version%.*}\"" "$tmp/out" ||
+        fail "run did not replay with cpython-${version%.*}"
+    ;;
 convert-fails)
     want=$(directive "$file" expect-exit)
     directives "$file" expect-stderr >"$tmp/want_err"

@@ -7,6 +7,7 @@ replay to have reported its departures through `expect` failures."""
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -17,12 +18,22 @@ def main():
     name = os.path.splitext(os.path.basename(recording))[0]
     trace = os.path.join(work, name + ".trace.zst")
     report = os.path.join(work, name + ".replay.json")
-    subprocess.run([heapsim, "import", recording, "-o", trace], check=True)
-    run = subprocess.run([heapsim, "run", trace, "--json", report], stdout=subprocess.DEVNULL,
+    imported = subprocess.run([heapsim, "import", recording, "-o", trace], check=True,
+                              stdout=subprocess.PIPE, text=True).stdout
+    print(imported, end="")
+    # Without --policy the replay takes the recorded interpreter's policy,
+    # which the imported trace's header names (spec recorder.md).
+    version = re.search(r": cpython (\d+\.\d+\.\d+)", imported)
+    run = subprocess.run([heapsim, "run", trace, "--json", report], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
     if run.returncode not in (0, 1):
         print(run.stderr)
         print(f"FAIL: heapsim run exited {run.returncode}")
+        return 1
+    named = f"policy from         the trace's interpreter, cpython {version and version[1]} (default build)"
+    if not version or named not in run.stdout:
+        print(run.stdout[:400])
+        print("FAIL: the imported trace does not name its interpreter, or run did not take its policy")
         return 1
     with open(report) as f:
         replayed = [(c["generation"], c["collected"], c["uncollectable"]) for c in json.load(f)["collections"]]

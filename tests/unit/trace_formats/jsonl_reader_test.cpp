@@ -410,6 +410,8 @@ std::string parse_with(JsonLineParser& parser, const SymbolTable& symbols, const
     switch (parser.parse(Line{text, number, false}, event, error)) {
         case LineOutcome::Skip:
             return "skip";
+        case LineOutcome::Interpreter:  // only the text form names one
+            return "interpreter";
         case LineOutcome::Event:
             return describe(event, symbols);
         case LineOutcome::Error:

@@ -29,7 +29,11 @@ class WritingSink : public EventSink {
         errors.push_back(diagnostic);
         return false;
     }
+    void on_interpreter(const TraceInterpreter& interpreter) override {
+        carried = writer_.set_interpreter(interpreter);
+    }
     std::vector<Diagnostic> errors;
+    bool carried = false;  // the writer took the trace's interpreter
 
   private:
     TraceWriter& writer_;
