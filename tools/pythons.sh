@@ -25,6 +25,10 @@ set -euo pipefail
 root=${HEAPSIM_PYTHONS:-/var/cache/heapsim/pythons}
 mirror=${HEAPSIM_PYTHONS_MIRROR:-}
 versions=(3.13 3.14 3.15)
+# Headers for the recorder's tests (tests/recorder/recorder.cmake looks for
+# them in this cache's sysroot/usr/include): 3.13 only, the one sid version
+# the recorder supports.
+dev_versions=(3.13)
 refresh=0
 for arg in "$@"; do
     case $arg in
@@ -46,6 +50,10 @@ all_present() {
     local v
     for v in "${versions[@]}"; do
         [[ -n $(launcher_version "$v") ]] || return 1
+    done
+    # A cache laid out before the headers were part of it gets them now.
+    for v in "${dev_versions[@]}"; do
+        [[ -f $root/sysroot/usr/include/python$v/Python.h ]] || return 1
     done
 }
 
@@ -98,6 +106,7 @@ apt_opts=(
 export DEBIAN_FRONTEND=noninteractive
 packages=()
 for v in "${versions[@]}"; do packages+=("python$v-minimal" "libpython$v-stdlib"); done
+for v in "${dev_versions[@]}"; do packages+=("libpython$v-dev"); done
 
 echo "== pythons.sh: fetching ${packages[*]} from $mirror sid into $root" >&2
 apt-get "${apt_opts[@]}" -q update </dev/null >&2
@@ -138,8 +147,9 @@ EOF
 done
 
 if ! all_present; then
-    echo "pythons.sh: an interpreter does not run:" >&2
+    echo "pythons.sh: an interpreter does not run or its headers are missing:" >&2
     for v in "${versions[@]}"; do "$(launcher "$v")" -c pass || true; done
+    for v in "${dev_versions[@]}"; do ls "$root/sysroot/usr/include/python$v/Python.h" >&2 || true; done
     exit 1
 fi
 report

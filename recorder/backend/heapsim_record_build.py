@@ -78,8 +78,10 @@ def _compile(build_dir):
         "-fvisibility=hidden", "-pthread",
         "-I" + include,
         # Debian's pyconfig.h includes <x86_64-linux-gnu/python3.X/pyconfig.h>
-        # relative to the directory above the headers.
-        "-I" + os.path.dirname(include),
+        # relative to the directory above the headers. Searched after the
+        # system's: for an unpacked sid sysroot that directory also holds
+        # sid's libc headers, which must not shadow the host compiler's.
+        "-idirafter", os.path.dirname(include),
         os.path.join(ROOT, "src", "recorder.c"),
         "-o", out,
         "-lzstd", "-ldl",

@@ -62,8 +62,10 @@ endforeach()
 
 # Debian sid's interpreters from tools/pythons.sh (no pip, no venv): the
 # wheel built by the in-tree backend is unpacked and used via PYTHONPATH.
-# Their headers come from libpython3.X-dev unpacked into the sysroot, or
-# from HEAPSIM_RECORD_SID_INCLUDE.
+# Their headers come from libpython3.X-dev, which tools/pythons.sh unpacks
+# into its sysroot (found here without any setting), or from
+# HEAPSIM_RECORD_SID_INCLUDE. The sysroot's include directory also holds
+# sid's libc headers: it is searched after the system's (-idirafter).
 set(HEAPSIM_PYTHONS "/var/cache/heapsim/pythons" CACHE PATH "tools/pythons.sh's cache of Debian sid interpreters")
 set(HEAPSIM_RECORD_SID_INCLUDE "" CACHE PATH "Directory holding python3.X/ headers for the sid interpreters")
 foreach(minor 3.13)
@@ -80,7 +82,7 @@ foreach(minor 3.13)
   set(pkg ${work}/pkg-${version})
   add_test(NAME "recorder: install ${version}" COMMAND ${dir}/install_unpacked.sh ${python} ${pkg})
   set_tests_properties("recorder: install ${version}" PROPERTIES FIXTURES_SETUP recorder_${version} LABELS recorder
-                       ENVIRONMENT "HEAPSIM_RECORD_CFLAGS=-I${include}/python${minor} -I${include}")
+                       ENVIRONMENT "HEAPSIM_RECORD_CFLAGS=-I${include}/python${minor} -idirafter ${include}")
   foreach(entry ${programs})
     separate_arguments(entry)
     list(GET entry 0 program)
