@@ -3,12 +3,14 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <memory>
 
 #include "cli/command.h"
 #include "cli/exit_status.h"
 #include "cli/options.h"
 #include "cli/output_paths.h"
+#include "cli/progress.h"
 #include "engine/replay.h"
 #include "platform/atomic_file.h"
 #include "report/report.h"
@@ -35,6 +37,9 @@ struct RunArgs {
     std::size_t top = kTopLeakGroups;
     std::string max_objects = "0";
     std::string max_memory = "0";
+    std::string table = "collections";  // --format csv: which table
+    bool quiet = false;                 // -q: no progress, no warnings
+    bool verbose = false;               // -v: timings and measurement figures
 };
 
 /// --max-objects N: decimal digits only. CLI11's own conversion would take
@@ -134,12 +139,19 @@ int run(const RunArgs& args, CommandIo& io) {
         report_to_stdout = false;
     }
 
+    if (!is_csv_table(args.table))
+        return usage_error(io, "unknown table '" + args.table + "' (tables: " + csv_table_names() + ")");
+
     ReplayOptions options;
+    Progress progress(io.err, !args.quiet && stderr_is_terminal());
+    if (progress.enabled()) options.progress = [&](std::uint64_t events) { progress.update(events); };
+    const auto started = std::chrono::steady_clock::now();
     options.sim.policy = configured;
     options.sim.max_objects = *max_objects;
     options.sim.max_bytes = *max_memory;
     options.lenient = args.lenient;
     ReplayOutcome outcome = replay_trace(args.trace, options);
+    progress.finish();
     if (outcome.error) {
         io.err << format_diagnostic(args.trace, outcome.error->line, outcome.error->message)
                << '\n';
@@ -149,7 +161,16 @@ int run(const RunArgs& args, CommandIo& io) {
     result.policy_named_by = named_by;
     // An empty trace is valid, but in CI it usually means the recorder or the
     // pipeline feeding heapsim broke: say so where a log reader will see it.
-    if (result.events == 0)
+    if (args.verbose) {
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        const GarbageMarking& m = result.profile.marking;
+        io.err << "heapsim: replayed " << with_commas(result.events) << " events in "
+               << human_duration(static_cast<std::uint64_t>(seconds * 1e9)) << "; cyclic garbage: "
+               << with_commas(m.marks) << " exact measurements (" << with_commas(m.visits)
+               << " visits), " << with_commas(m.samples_carried) << " samples carried\n";
+    }
+    if (result.events == 0 && !args.quiet)
         io.err << "heapsim: warning: " << display_path(args.trace)
                << " held no events (an empty trace: is the tracing pipeline broken?)\n";
 
@@ -167,7 +188,7 @@ int run(const RunArgs& args, CommandIo& io) {
         io.err << "heapsim: " << files.back()->error() << '\n';
         return kExitUsage;
     }
-    const ReportOptions report_options{args.top};
+    const ReportOptions report_options{args.top, args.table};
     if (report_to_file && !stage(args.output, [&](std::ostream& out) {
             write_report(*format, result, out, report_options);
         })) {
@@ -250,6 +271,15 @@ Command setup_run_command(CLI::App& app) {
         ->type_name("N")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
+    sub->add_option("--table", args->table,
+                    "With --format csv: the table to write, one of " + csv_table_names())
+        ->type_name("NAME")
+        ->capture_default_str();
+    sub->add_flag("-q,--quiet", args->quiet,
+                  "No progress line and no warnings on standard error (errors still)");
+    sub->add_flag("-v,--verbose", args->verbose,
+                  "Also say on standard error how long the replay took and how the cyclic "
+                  "garbage was measured");
     sub->add_flag("--lenient", args->lenient,
                   "Skip bad events (counted per kind) instead of stopping at the first one");
     sub->add_option("--max-objects", args->max_objects,

@@ -10,12 +10,18 @@ namespace {
 /// The reader feeds the replay loop directly: nothing is buffered.
 class ReplaySink final : public EventSink {
 public:
-    explicit ReplaySink(ReplayLoop& loop) : loop_(loop) {}
-    bool on_event(const Event& event) override { return loop_.apply(event); }
+    ReplaySink(ReplayLoop& loop, const std::function<void(std::uint64_t)>& progress)
+        : loop_(loop), progress_(progress) {}
+    bool on_event(const Event& event) override {
+        if (progress_ && ++seen_ % kProgressEvents == 0) progress_(seen_);
+        return loop_.apply(event);
+    }
     bool on_error(const Diagnostic& diagnostic) override { return loop_.reject(diagnostic); }
 
 private:
     ReplayLoop& loop_;
+    const std::function<void(std::uint64_t)>& progress_;
+    std::uint64_t seen_ = 0;
 };
 
 template <typename Read>
@@ -23,7 +29,7 @@ ReplayOutcome replay(const std::string& path, const ReplayOptions& options, Read
     SymbolTable symbols;
     Simulator sim(options.sim, symbols);
     ReplayLoop loop(sim, options.lenient);
-    ReplaySink sink(loop);
+    ReplaySink sink(loop, options.progress);
     const ReadSummary summary = read(symbols, sink);
     ReplayOutcome outcome;
     if (loop.stop()) {

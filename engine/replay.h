@@ -5,6 +5,8 @@
 // Fatal reader errors (I/O, corrupt compression) and resource limits stop
 // the run in both modes.
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -17,7 +19,11 @@ namespace heapsim {
 struct ReplayOptions {
     SimOptions sim;
     bool lenient = false;
+    /// Called with the events applied so far every kProgressEvents events
+    /// (a progress display); empty = never.
+    std::function<void(std::uint64_t)> progress;
 };
+inline constexpr std::uint64_t kProgressEvents = std::uint64_t{1} << 20;
 
 /// Either a finished run or the diagnostic that stopped it (never both).
 struct ReplayOutcome {

@@ -23,10 +23,18 @@ inline constexpr std::size_t kTopLeakGroups = 10;
 /// Choices that change how a report is laid out, never what it says.
 struct ReportOptions {
     std::size_t top = kTopLeakGroups;  // leak groups listed per section; 0 = all
+    std::string table = "collections";  // CSV: which table (csv_table_names())
 };
 
 /// The heapsim-report/1 document (docs/report.md), fields in schema order.
 nlohmann::ordered_json report_json(const RunResult& result);
+
+/// A retention path as report-schema.md's STEPs (report_profile_json.cpp).
+nlohmann::ordered_json retention_path_json(const RetentionPath& path);
+/// total, survivor_age and by_site into the `promotions` object.
+void add_promotions_json(nlohmann::ordered_json& promotions, const Promotions& p);
+/// peaks, at_peak, temporaries, what_if and garbage_marking, at the end of the document.
+void add_profile_json(nlohmann::ordered_json& doc, const RunResult& result);
 
 /// The JSON report, indented by two spaces, with a final newline.
 void write_json_report(const RunResult& result, std::ostream& out);
@@ -38,6 +46,13 @@ void write_markdown_report(const RunResult& result, std::ostream& out,
                            const ReportOptions& options = {});
 /// One row per collection, with a header line.
 void write_csv_report(const RunResult& result, std::ostream& out);
+/// One CSV table of the report (run --table NAME): collections (the
+/// default, as write_csv_report), timeline, leaks, leak-groups,
+/// survivor-ages, promotions, at-peak, temporaries (report_csv_tables.cpp).
+void write_csv_table(const RunResult& result, const std::string& table, std::ostream& out);
+/// "collections, timeline, ...": the tables --table accepts.
+std::string csv_table_names();
+bool is_csv_table(const std::string& name);
 
 /// Dispatches to the reporter for `format`.
 void write_report(ReportFormat format, const RunResult& result, std::ostream& out,

@@ -14,7 +14,9 @@ constexpr Reporter kReporters[] = {
      }},
     {"markdown", "md", write_markdown_report},
     {"csv", "",
-     [](const RunResult& r, std::ostream& out, const ReportOptions&) { write_csv_report(r, out); }},
+     [](const RunResult& r, std::ostream& out, const ReportOptions& o) {
+         write_csv_table(r, o.table, out);
+     }},
 };
 
 }  // namespace

@@ -49,6 +49,8 @@ ordered_json leak_json(const LeakRecord& l) {
                    {"bytes", l.bytes},
                    {"reason", leak_reason_name(l.reason)}};
     if (!l.held_by.empty()) j["held_by"] = l.held_by;
+    j["path"] = retention_path_json(l.path);
+    if (!l.finalizer.empty()) j["finalizer"] = l.finalizer;
     return j;
 }
 
@@ -57,7 +59,9 @@ ordered_json timeline_json(const TimelineSample& t) {
                         {"time_ns", t.time_ns},
                         {"live_objects", t.live_objects},
                         {"live_bytes", t.live_bytes},
-                        {"gc_count", counts(t.gc_count)}};
+                        {"gc_count", counts(t.gc_count)},
+                        {"cyclic_garbage_bytes", t.cyclic_garbage_bytes},
+                        {"garbage_measured_at", t.garbage_measured_at}};
 }
 
 template <typename T, typename F>
@@ -96,6 +100,7 @@ ordered_json report_json(const RunResult& r) {
                                  {"gen2", pause_json(r.pauses[2])},
                                  {"all", pause_json(r.pauses_all)}};
     doc["promotions"] = ordered_json{{"gen0_to_gen1", r.promoted[0]}, {"gen1_to_gen2", r.promoted[1]}};
+    add_promotions_json(doc["promotions"], r.profile.promotions);
     doc["timeline"] = array_of(r.timeline, timeline_json);
 
     doc["leak_groups"] = array_of(r.leak_groups, [](const LeakGroup& g) {
@@ -109,6 +114,9 @@ ordered_json report_json(const RunResult& r) {
         const auto& q = g.alive_at_quarters;
         j["alive_at_quarters"] = ordered_json::array({q[0], q[1], q[2], q[3]});
         j["growing"] = g.growing();
+        j["example"] = g.example_id;
+        j["path"] = retention_path_json(g.path);
+        if (!g.finalizer.empty()) j["finalizer"] = g.finalizer;
         return j;
     });
     const auto totals = [&](bool garbage) {
@@ -128,6 +136,7 @@ ordered_json report_json(const RunResult& r) {
     doc["expect_failures"] = array_of(r.expect_failures, [](const ExpectFailure& e) {
         return ordered_json{{"event", e.event}, {"line", e.line}, {"message", e.message}};
     });
+    add_profile_json(doc, r);
     return doc;
 }
 

@@ -6,6 +6,7 @@
 
 #include "events/diagnostic.h"
 #include "report/report.h"
+#include "report/report_profile.h"
 #include "report/report_thresholds.h"
 #include "report/units.h"
 
@@ -88,6 +89,7 @@ void write_markdown_report(const RunResult& r, std::ostream& out, const ReportOp
 
     write_leak_table(garbage, true, options.top, out);
     write_leak_table(reachable, false, options.top, out);
+    write_profile_markdown(r, out, options.top);
     if (!r.skipped.empty())
         out << "\n**Skipped events** (`--lenient`): " << cell(skipped_text(r.skipped)) << '\n';
     if (!r.expect_failures.empty()) {

@@ -7,6 +7,7 @@
 
 #include "events/diagnostic.h"
 #include "report/report.h"
+#include "report/report_profile.h"
 #include "report/report_thresholds.h"
 #include "report/units.h"
 
@@ -169,6 +170,12 @@ void write_text_report(const RunResult& result, std::ostream& out, const ReportO
     write_collections(result, out);
     write_leak_section(result, true, options.top, out);
     write_leak_section(result, false, options.top, out);
+    write_retention_text(result, out, options.top);
+    write_promotions_text(result, out, options.top);
+    write_memory_text(result, out);
+    write_at_peak_text(result, out, options.top);
+    write_temporaries_text(result, out, options.top);
+    write_what_if_text(result, out);
     write_tail(result, out);
 }
 

@@ -61,6 +61,7 @@ void Heap::deduce_unreachable(ListId young, ListId unreachable) {
                 }
             }
             objects_[h].flags &= ~flag::kCollecting;
+            SiteStats::add_age(objects_[h].profile);  // found reachable: survives this one
             next = objects_.next(h);  // after the traversal: it may have appended
         } else {
             next = objects_.next(h);
@@ -231,6 +232,8 @@ std::uint64_t Heap::collect_with_stats(int n, Trigger trigger) {
         promoted = objects_.size(young);
         if (n == 1) gc_.long_lived_pending += promoted;
         promoted_[n] += promoted;
+        for (Handle h = objects_.first(young); h != kNoHandle; h = objects_.next(h))
+            site_stats_.on_promoted(objects_[h].profile);
         objects_.merge(young, old);
     } else {
         if (traits_.untrack_dicts) untrack_dicts(young);

@@ -241,6 +241,7 @@ void Heap::free_object(Handle h) {
     if (!(o.flags & flag::kHidden)) {
         --live_objects_;
         live_bytes_ -= o.bytes;
+        site_stats_.on_free(o.profile, o.bytes, o.flags & flag::kGcFreed, event_number_ - o.born);
         if (o.flags & flag::kGcFreed) {
             ++summary_.collected_by_gc;
             bytes_freed_in_collection_ += o.bytes;

@@ -20,8 +20,10 @@
 #include "sim/object_table.h"
 #include "sim/policy.h"
 #include "sim/ref_store.h"
+#include "sim/retention_paths.h"
 #include "sim/run_result.h"
 #include "sim/simulator.h"
+#include "sim/site_stats.h"
 #include "sim/type_table.h"
 
 namespace heapsim {
@@ -185,8 +187,28 @@ class Heap {
     // --- end of run (leak_analysis.cpp, statistics.cpp) ---
     void analyse_leaks(RunResult& r) const;
     LeakRecord leak_record(Handle h, std::uint8_t mark, Sym held_by) const;
+    void add_retention(LeakReason reason, Handle h, const RetentionForest& f, RetentionPath& path,
+                       std::string& finalizer) const;
     void compute_statistics(RunResult& r) const;
     void sample_timeline();
+    // --- reports (timeline.cpp, retention_paths.cpp) ---
+    /// Marks everything the roots reach; returns the live bytes they do not
+    /// (cyclic garbage held), exact at this moment.
+    std::uint64_t measure_garbage();
+    bool garbage_budget_allows() const;
+    /// A name got bound: list it for measure_garbage (once while listed).
+    void note_bound(Sym name) {
+        if (name_listed_.size() <= name) name_listed_.resize(std::size_t{name} + 1, 0);
+        if (name_listed_[name]) return;
+        name_listed_[name] = 1;
+        bound_names_.push_back(name);
+    }
+    TimelineSample timeline_sample();
+    RetentionForest retention() const;
+    RetentionPath retention_path(const RetentionForest& f, Handle h) const;
+    RetentionStep retention_step(Handle h, Sym key) const;
+    void append_steps(RetentionPath& path, const std::vector<std::pair<Handle, Sym>>& nodes,
+                      std::uint64_t elided, std::size_t head) const;
 
     SimOptions options_;
     SymbolTable& symbols_;
@@ -239,6 +261,17 @@ class Heap {
     std::uint64_t timeline_stride_ = 1;
     std::uint64_t bytes_freed_in_collection_ = 0;
     std::uint64_t threshold_events_ = 0, threshold_events_applied_ = 0;
+
+    // Report statistics (site_stats.h, timeline.cpp).
+    SiteStats site_stats_;
+    std::uint64_t peak_live_bytes_event_ = 0;
+    PeakPoint peak_garbage_;
+    GarbageMarking marking_;
+    std::uint64_t last_garbage_ = 0, last_garbage_event_ = 0;
+    std::vector<std::uint8_t> marks_;  // by handle, reused by every measurement
+    std::vector<Handle> mark_stack_;
+    std::vector<Sym> bound_names_;           // names bound since the last measurement, or still bound
+    std::vector<std::uint8_t> name_listed_;  // by name symbol: in bound_names_
 };
 
 }  // namespace heapsim

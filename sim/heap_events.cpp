@@ -233,6 +233,7 @@ std::optional<Diagnostic> Heap::on_bind(const Event& ev) {
     if (names_.size() <= ev.name) names_.resize(std::size_t{ev.name} + 1, kNoHandle);
     take_ref(h);
     const Handle old = names_[ev.name];
+    if (old == kNoHandle) note_bound(ev.name);
     names_[ev.name] = h;
     if (old != kNoHandle) decref(old);
     return std::nullopt;

@@ -19,6 +19,7 @@ Handle Heap::new_object(TypeId type, Sym id, Sym site, std::uint64_t bytes, bool
     o.bytes = static_cast<std::uint32_t>(std::min<std::uint64_t>(bytes, 0xFFFFFFFFu));
     o.flags = flag::kLive | (hidden ? flag::kHidden : flag::kCreationRef);
     o.born = static_cast<std::uint32_t>(std::min<std::uint64_t>(event_number_, 0xFFFFFFFFu));
+    o.profile = SiteStats::kNoEntry;
     if (hidden) return h;
     if (id_to_object_.size() <= id) {
         id_to_object_.resize(std::size_t{id} + 1, kNoHandle);
@@ -29,6 +30,11 @@ Handle Heap::new_object(TypeId type, Sym id, Sym site, std::uint64_t bytes, bool
     ++summary_.objects_allocated;
     ++live_objects_;
     live_bytes_ += o.bytes;
+    o.profile = site_stats_.on_alloc(type, site, o.bytes);
+    if (live_bytes_ > summary_.peak_live_bytes) {
+        site_stats_.mark_peak();
+        peak_live_bytes_event_ = event_number_;
+    }
     summary_.peak_live_objects = std::max(summary_.peak_live_objects, live_objects_);
     summary_.peak_live_bytes = std::max(summary_.peak_live_bytes, live_bytes_);
     return h;

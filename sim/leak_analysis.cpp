@@ -46,6 +46,17 @@ LeakRecord Heap::leak_record(Handle h, std::uint8_t mark, Sym held_by) const {
     return rec;
 }
 
+// The retention path (report-schema.md): none for a never-stored object.
+void Heap::add_retention(LeakReason reason, Handle h, const RetentionForest& f, RetentionPath& path,
+                         std::string& finalizer) const {
+    if (reason == LeakReason::NeverStored) return;
+    path = retention_path(f, h);
+    const std::uint32_t g = f.gidx[h];
+    if (reason == LeakReason::Uncollectable && g != RetentionForest::kUnreached &&
+        f.finalizer[g] != kNoHandle)
+        finalizer = std::string(symbols_.str(objects_[f.finalizer[g]].id));
+}
+
 void Heap::analyse_leaks(RunResult& r) const {
     const std::size_t n = objects_.capacity();
     std::vector<std::uint8_t> mark(n, kNone);
@@ -97,15 +108,19 @@ void Heap::analyse_leaks(RunResult& r) const {
     const std::array<std::uint64_t, 3> quarter = {(event_number_ + 3) / 4, (event_number_ + 1) / 2,
                                                   (3 * event_number_ + 3) / 4};
     std::map<Key, LeakGroup> by_symbols;
+    std::map<Key, Handle> example;  // the object with the shortest path, then the lowest handle
+    const RetentionForest forest = retention();
     std::array<std::vector<Handle>, 4> by_reason;
     for (Handle h = kListCount; h < n; ++h) {
         const Object& o = objects_[h];
         if (!(o.flags & flag::kLive) || (o.flags & flag::kHidden)) continue;
         const LeakReason reason = leak_reason(mark[h], o.flags);
         const bool reachable = reason == LeakReason::LiveAtEnd;
-        LeakGroup& g =
-            by_symbols[Key{reason_rank(reason), reachable ? held_by[h] : kNoSym,
-                           reachable && mark[h] == kFromTemp, o.site, types_[o.type].name}];
+        const Key key{reason_rank(reason), reachable ? held_by[h] : kNoSym,
+                      reachable && mark[h] == kFromTemp, o.site, types_[o.type].name};
+        LeakGroup& g = by_symbols[key];
+        const auto [best, fresh] = example.try_emplace(key, h);
+        if (!fresh && forest.length(h) < forest.length(best->second)) best->second = h;
         g.reason = reason;
         ++g.objects;
         g.bytes += o.bytes;
@@ -118,6 +133,8 @@ void Heap::analyse_leaks(RunResult& r) const {
         for (Handle h : handles) {
             if (r.leaks.size() == options_.max_leak_records) break;
             r.leaks.push_back(leak_record(h, mark[h], held_by[h]));
+            add_retention(r.leaks.back().reason, h, forest, r.leaks.back().path,
+                          r.leaks.back().finalizer);
         }
     }
     for (const auto& [key, g] : by_symbols) r.leaks_omitted += g.objects;
@@ -130,6 +147,9 @@ void Heap::analyse_leaks(RunResult& r) const {
         LeakGroup named = g;
         named.site = key.site == kNoSym ? "" : std::string(symbols_.str(key.site));
         named.type = std::string(symbols_.str(key.type));
+        const Handle ex = example.at(key);
+        named.example_id = std::string(symbols_.str(objects_[ex].id));
+        add_retention(g.reason, ex, forest, named.path, named.finalizer);
         if (key.root != kNoSym)
             named.held_by =
                 std::string(symbols_.str(key.root)) + (key.temp ? " (never stored)" : "");

@@ -61,6 +61,7 @@ struct Object {
     std::uint32_t gc_refs = 0;     // collector scratch
     std::uint32_t bytes = 0;
     std::uint32_t born = 0;  // event that allocated it (saturates at 2^32-1), for leak growth
+    std::uint32_t profile = 0;  // SiteStats: its (type, site) entry and age (site_stats.h)
     std::uint16_t flags = 0;
     std::uint8_t list = kUntracked;
     std::uint8_t cap_log2 = 0xFF;  // 0xFF = no edge block

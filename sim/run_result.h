@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/run_profile.h"
+
 namespace heapsim {
 
 enum class Trigger : std::uint8_t { Threshold, Collect };
@@ -51,6 +53,8 @@ struct LeakRecord {
     std::uint64_t bytes = 0;
     LeakReason reason = LeakReason::LiveAtEnd;
     std::string held_by;  // live-at-end: the root name that keeps it alive; else ""
+    RetentionPath path;     // why it is still alive (sim/retention_paths.cpp)
+    std::string finalizer;  // uncollectable: the object whose legacy finalizer (tp_del) keeps it
 };
 
 /// Garbage (cycle, uncollectable, never-stored): what nothing can reach or
@@ -73,6 +77,11 @@ struct LeakGroup {
     /// the trace's events, and at the end (= objects): an object alive at
     /// the end was alive ever since its allocation.
     std::array<std::uint64_t, 4> alive_at_quarters{};
+    /// The retention path of one of its objects (the one with the shortest
+    /// path, then the first in handle order) and that object's id.
+    std::string example_id;
+    RetentionPath path;
+    std::string finalizer;  // uncollectable: as LeakRecord::finalizer
     /// Strictly more objects at each quarter point: a group that keeps
     /// growing through the whole trace, unlike state built once.
     bool growing() const {
@@ -99,6 +108,11 @@ struct TimelineSample {
     std::uint64_t live_objects = 0;
     std::uint64_t live_bytes = 0;
     std::array<std::uint64_t, 3> gc_count{};
+    /// Bytes of live objects no root reaches (report-schema.md, "Cyclic
+    /// garbage held"), exact at event `garbage_measured_at`: this sample's
+    /// event unless the marking budget postponed it (docs/report.md).
+    std::uint64_t cyclic_garbage_bytes = 0;
+    std::uint64_t garbage_measured_at = 0;
 };
 
 struct SkippedEvents {
@@ -147,6 +161,7 @@ struct RunResult {
     std::array<std::uint64_t, 2> promoted{};  // objects moved gen0->gen1, gen1->gen2
     std::vector<TimelineSample> timeline;
     std::vector<SkippedEvents> skipped;  // --lenient: bad events per kind, in ErrorKind order
+    RunProfile profile;                  // promotions by site, peaks, temporaries (run_profile.h)
 };
 
 }  // namespace heapsim

@@ -103,12 +103,23 @@ RunResult Heap::finish(const std::string& trace_path, std::uint64_t events) {
     analyse_leaks(r);
     compute_statistics(r);
     r.timeline = timeline_;
-    if (r.timeline.empty() || r.timeline.back().event != event_number_)
-        r.timeline.push_back(TimelineSample{event_number_,
-                                            time_ns_,
-                                            live_objects_,
-                                            live_bytes_,
-                                            {gc_.count[0], gc_.count[1], gc_.count[2]}});
+    // The last sample is always measured: its garbage is the run's garbage.
+    if (!r.timeline.empty() && r.timeline.back().event == event_number_) r.timeline.pop_back();
+    r.timeline.push_back(TimelineSample{event_number_,
+                                        time_ns_,
+                                        live_objects_,
+                                        live_bytes_,
+                                        {gc_.count[0], gc_.count[1], gc_.count[2]}});
+    r.timeline.back().cyclic_garbage_bytes = measure_garbage();
+    r.timeline.back().garbage_measured_at = event_number_;
+    for (Handle h = kListCount; h < objects_.capacity(); ++h)
+        if (objects_[h].flags & flag::kLive) site_stats_.on_live_at_end(objects_[h].profile);
+    site_stats_.fill(r.profile, types_, symbols_, options_.profile_top, promoted_[0] + promoted_[1]);
+    r.profile.peak_live_bytes = PeakPoint{peak_live_bytes_event_, summary_.peak_live_bytes};
+    r.profile.peak_cyclic_garbage_bytes = peak_garbage_;
+    r.profile.at_peak.event = peak_live_bytes_event_;
+    r.profile.at_peak.live_bytes = summary_.peak_live_bytes;
+    r.profile.marking = marking_;
     for (int k = 0; k < kErrorKindCount; ++k)
         if (skipped_[k])
             r.skipped.push_back(

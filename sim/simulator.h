@@ -32,6 +32,9 @@ struct SimOptions {
     std::uint64_t max_bytes = 0;    // 0 = unlimited
     /// Leaked objects listed one by one (the groups always count them all).
     std::uint64_t max_leak_records = 100000;
+    /// Rows kept in the report's per-site lists (promotions, at the peak,
+    /// temporaries); 0 keeps them all.
+    std::size_t profile_top = 20;
 };
 
 class Heap;

@@ -101,6 +101,17 @@ golden)
     expect_status "$want" "run $file"
     diff_golden "$golden_dir/$name.txt" "$tmp/out"
     [[ "$json_err" == "$(cat "$tmp/err")" ]] || fail "stderr differs between the text and the JSON run"
+    # The other formats, where a golden exists (update_goldens.sh writes them all).
+    for form in "md:--format markdown" "csv:--format csv" "leaks.csv:--format csv --table leaks" \
+                "timeline.csv:--format csv --table timeline"; do
+        ext=${form%%:*}
+        read -r -a fargs <<<"${form#*:}"
+        [[ -f "$golden_dir/$name.$ext" ]] || continue
+        run_heapsim run "$file" ${extra_args[@]+"${extra_args[@]}"} "${fargs[@]}"
+        expect_status "$want" "run $file ${fargs[*]}"
+        diff_golden "$golden_dir/$name.$ext" "$tmp/out"
+    done
+    run_heapsim run "$file" ${extra_args[@]+"${extra_args[@]}"}
     if [[ -f "$golden_dir/$name.stderr" ]]; then
         diff_golden "$golden_dir/$name.stderr" "$tmp/err"
     elif [[ -s "$tmp/err" ]]; then

@@ -25,6 +25,12 @@ for trace in "$@"; do
     read -r -a args <<<"$(sed -n 's/^#[[:space:]]*heapsim-args:[[:space:]]*//p' "$trace" 2>/dev/null | sed -n 1p)"
     set +e
     "$heapsim" run "$trace" ${args[@]+"${args[@]}"} --json - >"tests/golden/$name.json" 2>/dev/null
+    "$heapsim" run "$trace" ${args[@]+"${args[@]}"} --format markdown >"tests/golden/$name.md" 2>/dev/null
+    "$heapsim" run "$trace" ${args[@]+"${args[@]}"} --format csv >"tests/golden/$name.csv" 2>/dev/null
+    "$heapsim" run "$trace" ${args[@]+"${args[@]}"} --format csv --table leaks >"tests/golden/$name.leaks.csv" 2>/dev/null
+    # One line per leaked object: kept only where that stays reviewable.
+    (($(wc -l <"tests/golden/$name.leaks.csv") <= 500)) || rm -f "tests/golden/$name.leaks.csv"
+    "$heapsim" run "$trace" ${args[@]+"${args[@]}"} --format csv --table timeline >"tests/golden/$name.timeline.csv" 2>/dev/null
     "$heapsim" run "$trace" ${args[@]+"${args[@]}"} >"tests/golden/$name.txt" 2>"tests/golden/$name.stderr"
     status=$?
     set -e

@@ -114,14 +114,32 @@ TEST_CASE("the JSON report is exactly heapsim-report/1, fields in schema order")
       "type": "Node",
       "site": "app.py:12",
       "bytes": 56,
-      "reason": "uncollectable"
+      "reason": "uncollectable",
+      "path": [
+        {
+          "id": "n1",
+          "type": "Node"
+        },
+        {
+          "id": "n2",
+          "type": "Node",
+          "key": "next"
+        },
+        {
+          "id": "n1",
+          "type": "Node",
+          "key": "prev"
+        }
+      ],
+      "finalizer": "n1"
     },
     {
       "id": "n2",
       "type": "Node",
       "site": "app.py:12",
       "bytes": 56,
-      "reason": "uncollectable"
+      "reason": "uncollectable",
+      "path": []
     },
     {
       "id": "c",
@@ -129,7 +147,16 @@ TEST_CASE("the JSON report is exactly heapsim-report/1, fields in schema order")
       "site": "",
       "bytes": 88,
       "reason": "live-at-end",
-      "held_by": "cache"
+      "held_by": "cache",
+      "path": [
+        {
+          "name": "cache"
+        },
+        {
+          "id": "c",
+          "type": "list"
+        }
+      ]
     }
   ],
   "pauses": {
@@ -168,7 +195,34 @@ TEST_CASE("the JSON report is exactly heapsim-report/1, fields in schema order")
   },
   "promotions": {
     "gen0_to_gen1": 661,
-    "gen1_to_gen2": 0
+    "gen1_to_gen2": 0,
+    "total": 661,
+    "survivor_age": [
+      {
+        "age": 0,
+        "died": 1400,
+        "live_at_end": 5
+      },
+      {
+        "age": 1,
+        "died": 90,
+        "live_at_end": 3
+      }
+    ],
+    "by_site": [
+      {
+        "type": "Node",
+        "site": "app.py:12",
+        "promoted": 600,
+        "survivor_age": [
+          {
+            "age": 1,
+            "died": 90,
+            "live_at_end": 2
+          }
+        ]
+      }
+    ]
   },
   "timeline": [
     {
@@ -180,7 +234,9 @@ TEST_CASE("the JSON report is exactly heapsim-report/1, fields in schema order")
         300,
         0,
         0
-      ]
+      ],
+      "cyclic_garbage_bytes": 0,
+      "garbage_measured_at": 1000
     },
     {
       "event": 1234,
@@ -191,7 +247,9 @@ TEST_CASE("the JSON report is exactly heapsim-report/1, fields in schema order")
         5,
         1,
         0
-      ]
+      ],
+      "cyclic_garbage_bytes": 112,
+      "garbage_measured_at": 1234
     }
   ],
   "leak_groups": [
@@ -208,7 +266,25 @@ TEST_CASE("the JSON report is exactly heapsim-report/1, fields in schema order")
         1,
         2
       ],
-      "growing": false
+      "growing": false,
+      "example": "n1",
+      "path": [
+        {
+          "id": "n1",
+          "type": "Node"
+        },
+        {
+          "id": "n2",
+          "type": "Node",
+          "key": "next"
+        },
+        {
+          "id": "n1",
+          "type": "Node",
+          "key": "prev"
+        }
+      ],
+      "finalizer": "n1"
     },
     {
       "reason": "live-at-end",
@@ -224,7 +300,17 @@ TEST_CASE("the JSON report is exactly heapsim-report/1, fields in schema order")
         1,
         1
       ],
-      "growing": false
+      "growing": false,
+      "example": "c",
+      "path": [
+        {
+          "name": "cache"
+        },
+        {
+          "id": "c",
+          "type": "list"
+        }
+      ]
     }
   ],
   "garbage": {
@@ -251,7 +337,53 @@ TEST_CASE("the JSON report is exactly heapsim-report/1, fields in schema order")
       "line": 1240,
       "message": "expect freed n1: object is alive"
     }
-  ]
+  ],
+  "peaks": {
+    "live_bytes": {
+      "event": 1000,
+      "value": 50400
+    },
+    "cyclic_garbage_bytes": {
+      "event": 1200,
+      "value": 112
+    }
+  },
+  "at_peak": {
+    "event": 1000,
+    "live_bytes": 50400,
+    "by_site": [
+      {
+        "type": "Node",
+        "site": "app.py:12",
+        "objects": 900,
+        "bytes": 50400
+      }
+    ]
+  },
+  "temporaries": [
+    {
+      "type": "str",
+      "site": "app.py:3",
+      "objects": 400,
+      "bytes": 22400
+    }
+  ],
+  "temporary_window_events": 8,
+  "what_if": [
+    {
+      "what": "__slots__",
+      "type": "Node",
+      "objects": 900,
+      "attributes": 2,
+      "bytes": 50400,
+      "bytes_saved": 7200
+    }
+  ],
+  "garbage_marking": {
+    "marks": 2,
+    "visits": 1810,
+    "samples_carried": 0
+  }
 }
 )";
     CHECK(render(write_json_report, test::sample_result()) == expected);
@@ -267,7 +399,11 @@ TEST_CASE("an empty run still has every core field, as empty arrays and objects"
     CHECK(keys == std::vector<std::string>{
                       "schema", "trace", "policy", "summary", "collections", "weakref_callbacks",
                       "finalizers", "leaks", "pauses", "promotions", "timeline", "leak_groups",
-                      "garbage", "reachable_at_end", "skipped_events", "expect_failures"});
+                      "garbage", "reachable_at_end", "skipped_events", "expect_failures",
+                      "peaks", "at_peak", "temporaries", "temporary_window_events", "what_if",
+                      "garbage_marking"});
+    CHECK(j["promotions"]["survivor_age"].is_array());
+    CHECK(j["promotions"]["by_site"].is_array());
     CHECK(j["collections"].is_array());
     CHECK(j["collections"].empty());
     CHECK(j["skipped_events"].is_object());
@@ -338,7 +474,7 @@ TEST_CASE(
     for (int i = 12; i >= 0; --i) {  // largest first, as the simulator orders them
         const auto n = static_cast<std::uint64_t>(i + 1);
         r.leak_groups.push_back(
-            {LeakReason::Cycle, "site" + std::to_string(i), "T", n, 100 * n, "", {{n, n, n, n}}});
+            {LeakReason::Cycle, "site" + std::to_string(i), "T", n, 100 * n, "", {{n, n, n, n}}, "", {}, ""});
     }
     const std::string text = render(write_text_report, r);
     CHECK(contains(text, "site12  "));  // largest

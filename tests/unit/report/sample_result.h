@@ -62,21 +62,42 @@ inline RunResult sample_result() {
     r.weakref_callbacks = {{1231, "w1", "on_gone"}};
     r.finalizers = {{1231, "obj7"}};
     r.leaks = {
-        {"n1", "Node", "app.py:12", 56, LeakReason::Uncollectable, ""},
-        {"n2", "Node", "app.py:12", 56, LeakReason::Uncollectable, ""},
-        {"c", "list", "", 88, LeakReason::LiveAtEnd, "cache"},
+        {"n1", "Node", "app.py:12", 56, LeakReason::Uncollectable, "", {}, ""},
+        {"n2", "Node", "app.py:12", 56, LeakReason::Uncollectable, "", {}, ""},
+        {"c", "list", "", 88, LeakReason::LiveAtEnd, "cache", {}, ""},
     };
     r.leak_groups = {
-        {LeakReason::Uncollectable, "app.py:12", "Node", 2, 112, "", {{0, 1, 1, 2}}},
-        {LeakReason::LiveAtEnd, "", "list", 1, 88, "cache", {{1, 1, 1, 1}}},
+        {LeakReason::Uncollectable, "app.py:12", "Node", 2, 112, "", {{0, 1, 1, 2}}, "n1", {}, ""},
+        {LeakReason::LiveAtEnd, "", "list", 1, 88, "cache", {{1, 1, 1, 1}}, "c", {}, ""},
     };
     r.expect_failures = {{1233, 1240, "expect freed n1: object is alive"}};
     r.pauses[0] = {1, 42000, 42000, 42000, 42000, 42000};
     r.pauses[2] = {1, 1500000, 1500000, 1500000, 1500000, 1500000};
     r.pauses_all = {2, 1542000, 42000, 1500000, 1500000, 1500000};
     r.promoted = {661, 0};
-    r.timeline = {{1000, 4000, 900, 50400, {{300, 0, 0}}}, {1234, 9500, 8, 640, {{5, 1, 0}}}};
+    r.timeline = {{1000, 4000, 900, 50400, {{300, 0, 0}}, 0, 1000}, {1234, 9500, 8, 640, {{5, 1, 0}}, 112, 1234}};
     r.skipped = {{"unknown-id", 3, {17, 40, 41}}};
+    // Retention paths: n1 and n2 hold each other, n1's type has a tp_del;
+    // c is the list under the name cache.
+    RetentionStep n1{"", "n1", "Node", "", false, 0}, n2{"", "n2", "Node", "next", true, 0};
+    RetentionStep n1_back{"", "n1", "Node", "prev", true, 0};
+    r.leaks[0].path = {n1, n2, n1_back};
+    r.leaks[0].finalizer = "n1";
+    r.leaks[2].path = {{"cache", "", "", "", false, 0}, {"", "c", "list", "", false, 0}};
+    r.leak_groups[0].path = r.leaks[0].path;
+    r.leak_groups[0].finalizer = "n1";
+    r.leak_groups[1].path = r.leaks[2].path;
+    RunProfile& p = r.profile;
+    p.promotions.total = 661;
+    p.promotions.survivor_age = {{0, 1400, 5}, {1, 90, 3}};
+    p.promotions.by_site = {{"Node", "app.py:12", 600, {{1, 90, 2}}}};
+    p.peak_live_bytes = {1000, 50400};
+    p.peak_cyclic_garbage_bytes = {1200, 112};
+    p.at_peak = {1000, 50400, {{"Node", "app.py:12", 900, 50400}}};
+    p.temporaries = {{"str", "app.py:3", 400, 22400}};
+    p.temporary_window = 8;
+    p.slots_what_if = {{"Node", 900, 2, 50400, 7200}};
+    p.marking = {2, 1810, 0};
     return r;
 }
 

@@ -1,0 +1,57 @@
+#pragma once
+// Why each object alive at the end is still alive, found once for the whole
+// heap in time linear in it (no search per leak, no recursion):
+//
+// - reachable objects: one breadth-first pass from all roots at once (bound
+//   names in symbol order, then temporaries in handle order) gives each a
+//   shortest chain from a root;
+// - garbage (what no root reaches): its strongly connected components
+//   (iterative Tarjan); each cyclic component gets a forward and a reverse
+//   breadth-first tree from one representative, so any member has a cycle
+//   through it (member -> representative -> member); garbage outside every
+//   cycle is reached from the nearest cycle by one more breadth-first pass;
+//   uncollectable garbage is attributed to the nearest object with a legacy
+//   finalizer (tp_del) that reaches it.
+//
+// Heap::retention() builds it; Heap::retention_path() reads one path off it.
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/ref_store.h"
+
+namespace heapsim {
+
+struct RetentionForest {
+    static constexpr std::uint32_t kUnreached = 0xFFFFFFFFu;
+    // Reachable objects: breadth-first tree from the roots.
+    std::vector<Handle> parent;        // kNoHandle at a root
+    std::vector<std::uint32_t> via;    // edge position in the parent
+    std::vector<std::uint32_t> depth;  // kUnreached: garbage (or dead)
+    std::vector<Handle> head_end;      // ancestor at depth kPathHead - 1, or itself if shallower
+    // Garbage, by dense index (gidx; gnode is the inverse), except the
+    // per-component arrays (cyclic, rep, first_pred*).
+    std::vector<std::uint32_t> gidx;  // by handle; kUnreached when not garbage
+    std::vector<Handle> gnode;
+    std::vector<std::uint32_t> comp;   // strongly connected component, kUnreached if none
+    std::vector<std::uint8_t> cyclic;  // by component: holds a cycle
+    std::vector<Handle> rep;           // by component: its representative
+    std::vector<Handle> fpar, rnext;   // forward tree parent / next hop toward the representative
+    std::vector<std::uint32_t> fvia, rvia, fdepth, rdepth;
+    std::vector<Handle> first_pred;  // by component: a member referring to the representative
+    std::vector<std::uint32_t> first_pred_via;
+    std::vector<Handle> gpar;  // outside cycles: parent toward the nearest cycle member
+    std::vector<std::uint32_t> gvia, gdepth;
+    std::vector<Handle> finalizer;  // the nearest legacy-finalizer object reaching it
+
+    /// A length to prefer one object's path by (shorter first).
+    std::uint64_t length(Handle h) const {
+        if (depth[h] != kUnreached) return depth[h];
+        const std::uint32_t g = gidx[h];
+        if (g == kUnreached) return 0;
+        if (cyclic[comp[g]]) return std::uint64_t{rdepth[g]} + fdepth[g];
+        return gdepth[g] == kUnreached ? 0 : std::uint64_t{1} << 32 | gdepth[g];
+    }
+};
+
+}  // namespace heapsim
