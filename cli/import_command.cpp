@@ -28,6 +28,7 @@ struct ImportArgs {
     std::string input;
     std::string output;
     bool quiet = false;
+    std::string mode = "snapshot";
 };
 
 /// What `run` needs besides the trace: nothing when the trace names its
@@ -61,19 +62,23 @@ int run_import(const ImportArgs& args, CommandIo& io) {
         make_trace_writer(*encoding, file.stream(), symbols);
     bool named = false;         // the recording's header is read before the first event
     bool names_policy = false;  // the output names the interpreter, so `run` needs no --policy
-    SnapshotImporter importer(symbols, [&](const Event& e) {
-        if (!named) {
-            named = true;
-            if (auto interpreter = interpreter_from_recording(importer.stats().interpreter)) {
-                names_policy = writer->set_interpreter(*interpreter);
-                if (!names_policy)
-                    io.err << "heapsim import: warning: " << args.output
-                           << " cannot name its interpreter (only text traces can); replay it"
-                              " with --policy\n";
+    const ImportMode mode = args.mode == "events" ? ImportMode::Events : ImportMode::Snapshot;
+    SnapshotImporter importer(
+        symbols,
+        [&](const Event& e) {
+            if (!named) {
+                named = true;
+                if (auto interpreter = interpreter_from_recording(importer.stats().interpreter)) {
+                    names_policy = writer->set_interpreter(*interpreter);
+                    if (!names_policy)
+                        io.err << "heapsim import: warning: " << args.output
+                               << " cannot name its interpreter (only text traces can); replay it"
+                                  " with --policy\n";
+                }
             }
-        }
-        writer->write(e);
-    });
+            writer->write(e);
+        },
+        mode);
     std::string error;
     if (!importer.run(reader, error)) {
         io.err << args.input << ": " << error << '\n';
@@ -119,6 +124,12 @@ Command setup_import_command(CLI::App& app) {
            "optionally .gz or .zst)")
         ->required();
     cmd->add_flag("-q,--quiet", args->quiet, "No summary line");
+    cmd->add_option("--mode", args->mode,
+                    "snapshot: the trace runs the recorded collections; events: the model "
+                    "decides when to collect (replay under other thresholds with --threshold "
+                    "T0,T1,T2 --ignore-trace-thresholds --ignore-expect --lenient)")
+        ->check(CLI::IsMember({"snapshot", "events"}))
+        ->capture_default_str();
     cmd->footer(
         "Snapshot mode: the trace disables the collector and runs each recorded collection where "
         "it "

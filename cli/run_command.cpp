@@ -33,6 +33,7 @@ struct RunArgs {
     std::string output;  // "-" = standard output
     bool output_given = false;
     bool lenient = false;
+    bool ignore_expect = false;
     bool ignore_trace_thresholds = false;
     std::size_t top = kTopLeakGroups;
     std::string max_objects = "0";
@@ -150,6 +151,7 @@ int run(const RunArgs& args, CommandIo& io) {
     options.sim.max_objects = *max_objects;
     options.sim.max_bytes = *max_memory;
     options.lenient = args.lenient;
+    options.sim.check_expects = !args.ignore_expect;
     ReplayOutcome outcome = replay_trace(args.trace, options);
     progress.finish();
     if (outcome.error) {
@@ -282,6 +284,9 @@ Command setup_run_command(CLI::App& app) {
                   "garbage was measured");
     sub->add_flag("--lenient", args->lenient,
                   "Skip bad events (counted per kind) instead of stopping at the first one");
+    sub->add_flag("--ignore-expect", args->ignore_expect,
+                  "Do not check the trace's `expect` events (a what-if replay of an imported "
+                  "trace under other thresholds: its expects describe the recorded run)");
     sub->add_option("--max-objects", args->max_objects,
                     "Stop with exit status 3 past N live objects (0: no limit)")
         ->type_name("N")

@@ -25,12 +25,22 @@ enum class EventKind : std::uint8_t {
     Drop,       // drop ID
     Weakref,    // weakref ID TARGET [callback=LABEL]
     Collect,    // collect [GEN]
-    GcControl,  // gc enable|disable|freeze|unfreeze
+    GcControl,  // gc enable|disable|freeze|unfreeze|safepoint|uncounted|counts C0 C1 C2
     Threshold,  // threshold T0 [T1 [T2]]
     Expect,     // expect alive|freed|refcount|count|collected ...
 };
 
-enum class GcAction : std::uint8_t { Enable, Disable, Freeze, Unfreeze };
+// Safepoint, Uncounted and Counts carry what a recording knows about the
+// collector (heapsim import's events mode, docs/trace-format.md).
+enum class GcAction : std::uint8_t {
+    Enable,
+    Disable,
+    Freeze,
+    Unfreeze,
+    Safepoint,  // an eval-breaker check; from the first one on, the only safe points
+    Uncounted,  // the next event's allocations and frees leave count0 alone
+    Counts,     // set gc.get_count() (values: C0 C1 C2)
+};
 
 enum class ExpectKind : std::uint8_t { Alive, Freed, Refcount, Count, Collected };
 
@@ -65,7 +75,7 @@ struct Event {
     GcAction action = GcAction::Enable;          // gc
     ExpectKind expect = ExpectKind::Alive;       // expect
     int generation = 2;                          // collect
-    int nvalues = 0;                             // threshold / expect count,refcount,collected
+    int nvalues = 0;                             // threshold / expect count,refcount,collected / gc counts
     std::int64_t values[3] = {0, 0, 0};
 };
 

@@ -119,7 +119,8 @@ bool RecordingReader::next(Record& r) {
             if (!varint(v)) return false;
             r.enabled = v != 0;
             return true;
-        case RecordKind::CollectStart: {
+        case RecordKind::CollectStart:
+        case RecordKind::Snapshot: {
             std::uint64_t gen = 0, ex = 0;
             if (!varint(gen) || !varint(ex)) return false;
             for (auto& c : r.values) {

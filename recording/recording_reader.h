@@ -38,6 +38,7 @@ enum class RecordKind : std::uint8_t {
     Time = 0x0A,
     End = 0x0B,
     NewEarly = 0x0C,
+    Snapshot = 0x0D,  // a young-generation snapshot without a collection (cadence)
     DebugCount = 0x7F,
 };
 

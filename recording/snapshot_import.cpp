@@ -27,6 +27,13 @@ void SnapshotImporter::emit(Event& e) {
     sink_(e);
 }
 
+void SnapshotImporter::emit_gc(GcAction action) {
+    Event e;
+    e.kind = EventKind::GcControl;
+    e.action = action;
+    emit(e);
+}
+
 Sym SnapshotImporter::declare_type(std::uint32_t tid) {
     TypeInfo& t = types_[tid];
     if (t.sym != kNoSym) return t.sym;
@@ -45,7 +52,7 @@ Sym SnapshotImporter::declare_type(std::uint32_t tid) {
 }
 
 // alloc + bind to its pin: the pin takes over the creation reference.
-std::uint32_t SnapshotImporter::create(std::uint64_t addr, std::uint32_t tid) {
+std::uint32_t SnapshotImporter::create(std::uint64_t addr, std::uint32_t tid, bool counted) {
     const auto o = static_cast<std::uint32_t>(objs_.size());
     objs_.emplace_back();
     Obj& x = objs_.back();
@@ -64,6 +71,8 @@ std::uint32_t SnapshotImporter::create(std::uint64_t addr, std::uint32_t tid) {
     a.kind = EventKind::Alloc;
     a.id = x.id;
     a.type = declare_type(tid);
+    // A free-list block, or an object that predates the window: count0 unchanged.
+    if (events() && !counted) emit_gc(GcAction::Uncounted);
     emit(a);
     Event b;
     b.kind = EventKind::Bind;
@@ -112,6 +121,7 @@ static void erase_one(std::vector<std::uint32_t>& v, std::uint32_t x) {
 }
 
 void SnapshotImporter::remove_ref(std::uint32_t from, std::uint32_t to) {
+    if (events() && !objs_[to].pinned && objs_[to].in.size() == 1) pin(to);
     erase_one(objs_[from].out, to);
     erase_one(objs_[to].in, from);
     Event e;
@@ -145,6 +155,11 @@ void SnapshotImporter::maybe_free(std::uint32_t o) {
 
 void SnapshotImporter::release_refs_of(std::uint32_t o) {
     if (objs_[o].out.empty()) return;
+    if (events())
+        for (const std::uint32_t t : objs_[o].out)
+            if (std::all_of(objs_[t].in.begin(), objs_[t].in.end(),
+                            [o](std::uint32_t s) { return s == o; }))
+                protect(t);
     Event c;
     c.kind = EventKind::Clear;
     c.id = objs_[o].id;
@@ -156,7 +171,7 @@ void SnapshotImporter::release_refs_of(std::uint32_t o) {
 }
 
 // The recorded object died: it leaves the trace at this point.
-void SnapshotImporter::kill(std::uint32_t o) {
+void SnapshotImporter::kill(std::uint32_t o, bool counted) {
     if (!objs_[o].alive) return;
     pin(o);  // alive while its references change
     release_refs_of(o);
@@ -164,20 +179,32 @@ void SnapshotImporter::kill(std::uint32_t o) {
         const std::uint32_t s = objs_[o].in.back();
         remove_ref(s, o);
     }
+    // Events mode: a death the recording shows as memory returned counts
+    // (count0 - 1); any other went to a free list.
+    if (events() && !counted) emit_gc(GcAction::Uncounted);
     unpin(o);
 }
 
-void SnapshotImporter::forget_address(std::uint64_t addr) {
+void SnapshotImporter::forget_address(std::uint64_t addr, bool counted) {
     const std::uint32_t o = by_addr_.find(addr);
     if (o == AddressMap::kNone) return;
-    kill(o);
+    kill(o, counted);
     by_addr_.erase(addr);
+}
+
+// Events mode: every object whose last reference (as far as the trace
+// knows) is about to go keeps one through its pin.
+void SnapshotImporter::protect(std::uint32_t t) {
+    Obj& x = objs_[t];
+    if (!x.alive || x.pinned) return;
+    pin(t);
 }
 
 bool SnapshotImporter::snapshot(RecordingReader& reader, const Record& start, std::string& error) {
     const int gen = start.generation;
+    const bool collects = start.kind == RecordKind::CollectStart;  // else a cadence snapshot
     ++snapshot_no_;
-    ++stats_.collections;
+    if (collects) ++stats_.collections;
     snap_objs_.clear();
     snap_refcnt_.clear();
     snap_ref_begin_.clear();
@@ -203,7 +230,7 @@ bool SnapshotImporter::snapshot(RecordingReader& reader, const Record& start, st
             pin(o);
         } else {
             if (known != AddressMap::kNone) forget_address(so.addr);
-            o = create(so.addr, so.tid);
+            o = create(so.addr, so.tid, false);  // events mode: it predates the window
         }
         objs_[o].stamp = snapshot_no_;
         objs_[o].snap_index = static_cast<std::uint32_t>(snap_objs_.size());
@@ -265,7 +292,7 @@ bool SnapshotImporter::snapshot(RecordingReader& reader, const Record& start, st
         for (const std::uint32_t s : objs_[o].in)
             if (objs_[s].stamp != snapshot_no_) outside.push_back(s);
         for (const std::uint32_t s : outside) remove_ref(s, o);
-        unpin(o);
+        if (!events() || !objs_[o].in.empty()) unpin(o);
     }
     // 5. What the collector will find: reachable from a pinned object.
     while (!stack.empty()) {
@@ -279,10 +306,19 @@ bool SnapshotImporter::snapshot(RecordingReader& reader, const Record& start, st
             }
         }
     }
-    Event c;
-    c.kind = EventKind::Collect;
-    c.generation = gen;
-    emit(c);
+    if (!collects) {  // a cadence snapshot: the graph is current, nothing moves
+        for (const std::uint32_t o : snap_objs_)
+            if (objs_[o].alive) gens_[objs_[o].gen].push_back(o);
+        return true;
+    }
+    if (events()) {
+        run_collection(start);
+    } else {
+        Event c;
+        c.kind = EventKind::Collect;
+        c.generation = gen;
+        emit(c);
+    }
     // The model frees the unreachable objects; survivors move up.
     const int up = gen < 2 ? gen + 1 : 2;
     for (std::size_t k = 0; k < n; ++k) {
@@ -298,7 +334,9 @@ bool SnapshotImporter::snapshot(RecordingReader& reader, const Record& start, st
         if (reach_[k] || !objs_[o].alive) continue;
         Obj& d = objs_[o];
         d.alive = false;
-        if (by_addr_.find(d.addr) == o) by_addr_.erase(d.addr);
+        // Events mode keeps the address: its FREED is the model's own
+        // collection's doing, not a death to replay.
+        if (!events() && by_addr_.find(d.addr) == o) by_addr_.erase(d.addr);
         for (const std::uint32_t t : d.out) erase_one(objs_[t].in, o);
         d.out.clear();
         d.in.clear();
@@ -309,6 +347,10 @@ bool SnapshotImporter::snapshot(RecordingReader& reader, const Record& start, st
 
 void SnapshotImporter::collected(const Record& stop) {
     if (pending_generation_ != stop.generation) return;
+    if (events() && !explicit_pending_) {  // automatic: checked by its counts
+        pending_generation_ = -1;
+        return;
+    }
     pending_generation_ = -1;
     Event e;
     e.kind = EventKind::Expect;
@@ -318,6 +360,219 @@ void SnapshotImporter::collected(const Record& stop) {
     emit(e);
 }
 
+// --- events mode ----------------------------------------------------------
+
+// The collector's state when the window opened: thresholds (a recorded
+// state, so the call's argument tuple is not counted), counts, enabled.
+// From 3.12 on, the first `gc safepoint` makes safe points explicit.
+void SnapshotImporter::start_events(const RecordingHeader& h) {
+    at_safe_point_ = h.hexversion >= 0x030C0000;
+    threshold_ = h.thresholds;
+    count_ = h.counts;
+    enabled_ = h.enabled;
+    emit_gc(GcAction::Uncounted);
+    Event t;
+    t.kind = EventKind::Threshold;
+    t.nvalues = 3;
+    for (int i = 0; i < 3; ++i) t.values[i] = h.thresholds[i];
+    emit(t);
+    Event c;
+    c.kind = EventKind::GcControl;
+    c.action = GcAction::Counts;
+    c.nvalues = 3;
+    for (int i = 0; i < 3; ++i) c.values[i] = h.counts[i];
+    emit(c);
+    if (!enabled_) emit_gc(GcAction::Disable);
+    if (at_safe_point_) emit_gc(GcAction::Safepoint);
+}
+
+// A creation: fresh memory counts (count0 + 1), a free-list block does not.
+// 3.11: the allocation that starts a collection is recorded after it
+// (NEW_EARLY); allocations seen before it belong to the collection's start
+// (gc.callbacks), erased by its count reset, so they are not counted.
+// 3.12+: after each counted allocation the model may run a scheduled
+// collection (`gc safepoint`), except while the recorded collector has one
+// pending: the recorded process reached no safe point until it ran.
+void SnapshotImporter::on_new(const Record& r) {
+    forget_address(r.addr, false);  // its old occupant died unseen: a free list
+    if (!events()) return;
+    bool counted = r.kind == RecordKind::NewFresh;
+    const bool early = r.kind == RecordKind::NewEarly && awaiting_early_;
+    if (counted) {
+        const bool armed = enabled_ && threshold_[0] != 0;
+        if (!at_safe_point_ && (prelude_ || (armed && count_[0] + 1 > threshold_[0]))) {
+            prelude_ = true;
+            counted = false;
+        } else {
+            ++count_[0];
+            if (at_safe_point_ && armed && count_[0] > threshold_[0]) scheduled_ = true;
+        }
+    }
+    create(r.addr, r.tid, counted || early);
+    if (early) {
+        awaiting_early_ = false;
+        prelude_ = false;
+        count_ = after_counts_;
+        expect_counts();
+        std::vector<Record> later;
+        later.swap(deferred_);
+        for (const Record& d : later) handle_deferred(d);
+        return;
+    }
+    if (counted && at_safe_point_ && !scheduled_) emit_gc(GcAction::Safepoint);
+}
+
+// Events mode: the object's dealloc ran; it releases what it held now, and
+// leaves the trace when its memory goes back (FREED) or its block is reused.
+void SnapshotImporter::on_dealloc(std::uint64_t addr) {
+    const std::uint32_t o = by_addr_.find(addr);
+    if (o == AddressMap::kNone || !objs_[o].alive || objs_[o].dealloced) return;
+    pin(o);
+    release_refs_of(o);
+    while (!objs_[o].in.empty()) remove_ref(objs_[o].in.back(), o);
+    objs_[o].dealloced = true;
+}
+
+// Events mode, at a recorded collection whose snapshot is now in the trace.
+void SnapshotImporter::run_collection(const Record& start) {
+    const int gen = start.generation;
+    after_counts_ = start.values;
+    if (gen < 2) ++after_counts_[gen + 1];
+    for (int g = 0; g <= gen; ++g) after_counts_[g] = 0;
+    explicit_pending_ = start.explicit_collect;
+    if (start.explicit_collect) {
+        Event c;
+        c.kind = EventKind::Collect;
+        c.generation = gen;
+        emit(c);
+    } else if (at_safe_point_) {
+        emit_gc(GcAction::Safepoint);  // the model runs the collection it scheduled
+    } else {
+        awaiting_early_ = true;  // the model collects inside the NEW_EARLY allocation
+        return;
+    }
+    count_ = after_counts_;
+    prelude_ = false;
+    scheduled_ = false;
+    expect_counts();
+}
+
+// The recorded counts right after the collection: a replay that collected
+// at another point or another generation fails here.
+void SnapshotImporter::expect_counts() {
+    Event e;
+    e.kind = EventKind::Expect;
+    e.expect = ExpectKind::Count;
+    e.nvalues = 3;
+    for (int i = 0; i < 3; ++i) e.values[i] = after_counts_[i];
+    emit(e);
+}
+
+bool SnapshotImporter::handle(RecordingReader& reader, const Record& r, std::string& error) {
+    if (awaiting_early_ && r.kind != RecordKind::NewEarly && r.kind != RecordKind::CollectStart &&
+        r.kind != RecordKind::Snapshot) {
+        deferred_.push_back(r);
+        return true;
+    }
+    switch (r.kind) {
+        case RecordKind::CollectStart:
+        case RecordKind::Snapshot:
+            return snapshot(reader, r, error);
+        default:
+            handle_simple(r);
+            return true;
+    }
+}
+
+// Every record but snapshots.
+void SnapshotImporter::handle_simple(const Record& r) {
+    switch (r.kind) {
+        case RecordKind::Type: {
+            TypeInfo& t = types_[r.tid];
+            t = TypeInfo{r.type_name, r.type_flags, r.basicsize, kNoSym};
+            break;
+        }
+        case RecordKind::NewFresh:
+        case RecordKind::NewReused:
+        case RecordKind::NewEarly:
+            on_new(r);
+            break;
+        case RecordKind::Move: {
+            const std::uint32_t o = by_addr_.find(r.from);
+            if (o != AddressMap::kNone) {
+                by_addr_.erase(r.from);
+                forget_address(r.addr);
+                objs_[o].addr = r.addr;
+                by_addr_.put(r.addr, o);
+            }
+            break;
+        }
+        case RecordKind::Dealloc:
+            if (events())
+                on_dealloc(r.addr);
+            else
+                forget_address(r.addr);
+            break;
+        case RecordKind::Freed:
+            if (!events()) {
+                forget_address(r.addr);
+                break;
+            }
+            if (prelude_) {  // 3.11: before the collection's count reset
+                forget_address(r.addr, false);
+                break;
+            }
+            if (count_[0] > 0) --count_[0];
+            if (const std::uint32_t o = by_addr_.find(r.addr);
+                o != AddressMap::kNone && !objs_[o].alive) {
+                by_addr_.erase(r.addr);  // garbage of a recorded collection
+                break;
+            }
+            if (by_addr_.find(r.addr) == AddressMap::kNone) {
+                // An object that predates the window died: count0 - 1 in the
+                // model too, through a stand-in.
+                create(r.addr, kPredatingTid, false);
+            }
+            forget_address(r.addr, true);
+            break;
+        case RecordKind::GcState:
+            if (events()) on_gcstate(r);
+            break;
+        case RecordKind::CollectStop:
+            collected(r);
+            break;
+        case RecordKind::Time:
+            time_ns_ = r.time_ns;
+            break;
+        case RecordKind::End:
+            ended_ = true;
+            break;
+        case RecordKind::CollectStart:
+        case RecordKind::Snapshot:
+        case RecordKind::DebugCount:
+            break;
+    }
+}
+
+// Thresholds and the enabled state as the recorded program set them (the
+// calls' own allocations are recorded creations: the threshold's argument
+// tuple is not counted again).
+void SnapshotImporter::on_gcstate(const Record& r) {
+    if (r.values != threshold_) {
+        threshold_ = r.values;
+        emit_gc(GcAction::Uncounted);
+        Event t;
+        t.kind = EventKind::Threshold;
+        t.nvalues = 3;
+        for (int i = 0; i < 3; ++i) t.values[i] = r.values[i];
+        emit(t);
+    }
+    if (r.enabled != enabled_) {
+        enabled_ = r.enabled;
+        emit_gc(enabled_ ? GcAction::Enable : GcAction::Disable);
+    }
+}
+
 bool SnapshotImporter::run(RecordingReader& reader, std::string& error) {
     RecordingHeader h;
     if (!reader.read_header(h)) {
@@ -325,61 +580,24 @@ bool SnapshotImporter::run(RecordingReader& reader, std::string& error) {
         return false;
     }
     stats_.interpreter = h.interpreter;
-    Event off;
-    off.kind = EventKind::GcControl;
-    off.action = GcAction::Disable;
-    emit(off);
+    TypeInfo& predating = types_[kPredatingTid];
+    predating.name = "predating";
+    predating.flags = kTypeGc;
+    if (events()) {
+        start_events(h);
+    } else {
+        emit_gc(GcAction::Disable);
+    }
     Record r;
-    bool ended = false;
     while (reader.next(r)) {
-        switch (r.kind) {
-            case RecordKind::Type: {
-                TypeInfo& t = types_[r.tid];
-                t = TypeInfo{r.type_name, r.type_flags, r.basicsize, kNoSym};
-                break;
-            }
-            case RecordKind::NewFresh:
-            case RecordKind::NewReused:
-            case RecordKind::NewEarly:
-                forget_address(r.addr);  // its old occupant died unseen
-                break;
-            case RecordKind::Move: {
-                const std::uint32_t o = by_addr_.find(r.from);
-                if (o != AddressMap::kNone) {
-                    by_addr_.erase(r.from);
-                    forget_address(r.addr);
-                    objs_[o].addr = r.addr;
-                    by_addr_.put(r.addr, o);
-                }
-                break;
-            }
-            case RecordKind::Dealloc:
-            case RecordKind::Freed:
-                forget_address(r.addr);
-                break;
-            case RecordKind::CollectStart:
-                if (!snapshot(reader, r, error)) return false;
-                break;
-            case RecordKind::CollectStop:
-                collected(r);
-                break;
-            case RecordKind::Time:
-                time_ns_ = r.time_ns;
-                break;
-            case RecordKind::End:
-                ended = true;
-                break;
-            case RecordKind::GcState:
-            case RecordKind::DebugCount:
-                break;
-        }
+        if (!handle(reader, r, error)) return false;
     }
     stats_.records = reader.records();
     if (!reader.error().empty()) {
         error = reader.error();
         return false;
     }
-    if (!ended) {
+    if (!ended_) {
         error = "the recording has no end record (the recorder did not stop cleanly)";
         return false;
     }

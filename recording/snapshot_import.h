@@ -21,6 +21,7 @@
 // The mirror below replicates the model's reference counts (pin + incoming
 // references) so that it knows which objects the model frees by cascade.
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -34,6 +35,10 @@
 
 namespace heapsim {
 
+/// Snapshot mode runs the recorded collections (the collector disabled);
+/// events mode lets the model decide when to collect (docs/recording.md).
+enum class ImportMode : std::uint8_t { Snapshot, Events };
+
 struct ImportStats {
     std::uint64_t records = 0;
     std::uint64_t collections = 0;
@@ -46,7 +51,8 @@ struct ImportStats {
 class SnapshotImporter {
   public:
     using Sink = std::function<void(const Event&)>;
-    SnapshotImporter(SymbolTable& symbols, Sink sink) : symbols_(symbols), sink_(std::move(sink)) {}
+    SnapshotImporter(SymbolTable& symbols, Sink sink, ImportMode mode = ImportMode::Snapshot)
+        : symbols_(symbols), sink_(std::move(sink)), mode_(mode) {}
 
     /// Converts the whole recording. False with a message on a bad recording.
     bool run(RecordingReader& reader, std::string& error);
@@ -61,6 +67,7 @@ class SnapshotImporter {
         std::uint8_t gen = 0;
         bool alive = false;
         bool pinned = false;
+        bool dealloced = false;  // events mode: its dealloc ran, its memory not yet returned
         Sym id = kNoSym, pin = kNoSym;
         std::vector<std::uint32_t> out;  // references it holds (multiset)
         std::vector<std::uint32_t> in;   // objects referring to it (multiset)
@@ -73,18 +80,36 @@ class SnapshotImporter {
     };
 
     void emit(Event& e);
+    void emit_gc(GcAction action);
     Sym declare_type(std::uint32_t tid);
-    std::uint32_t create(std::uint64_t addr, std::uint32_t tid);
+    std::uint32_t create(std::uint64_t addr, std::uint32_t tid, bool counted = true);
     void pin(std::uint32_t o);
     void unpin(std::uint32_t o);
     void add_ref(std::uint32_t from, std::uint32_t to);
     void remove_ref(std::uint32_t from, std::uint32_t to);
     void release_refs_of(std::uint32_t o);
     void maybe_free(std::uint32_t o);
-    void kill(std::uint32_t o);
-    void forget_address(std::uint64_t addr);
+    void kill(std::uint32_t o, bool counted = false);
+    void forget_address(std::uint64_t addr, bool counted = false);
     bool snapshot(RecordingReader& reader, const Record& start, std::string& error);
     void collected(const Record& stop);
+    bool handle(RecordingReader& reader, const Record& r, std::string& error);
+    void handle_simple(const Record& r);
+    void handle_deferred(const Record& r) { handle_simple(r); }
+    void on_gcstate(const Record& r);
+
+    // --- events mode (the model decides when to collect) ---
+    bool events() const { return mode_ == ImportMode::Events; }
+    void start_events(const RecordingHeader& h);
+    /// Keeps `o` alive in the model when a reference to it is about to go:
+    /// in events mode only the recording's deaths (and the model's own
+    /// collections) free objects, never a cascade over a stale graph.
+    void protect(std::uint32_t o);
+    void on_new(const Record& r);
+    void on_dealloc(std::uint64_t addr);
+    void run_collection(const Record& start);
+    void expect_counts();
+    void safepoint_after_alloc();
 
     SymbolTable& symbols_;
     Sink sink_;
@@ -104,6 +129,21 @@ class SnapshotImporter {
     std::vector<std::uint32_t> internal_;
     std::vector<std::uint8_t> reach_;
     int pending_generation_ = -1;
+
+    ImportMode mode_;
+    bool ended_ = false;
+    /// The stand-in type of objects that predate the window and die in it.
+    static constexpr std::uint32_t kPredatingTid = 0xFFFFFFFFu;
+    bool at_safe_point_ = false;  // 3.12+: collections run at eval-breaker checks
+    // The recorded collector's state, followed record by record.
+    std::array<std::int64_t, 3> threshold_{}, count_{};
+    bool enabled_ = true;
+    bool prelude_ = false;          // 3.11: a collection started inside an allocation
+    bool scheduled_ = false;        // 3.12+: a collection waits for a safe point
+    bool awaiting_early_ = false;   // 3.11: snapshot taken, its allocation not yet seen
+    std::vector<Record> deferred_;  // 3.11: records between that snapshot and its allocation
+    std::array<std::int64_t, 3> after_counts_{};  // counts right after the collection
+    bool explicit_pending_ = false;               // the latest collection was gc.collect()
 };
 
 }  // namespace heapsim

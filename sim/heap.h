@@ -107,6 +107,7 @@ class Heap {
     /// _PyObject_GC_Link: count0++; past the trigger the policy decides
     /// (collect now, or schedule). One compare per allocation.
     void gc_link() {
+        if (uncounted_) return;  // `gc uncounted`: a recorded free-list block
         if (static_cast<std::int64_t>(++gc_.count[0]) > trigger_at_) threshold_crossed();
     }
     void threshold_crossed();
@@ -121,7 +122,7 @@ class Heap {
     /// An eval-breaker check of the interpreter (3.12+): runs the collection
     /// an earlier allocation scheduled. Free when nothing is scheduled.
     void safe_point() {
-        if (gc_scheduled_) run_scheduled();
+        if (gc_scheduled_ && !explicit_safe_points_) run_scheduled();
     }
     void run_scheduled();
     bool freelist_pop(TypeId type, std::uint32_t items);
@@ -226,6 +227,12 @@ class Heap {
     const PolicyTraits& traits_;   // the version's data (policy.h)
     std::int64_t trigger_at_ = 0;  // see refresh_trigger
     bool gc_scheduled_ = false;    // 3.12+: a collection waits for a safe point
+    // Recorded traces (heapsim import, events mode; docs/trace-format.md):
+    // after the first `gc safepoint`, only `gc safepoint` events are safe
+    // points; `gc uncounted` makes the next event leave count0 alone.
+    bool explicit_safe_points_ = false;
+    bool uncounted_next_ = false;
+    bool uncounted_ = false;
 
     // Dealloc cascade: explicit frames instead of C++ recursion.
     struct Frame {

@@ -58,6 +58,8 @@ bool is_sequence(Layout l) {
 std::optional<Diagnostic> Heap::apply(const Event& ev) {
     event_number_ = ev.number;
     time_ns_ = ev.time_ns;
+    uncounted_ = uncounted_next_;
+    uncounted_next_ = false;
     // 3.12+: a collection still scheduled runs at the first eval-breaker
     // check of this event's statement (§15.1).
     safe_point();
@@ -109,6 +111,7 @@ std::optional<Diagnostic> Heap::apply(const Event& ev) {
             d = on_expect(ev);
             break;
     }
+    uncounted_ = false;
     sample_timeline();
     return d;
 }
@@ -452,6 +455,16 @@ std::optional<Diagnostic> Heap::on_gc(const Event& ev) {
             objects_.merge(kPermanent, kGen2);
             gc_.interpreter_frozen = false;
             break;
+        case GcAction::Safepoint:
+            explicit_safe_points_ = true;
+            if (gc_scheduled_) run_scheduled();
+            break;
+        case GcAction::Uncounted:
+            uncounted_next_ = true;
+            break;
+        case GcAction::Counts:
+            for (int i = 0; i < 3; ++i) gc_.count[i] = static_cast<std::uint64_t>(ev.values[i]);
+            break;
     }
     refresh_trigger();
     return std::nullopt;
@@ -481,6 +494,7 @@ std::optional<Diagnostic> Heap::on_threshold(const Event& ev) {
 }
 
 std::optional<Diagnostic> Heap::on_expect(const Event& ev) {
+    if (!options_.check_expects) return std::nullopt;
     auto fail = [&](std::string message) {
         expect_failures_.push_back(ExpectFailure{ev.number, ev.line, std::move(message)});
         ++summary_.expect_failures;

@@ -35,6 +35,9 @@ struct SimOptions {
     /// Rows kept in the report's per-site lists (promotions, at the peak,
     /// temporaries); 0 keeps them all.
     std::size_t profile_top = 20;
+    /// false: `expect` events are read but not checked (--ignore-expect: a
+    /// what-if replay of an imported trace, whose expects describe the recording).
+    bool check_expects = true;
 };
 
 class Heap;

@@ -129,8 +129,10 @@ void HtbTraceWriter::put_operands(const Event& event) {
             put_sym(event.ref);
             if (event.label != kNoSym) put_sym(event.label);
             return;
-        case EventKind::Collect:
         case EventKind::GcControl:
+            if (event.action == GcAction::Counts) put_values(event, 3);
+            return;  // the rest is in the opcode
+        case EventKind::Collect:
             return;  // all in the opcode
         case EventKind::Threshold:
             return put_values(event, event.nvalues);

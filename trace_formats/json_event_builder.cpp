@@ -105,7 +105,7 @@ std::uint32_t allowed_members(EventKind kind) {
         case EventKind::Collect:
             return bit(Field::Gen);
         case EventKind::GcControl:
-            return bit(Field::Action);
+            return bit(Field::Action) | bit(Field::Values);
         case EventKind::Threshold:
             return bit(Field::Values);
         case EventKind::Expect:
@@ -329,7 +329,10 @@ bool JsonEventBuilder::take_operands(std::string_view label, Event& event, Diagn
         case EventKind::Collect:
             return take_collect(event, error);
         case EventKind::GcControl:
-            return take_gc(event, error);
+            if (!take_gc(event, error)) return false;
+            if (event.action == GcAction::Counts)
+                return take_values(label, "counts", 3, 3, kMaxExpected, event, error);
+            return true;
         case EventKind::Threshold:
             return take_values(label, "threshold", 1, 3, kMaxThreshold, event, error);
         case EventKind::Expect:

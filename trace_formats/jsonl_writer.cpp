@@ -5,7 +5,8 @@
 namespace heapsim {
 namespace {
 
-constexpr std::string_view kGcActions[] = {"enable", "disable", "freeze", "unfreeze"};
+constexpr std::string_view kGcActions[] = {"enable",    "disable",   "freeze", "unfreeze",
+                                           "safepoint", "uncounted", "counts"};
 
 }  // namespace
 
@@ -76,7 +77,9 @@ void JsonLinesTraceWriter::operands(const Event& event) {
             return number_member("gen", static_cast<std::uint64_t>(event.generation));
         case EventKind::GcControl:
             member("action");
-            return string_value(kGcActions[static_cast<int>(event.action)]);
+            string_value(kGcActions[static_cast<int>(event.action)]);
+            if (event.action == GcAction::Counts) values(event);
+            return;
         case EventKind::Threshold:
             return values(event);
         case EventKind::Expect:

@@ -217,6 +217,9 @@ std::optional<GcAction> gc_action_named(std::string_view name) {
     if (name == "disable") return GcAction::Disable;
     if (name == "freeze") return GcAction::Freeze;
     if (name == "unfreeze") return GcAction::Unfreeze;
+    if (name == "safepoint") return GcAction::Safepoint;
+    if (name == "uncounted") return GcAction::Uncounted;
+    if (name == "counts") return GcAction::Counts;
     return std::nullopt;
 }
 
@@ -316,9 +319,9 @@ const Signature& expect_signature_of(ExpectKind kind) {
 }
 
 Diagnostic unknown_gc_action(std::string_view token) {
-    return make_diagnostic(ErrorKind::Syntax,
-                           "gc: unknown action " + quote_token(token) +
-                               " (expected enable, disable, freeze or unfreeze)");
+    return make_diagnostic(ErrorKind::Syntax, "gc: unknown action " + quote_token(token) +
+                                                  " (expected enable, disable, freeze, unfreeze, "
+                                                  "safepoint, uncounted or counts)");
 }
 
 Diagnostic unknown_expectation(std::string_view token) {

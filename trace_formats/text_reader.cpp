@@ -421,7 +421,11 @@ bool TextLineParser::parse_collect(Tokens args, Event& event, Diagnostic& error)
 }
 
 bool TextLineParser::parse_gc(Tokens args, Event& event, Diagnostic& error) {
-    if (args.size() != 1) {
+    if (args.size() == 4 && args[0].text == "counts") {  // gc counts C0 C1 C2
+        event.action = GcAction::Counts;
+        return parse_numbers("gc", "count", args.subspan(1), kMaxExpected, event, error);
+    }
+    if (args.size() != 1 || args[0].text == "counts") {
         error = operand_count("gc", signature_of(EventKind::GcControl).usage, args.size());
         return false;
     }

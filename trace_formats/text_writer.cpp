@@ -7,7 +7,8 @@
 namespace heapsim {
 namespace {
 
-constexpr std::string_view kGcActions[] = {"enable", "disable", "freeze", "unfreeze"};
+constexpr std::string_view kGcActions[] = {"enable",    "disable",   "freeze", "unfreeze",
+                                           "safepoint", "uncounted", "counts"};
 
 }  // namespace
 
@@ -77,6 +78,7 @@ void TextTraceWriter::write(const Event& event) {
         case EventKind::GcControl:
             out_.put(' ');
             out_.put(kGcActions[static_cast<int>(event.action)]);
+            if (event.action == GcAction::Counts) numbers(event);
             break;
         case EventKind::Threshold:
             numbers(event);

@@ -405,6 +405,10 @@ static struct _gc_runtime_state* gcstate(void);
 
 static void record_new(PyObject* op) {
     if (!is_gc_type(Py_TYPE(op))) return;
+    /* A threshold or enabled change made since the previous GC allocation
+       already applied when this one was counted (_PyObject_GC_Link runs
+       before _Py_NewReference): it goes first. */
+    poll_gcstate();
     uint32_t tid = type_id(Py_TYPE(op));
     uintptr_t a = (uintptr_t)op;
     int op_code = OP_NEW_REUSED;
@@ -436,7 +440,6 @@ static void record_new(PyObject* op) {
         ensure(CHUNK_SLACK);
         put_time();
     }
-    poll_gcstate();
 }
 
 static void record_dealloc(PyObject* op) {

@@ -364,7 +364,7 @@ TEST_CASE("text: each error kind with its exact message") {
         {"collect 1 2", ErrorKind::Syntax, "collect: expected [GEN], got 2 operands"},
         {"gc", ErrorKind::Syntax, "gc: expected enable|disable|freeze|unfreeze, got 0 operands"},
         {"gc stop", ErrorKind::Syntax,
-         "gc: unknown action 'stop' (expected enable, disable, freeze or unfreeze)"},
+         "gc: unknown action 'stop' (expected enable, disable, freeze, unfreeze, safepoint, uncounted or counts)"},
         {"threshold", ErrorKind::Syntax, "threshold: expected T0 [T1 [T2]], got 0 operands"},
         {"threshold 1 2 3 4", ErrorKind::Syntax,
          "threshold: expected T0 [T1 [T2]], got 4 operands"},
