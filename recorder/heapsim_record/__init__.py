@@ -28,16 +28,19 @@ def unsupported_reason():
     return _recorder.unsupported_reason()
 
 
-def start(path, *, max_seconds=0.0, max_bytes=0, level=3):
+def start(path, *, max_seconds=0.0, max_bytes=0, level=3, snapshot_every=0):
     """Opens the recording window; it lasts until stop(), the end of the
     process, or max_seconds / max_bytes (0 = no limit), whichever is first.
+    snapshot_every=K also snapshots the young generation every K GC
+    allocations (for replays under other thresholds; 0 = only at
+    collections).
     Raises RuntimeError with a one-line reason on an interpreter it cannot
     record."""
     global _atexit_registered
     if not _atexit_registered:
         atexit.register(_stop_at_exit)
         _atexit_registered = True
-    _recorder.start(path, max_seconds, max_bytes, level)
+    _recorder.start(path, max_seconds, max_bytes, level, snapshot_every)
 
 
 def stop():

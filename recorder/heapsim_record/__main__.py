@@ -1,7 +1,9 @@
-"""python -m heapsim_record -o OUT [--max-seconds S] [--] SCRIPT [ARGS...]
+"""python -m heapsim_record -o OUT [--max-seconds S] [--max-bytes N] [--snapshot-every K] [--] SCRIPT [ARGS...]
 
 Runs SCRIPT as `python SCRIPT ARGS...` would and records from its first
-line to its end (or to --max-seconds)."""
+line to its end (or to --max-seconds). --snapshot-every K also snapshots
+the young generation every K GC allocations (for replays under other
+thresholds: heapsim import --mode events)."""
 
 import os
 import runpy
@@ -10,7 +12,7 @@ import sys
 
 def _usage(message):
     sys.stderr.write(f"heapsim_record: {message}\n"
-                     "usage: python -m heapsim_record -o OUT [--max-seconds S] [--max-bytes N] [--] SCRIPT [ARGS...]\n")
+                     "usage: python -m heapsim_record -o OUT [--max-seconds S] [--max-bytes N] [--snapshot-every K] [--] SCRIPT [ARGS...]\n")
     return 2
 
 
@@ -18,13 +20,14 @@ def main(argv):
     out = None
     max_seconds = 0.0
     max_bytes = 0
+    snapshot_every = 0
     i = 0
     while i < len(argv):
         a = argv[i]
         if a == "--":
             i += 1
             break
-        if a in ("-o", "--output", "--max-seconds", "--max-bytes"):
+        if a in ("-o", "--output", "--max-seconds", "--max-bytes", "--snapshot-every"):
             if i + 1 >= len(argv):
                 return _usage(f"{a} needs a value")
             v = argv[i + 1]
@@ -33,8 +36,10 @@ def main(argv):
                     out = v
                 elif a == "--max-seconds":
                     max_seconds = float(v)
-                else:
+                elif a == "--max-bytes":
                     max_bytes = int(v)
+                else:
+                    snapshot_every = int(v)
             except ValueError:
                 return _usage(f"{a}: not a number: {v}")
             i += 2
@@ -65,7 +70,8 @@ def main(argv):
 
     sys.argv = argv[i:]
     sys.path[0] = os.path.dirname(os.path.abspath(script))
-    heapsim_record.start(out, max_seconds=max_seconds, max_bytes=max_bytes)
+    heapsim_record.start(out, max_seconds=max_seconds, max_bytes=max_bytes,
+                         snapshot_every=snapshot_every)
     try:
         runpy.run_path(script, run_name="__main__")
     finally:

@@ -79,6 +79,7 @@ enum {
     OP_END = 0x0B,
     OP_NEW_EARLY =
         0x0C, /* fresh, its memory (count0 + 1) taken before the latest collection started */
+    OP_SNAPSHOT = 0x0D, /* a young-generation snapshot, no collection (snapshot_every) */
 };
 
 enum { END_STOP = 0, END_MAX_SECONDS = 1, END_MAX_BYTES = 2, END_WRITE_ERROR = 3 };
@@ -125,6 +126,7 @@ static struct {
     int level;
     uint64_t raw_bytes, written_bytes;
     uint64_t deadline_ns, max_bytes;
+    uint64_t snapshot_every, since_snapshot; /* GC creations between young snapshots */
     atomic_int end_reason;
     _Atomic uint64_t closed_ns; /* when a limit closed the window */
     int write_error;
@@ -403,6 +405,8 @@ static struct _gc_runtime_state* gcstate(void);
 #define DEBUG_COUNT() ((void)0)
 #endif
 
+static void young_snapshot(void);
+
 static void record_new(PyObject* op) {
     if (!is_gc_type(Py_TYPE(op))) return;
     /* A threshold or enabled change made since the previous GC allocation
@@ -440,6 +444,7 @@ static void record_new(PyObject* op) {
         ensure(CHUNK_SLACK);
         put_time();
     }
+    if (R.snapshot_every && ++R.since_snapshot >= R.snapshot_every) young_snapshot();
 }
 
 static void record_dealloc(PyObject* op) {
@@ -810,6 +815,23 @@ static void write_snapshot(int gen, uint64_t n) {
     }
 }
 
+/* snapshot_every: the young generation as a collection of it would see it
+   now, so that a replay under other thresholds knows the references of
+   recent objects (docs/recording.md, "what-if"). Taken inside a GC
+   allocation, where 3.11 itself may collect; never during a collection. */
+static void young_snapshot(void) {
+    struct _gc_runtime_state* g = gcstate();
+    R.since_snapshot = 0;
+    if (g->collecting) return;
+    uint64_t n = prepare_snapshot(0);
+    ensure(CHUNK_SLACK);
+    put_byte(OP_SNAPSHOT);
+    put_varint_raw(0);
+    put_varint_raw(0);
+    for (int i = 0; i < 3; i++) put_varint_raw((uint64_t)g->generations[i].count);
+    write_snapshot(0, n);
+}
+
 static PyObject *key_generation, *key_collected, *key_uncollectable;
 static int explicit_collect; /* inside our gc.collect wrapper */
 static PyObject *orig_gc_collect, *gc_module, *gc_callbacks, *our_callback, *our_callback_last,
@@ -888,6 +910,7 @@ static PyObject* gc_callback_last(PyObject* self, PyObject* const* args, Py_ssiz
     put_varint_raw((uint64_t)explicit_collect);
     for (int i = 0; i < 3; i++) put_varint_raw((uint64_t)g->generations[i].count);
     write_snapshot((int)gen, n);
+    R.since_snapshot = 0;
     explicit_collect = 0;
     collect_epoch++;
     R.events++;
@@ -1029,13 +1052,14 @@ static void put_string(const char* s) {
 }
 
 static PyObject* rec_start(PyObject* self, PyObject* args, PyObject* kw) {
-    static char* kwlist[] = {"path", "max_seconds", "max_bytes", "level", NULL};
+    static char* kwlist[] = {"path", "max_seconds", "max_bytes", "level", "snapshot_every", NULL};
     PyObject* path_obj;
     double max_seconds = 0;
-    unsigned long long max_bytes = 0;
+    unsigned long long max_bytes = 0, snapshot_every = 0;
     int level = 3;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|dKi", kwlist, PyUnicode_FSConverter, &path_obj,
-                                     &max_seconds, &max_bytes, &level))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|dKiK", kwlist, PyUnicode_FSConverter,
+                                     &path_obj, &max_seconds, &max_bytes, &level,
+                                     &snapshot_every))
         return NULL;
     if (recording) {
         Py_DECREF(path_obj);
@@ -1087,6 +1111,8 @@ static PyObject* rec_start(PyObject* self, PyObject* args, PyObject* kw) {
     R.events = 0;
     R.last_addr = 0;
     R.max_bytes = max_bytes;
+    R.snapshot_every = snapshot_every;
+    R.since_snapshot = 0;
     atomic_store(&R.end_reason, END_STOP);
     atomic_store(&R.closed_ns, 0);
     R.cur = malloc(sizeof(chunk));
@@ -1245,7 +1271,7 @@ static PyMethodDef collect_def = {"collect", (PyCFunction)(void (*)(void))gc_col
 
 static PyMethodDef methods[] = {
     {"start", (PyCFunction)(void (*)(void))rec_start, METH_VARARGS | METH_KEYWORDS,
-     "start(path, max_seconds=0, max_bytes=0, level=3): open the recording window"},
+     "start(path, max_seconds=0, max_bytes=0, level=3, snapshot_every=0): open the recording window"},
     {"stop", rec_stop, METH_NOARGS,
      "stop(): close the window and the file; returns a summary dict"},
     {"is_recording", rec_is_recording, METH_NOARGS, "whether the window is open"},

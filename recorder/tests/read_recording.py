@@ -75,7 +75,7 @@ def parse(path):
             recs.append((OP_NAMES[op], r.addr()))
         elif op == 7:
             recs.append(("gcstate", [r.varint() for _ in range(3)], r.varint()))
-        elif op == 8:
+        elif op in (8, 13):  # collect_start; young_snapshot (snapshot_every): same layout
             gen, explicit = r.varint(), r.varint()
             counts = [r.varint() for _ in range(3)]
             objs = []
@@ -83,7 +83,7 @@ def parse(path):
                 a, tid, refcnt, flags = r.addr(), r.varint(), r.varint(), r.varint()
                 refs = [r.addr() for _ in range(r.varint())]
                 objs.append((a, tid, refcnt, flags, refs))
-            recs.append(("collect_start", gen, explicit, counts, objs))
+            recs.append(("collect_start" if op == 8 else "young_snapshot", gen, explicit, counts, objs))
         elif op == 9:
             recs.append(("collect_stop", r.varint(), r.varint(), r.varint()))
         elif op == 10:

@@ -58,6 +58,13 @@ foreach(version 3.11.7 3.12.1)
            COMMAND ${dir}/launcher.sh ${venv} ${work}/${version}-launcher)
   set_tests_properties("recorder: ${version} launcher, window, signal" PROPERTIES FIXTURES_REQUIRED
                        recorder_${version} LABELS recorder)
+  # What-if: a recording replayed in events mode under other thresholds vs
+  # the program run under them (docs/recording.md states the bound).
+  add_test(NAME "recorder: ${version} what-if"
+           COMMAND python3 ${dir}/whatif_check.py $<TARGET_FILE:heapsim> ${venv}/bin/python closures_generators
+                   ${work}/${version}-whatif 2000,10,10 --snapshot-every 50 --max-error 20)
+  set_tests_properties("recorder: ${version} what-if" PROPERTIES FIXTURES_REQUIRED recorder_${version}
+                       LABELS recorder)
 endforeach()
 
 # Debian sid's interpreters from tools/pythons.sh (no pip, no venv): the

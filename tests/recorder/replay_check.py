@@ -1,5 +1,6 @@
-"""replay_check.py HEAPSIM RECORDING LOG WORKDIR [--allow-departures]:
-imports RECORDING, replays the trace and compares the replay's collections
+"""replay_check.py HEAPSIM RECORDING LOG WORKDIR [--allow-departures] [--mode events]:
+imports RECORDING (in snapshot mode, or in events mode where the model
+decides when to collect), replays the trace and compares the replay's collections
 (generation, collected, uncollectable) with the program's gc.callbacks LOG,
 collection by collection. Exit 1 on any difference unless
 --allow-departures, which reports the matched count and requires the
@@ -15,10 +16,11 @@ import sys
 def main():
     heapsim, recording, log_path, work = sys.argv[1:5]
     allow = "--allow-departures" in sys.argv[5:]
+    mode = "events" if "events" in sys.argv[5:] else "snapshot"
     name = os.path.splitext(os.path.basename(recording))[0]
-    trace = os.path.join(work, name + ".trace.zst")
-    report = os.path.join(work, name + ".replay.json")
-    imported = subprocess.run([heapsim, "import", recording, "-o", trace], check=True,
+    trace = os.path.join(work, f"{name}.{mode}.trace.zst")
+    report = os.path.join(work, f"{name}.{mode}.replay.json")
+    imported = subprocess.run([heapsim, "import", "--mode", mode, recording, "-o", trace], check=True,
                               stdout=subprocess.PIPE, text=True).stdout
     print(imported, end="")
     # Without --policy the replay takes the recorded interpreter's policy,
@@ -42,7 +44,7 @@ def main():
     # The replay runs the recorded collections, so it reports collected +
     # uncollectable as collected where the model has no legacy finalizers.
     matched = sum(1 for r, l in zip(replayed, logged) if r[0] == l[0] and r[1] + r[2] == l[1] + l[2])
-    print(f"{name}: {matched}/{len(logged)} recorded collections reproduced by the replay "
+    print(f"{name} ({mode} mode): {matched}/{len(logged)} recorded collections reproduced by the replay "
           f"({len(replayed)} replayed); heapsim run exit {run.returncode}")
     if len(replayed) != len(logged):
         print("FAIL: the replay ran a different number of collections")

@@ -4,6 +4,7 @@ the window as the truth: `python PROGRAM.py OUT LOG`. The log has one line
 window was open."""
 
 import gc
+import os
 import sys
 
 import heapsim_record
@@ -19,7 +20,12 @@ def run(workload):
             log.append((info["generation"], info["collected"], info["uncollectable"]))
 
     gc.callbacks.append(on_gc)
-    with heapsim_record.recording(out):
+    # What-if measurements (tests/recorder/whatif_check.py): the thresholds
+    # the program runs under, and the young-snapshot cadence.
+    if os.environ.get("HEAPSIM_TEST_THRESHOLD"):
+        gc.set_threshold(*(int(t) for t in os.environ["HEAPSIM_TEST_THRESHOLD"].split(",")))
+    every = int(os.environ.get("HEAPSIM_TEST_SNAPSHOT_EVERY", "0"))
+    with heapsim_record.recording(out, snapshot_every=every):
         workload()
     gc.callbacks.remove(on_gc)
     with open(log_path, "w") as f:
