@@ -152,8 +152,9 @@ bool Heap::dealloc_step(std::size_t index) {
 void Heap::record_finalizer(Handle h) {
     const Object& o = objects_[h];
     if (o.flags & flag::kHidden) return;
-    // 3.12+: entering __del__ (RESUME) checks the eval breaker.
-    if (gc_scheduled_ && types_[o.type].finalizer) run_scheduled();
+    // 3.12+: entering __del__ (RESUME) checks the eval breaker (unless the
+    // trace says where the safe points are: `gc safepoint`).
+    if (gc_scheduled_ && !explicit_safe_points_ && types_[o.type].finalizer) run_scheduled();
     finalizers_.push_back(FinalizerRecord{event_number_, std::string(symbols_.str(o.id))});
 }
 
