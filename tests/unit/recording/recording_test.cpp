@@ -2,7 +2,9 @@
 // byte by byte here (docs/recording.md, "Recording format").
 #include <doctest/doctest.h>
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -143,6 +145,18 @@ TEST_CASE("a bad or truncated recording is an error with its byte offset") {
     CHECK(reader2.error().find("unknown record") != std::string::npos);
 }
 
+// A 3.12 header whose thresholds are (t0, 10, 10) and counts (c0, 0, 0).
+void header_312(Builder& b, std::int64_t t0, std::int64_t c0) {
+    b.v(1).s("cpython 3.12.1 got").v(0x030C01F0).v(0).v(16);
+    b.v(static_cast<std::uint64_t>(t0))
+        .v(10)
+        .v(10)
+        .v(1)
+        .v(static_cast<std::uint64_t>(c0))
+        .v(0)
+        .v(0);
+}
+
 struct Imported {
     RunResult result;
     std::vector<std::string> errors;
@@ -150,20 +164,31 @@ struct Imported {
     std::string import_error;
 };
 
-// Imports `b` and replays the events through the cpython-3.11 model.
-Imported import_and_replay(const Builder& b) {
+// Imports `b` and replays the events through the cpython-3.11 model (or
+// `policy`, with `thresholds` instead of the trace's when given).
+Imported import_and_replay(const Builder& b, ImportMode mode = ImportMode::Snapshot,
+                           const char* policy = "cpython-3.11",
+                           std::optional<std::array<std::int64_t, 3>> thresholds = std::nullopt) {
     SymbolTable symbols;
     SimOptions options;
-    options.policy = *policy_by_name("cpython-3.11");
+    options.policy = *policy_by_name(policy);
+    if (thresholds) {
+        options.policy.thresholds = *thresholds;
+        options.policy.follow_trace_thresholds = false;
+        options.check_expects = false;
+    }
     Simulator sim(options, symbols);
     Imported out;
     std::uint64_t n = 0;
-    SnapshotImporter importer(symbols, [&](const Event& e) {
-        Event numbered = e;
-        numbered.number = numbered.line = ++n;
-        out.events.push_back(numbered);
-        if (auto d = sim.apply(numbered)) out.errors.push_back(d->message);
-    });
+    SnapshotImporter importer(
+        symbols,
+        [&](const Event& e) {
+            Event numbered = e;
+            numbered.number = numbered.line = ++n;
+            out.events.push_back(numbered);
+            if (auto d = sim.apply(numbered)) out.errors.push_back(d->message);
+        },
+        mode);
     ByteSource source = ByteSource::over(b.bytes);
     RecordingReader reader(source);
     importer.run(reader, out.import_error);
@@ -238,6 +263,90 @@ TEST_CASE("import: references a later snapshot no longer shows are removed") {
     REQUIRE(r.result.collections.size() == 2);
     CHECK(r.result.collections[1].generation == 1);
     CHECK(r.result.collections[1].collected == 1);
+    CHECK(r.result.expect_failures.empty());
+}
+
+// Events mode: the model decides when to collect (3.12: at a safe point).
+// Threshold 2: A, B, C fresh make count0 3 > 2, so the recorded process
+// scheduled a collection at C and ran it at its next safe point; D came
+// from a free list and was not counted.
+Builder events_recording() {
+    Builder b;
+    header_312(b, 2, 0);
+    b.type(3, "Node").fresh(A, 3).fresh(B, 3);
+    b.op(RecordKind::NewReused).a(0x7f0000003000).v(3);
+    b.fresh(C, 3);
+    b.op(RecordKind::CollectStart).v(0).v(0).v(3).v(0).v(0).v(4);
+    b.a(A).v(3).v(1).v(0).v(1).a(B);
+    b.a(B).v(3).v(1).v(0).v(1).a(A);
+    b.a(C).v(3).v(1).v(0).v(0);
+    b.a(0x7f0000003000).v(3).v(1).v(0).v(0);
+    b.op(RecordKind::CollectStop).v(0).v(2).v(0);
+    b.op(RecordKind::Freed).a(A).op(RecordKind::Freed).a(B).end();
+    return b;
+}
+
+TEST_CASE("import, events mode: the model collects where the recorded process did") {
+    const Imported r = import_and_replay(events_recording(), ImportMode::Events, "cpython-3.12");
+    CHECK(r.import_error.empty());
+    CHECK(r.errors.empty());
+    REQUIRE(r.result.collections.size() == 1);
+    CHECK(r.result.collections[0].generation == 0);
+    CHECK(r.result.collections[0].collected == 2);
+    CHECK(r.result.expect_failures.empty());  // its `expect count 0 1 0` held
+    // The collector stays enabled; the trace sets the recorded state.
+    bool counts = false, safepoint = false, disabled = false;
+    for (const Event& e : r.events) {
+        if (e.kind != EventKind::GcControl) continue;
+        counts = counts || e.action == GcAction::Counts;
+        safepoint = safepoint || e.action == GcAction::Safepoint;
+        disabled = disabled || e.action == GcAction::Disable;
+    }
+    CHECK(counts);
+    CHECK(safepoint);
+    CHECK_FALSE(disabled);
+    // The free-list creation, and only it, is uncounted.
+    int uncounted_allocs = 0;
+    for (std::size_t i = 1; i < r.events.size(); ++i)
+        uncounted_allocs += r.events[i].kind == EventKind::Alloc &&
+                            r.events[i - 1].kind == EventKind::GcControl &&
+                            r.events[i - 1].action == GcAction::Uncounted;
+    CHECK(uncounted_allocs == 1);
+}
+
+TEST_CASE("import, events mode: under other thresholds the model decides") {
+    // Threshold 100: no collection at all; the cycle stays.
+    const Imported high = import_and_replay(events_recording(), ImportMode::Events, "cpython-3.12",
+                                            std::array<std::int64_t, 3>{100, 10, 10});
+    CHECK(high.import_error.empty());
+    CHECK(high.result.collections.empty());
+    // Threshold 1: the model collects as soon as count0 reaches 2, at the
+    // safe point after B, before the cycle's references are known: nothing.
+    const Imported low = import_and_replay(events_recording(), ImportMode::Events, "cpython-3.12",
+                                           std::array<std::int64_t, 3>{1, 10, 10});
+    CHECK(low.import_error.empty());
+    REQUIRE_FALSE(low.result.collections.empty());
+    CHECK(low.result.collections[0].collected == 0);
+}
+
+TEST_CASE("import, events mode: a 3.11 collection runs inside its NEW_EARLY allocation") {
+    Builder b;
+    b.v(1).s("cpython 3.11.7 got").v(0x030B07F0).v(0).v(16);
+    b.v(2).v(10).v(10).v(1).v(0).v(0).v(0);
+    b.type(3, "Node").fresh(A, 3).fresh(B, 3);
+    // The third allocation crosses: the collection runs first, then its
+    // creation is recorded as NEW_EARLY.
+    b.op(RecordKind::CollectStart).v(0).v(0).v(3).v(0).v(0).v(2);
+    b.a(A).v(3).v(1).v(0).v(1).a(B);
+    b.a(B).v(3).v(1).v(0).v(1).a(A);
+    b.op(RecordKind::Freed).a(A).op(RecordKind::Freed).a(B);
+    b.op(RecordKind::CollectStop).v(0).v(2).v(0);
+    b.op(RecordKind::NewEarly).a(C).v(3).end();
+    const Imported r = import_and_replay(b, ImportMode::Events, "cpython-3.11");
+    CHECK(r.import_error.empty());
+    CHECK(r.errors.empty());
+    REQUIRE(r.result.collections.size() == 1);
+    CHECK(r.result.collections[0].collected == 2);
     CHECK(r.result.expect_failures.empty());
 }
 

@@ -95,6 +95,21 @@ TEST_CASE("text: reference events fill id, name, key and ref") {
     CHECK(r->str(e[7].id) == "3");
 }
 
+TEST_CASE("text: the gc actions of recorded traces: safepoint, uncounted, counts") {
+    const auto r = read("gc safepoint\ngc uncounted\ngc counts 5 1 0\n");
+    REQUIRE(r->errors().empty());
+    REQUIRE(r->events().size() == 3);
+    const Event* e = r->events().data();
+    CHECK(e[0].action == GcAction::Safepoint);
+    CHECK(e[1].action == GcAction::Uncounted);
+    CHECK(e[2].action == GcAction::Counts);
+    CHECK(e[2].nvalues == 3);
+    CHECK(e[2].values[0] == 5);
+    CHECK(e[2].values[1] == 1);
+    const auto bad = read("gc counts 1 2\n");
+    REQUIRE(bad->errors().size() == 1);
+}
+
 TEST_CASE("text: weakref, collect, gc and threshold") {
     const auto r = read(
         "weakref w 1 callback=on_gone\nweakref w2 1\ncollect\ncollect 0\ncollect 1\n"

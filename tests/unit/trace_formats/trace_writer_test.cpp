@@ -48,6 +48,7 @@ const std::string kEveryEvent =
     "weakref w2 n1 callback=on_gone\n"
     "collect 0\ncollect 1\ncollect\n"
     "gc enable\ngc disable\ngc freeze\ngc unfreeze\n"
+    "gc safepoint\ngc uncounted\ngc counts 12 3 9223372036854775807\n"
     "threshold 700\nthreshold 700 10\nthreshold 2147483647 10 10\n"
     "expect alive n1\nexpect freed n2\nexpect refcount n1 9223372036854775807\n"
     "expect count 1 2 3\nexpect collected 0\n"
@@ -74,6 +75,7 @@ const std::string kCanonical =
     "weakref w2 n1 callback=on_gone\n"
     "collect 0\ncollect 1\ncollect 2\n"
     "gc enable\ngc disable\ngc freeze\ngc unfreeze\n"
+    "gc safepoint\ngc uncounted\ngc counts 12 3 9223372036854775807\n"
     "threshold 700\nthreshold 700 10\nthreshold 2147483647 10 10\n"
     "expect alive n1\nexpect freed n2\nexpect refcount n1 9223372036854775807\n"
     "expect count 1 2 3\nexpect collected 0\n"
@@ -126,7 +128,7 @@ TEST_CASE("JSON Lines writer: members by the spec's names, labels escaped") {
     std::istringstream in(lines);
     std::vector<std::string> got;
     for (std::string line; std::getline(in, line);) got.push_back(line);
-    REQUIRE(got.size() == 33);
+    REQUIRE(got.size() == 36);
     CHECK(got[0] ==
           R"({"ev":"type","name":"Node","gc":true,"weakrefable":true,"finalizer":true,"legacy_finalizer":true,"instance":true,"size":72,"slots":3})");
     CHECK(got[3] == R"({"ev":"alloc","t":100,"id":"n1","type":"Node"})");
@@ -138,10 +140,12 @@ TEST_CASE("JSON Lines writer: members by the spec's names, labels escaped") {
     CHECK(got[16] == R"({"ev":"weakref","id":"w2","target":"n1","callback":"on_gone"})");
     CHECK(got[19] == R"({"ev":"collect","gen":2})");
     CHECK(got[21] == R"({"ev":"gc","action":"disable"})");
-    CHECK(got[25] == R"({"ev":"threshold","values":[700,10]})");
-    CHECK(got[29] == R"({"ev":"expect","what":"refcount","id":"n1","values":[9223372036854775807]})");
-    CHECK(got[30] == R"({"ev":"expect","what":"count","values":[1,2,3]})");
-    CHECK(got[32] == R"({"ev":"bind","t":18446744073709551615,"name":"y/z.w:1","id":"n1"})");
+    CHECK(got[24] == R"({"ev":"gc","action":"safepoint"})");
+    CHECK(got[26] == R"({"ev":"gc","action":"counts","values":[12,3,9223372036854775807]})");
+    CHECK(got[28] == R"({"ev":"threshold","values":[700,10]})");
+    CHECK(got[32] == R"({"ev":"expect","what":"refcount","id":"n1","values":[9223372036854775807]})");
+    CHECK(got[33] == R"({"ev":"expect","what":"count","values":[1,2,3]})");
+    CHECK(got[35] == R"({"ev":"bind","t":18446744073709551615,"name":"y/z.w:1","id":"n1"})");
 }
 
 TEST_CASE("writers: every field of every event kind survives text -> htb -> jsonl -> text") {
