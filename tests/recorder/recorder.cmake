@@ -65,6 +65,12 @@ foreach(version 3.11.7 3.12.1)
                    ${work}/${version}-whatif 2000,10,10 --snapshot-every 50 --max-error 20)
   set_tests_properties("recorder: ${version} what-if" PROPERTIES FIXTURES_REQUIRED recorder_${version}
                        LABELS recorder)
+  # A program with no gc.callbacks of its own replays exactly (3.11: the
+  # callbacks' info dict is allocated inside the triggering allocation).
+  add_test(NAME "recorder: ${version} no gc.callbacks"
+           COMMAND ${dir}/no_callbacks.sh ${venv} ${work}/${version}-no-callbacks $<TARGET_FILE:heapsim>)
+  set_tests_properties("recorder: ${version} no gc.callbacks" PROPERTIES FIXTURES_REQUIRED recorder_${version}
+                       LABELS recorder)
 endforeach()
 
 # Debian sid's interpreters from tools/pythons.sh (no pip, no venv): the
