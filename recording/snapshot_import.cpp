@@ -592,6 +592,12 @@ bool SnapshotImporter::run(RecordingReader& reader, std::string& error) {
     while (reader.next(r)) {
         if (!handle(reader, r, error)) return false;
     }
+    if (awaiting_early_) {  // the window closed before the allocation came
+        awaiting_early_ = false;
+        std::vector<Record> later;
+        later.swap(deferred_);
+        for (const Record& d : later) handle_deferred(d);
+    }
     stats_.records = reader.records();
     if (!reader.error().empty()) {
         error = reader.error();
