@@ -100,7 +100,8 @@ int run(const RunArgs& args, CommandIo& io) {
     std::string named_by;
     if (args.policy.empty()) {
         if (const std::optional<TraceInterpreter> named = peek_trace_interpreter(args.trace)) {
-            const std::optional<Policy> own = policy_for_python(named->version);
+            const std::optional<Policy> own =
+                policy_for_python(named->version, named->build == "free-threaded");
             if (!own) {
                 io.err << "heapsim run: " << display_path(args.trace) << " was recorded on "
                        << describe(*named)

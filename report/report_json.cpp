@@ -84,9 +84,20 @@ ordered_json report_json(const RunResult& r) {
         {"threshold_events", r.threshold_events},
         {"threshold_events_applied", r.threshold_events_applied},
         {"thresholds_at_end", ordered_json::array({r.thresholds_at_end[0], r.thresholds_at_end[1],
-                                                   r.thresholds_at_end[2]})}};
+                                                   r.thresholds_at_end[2]})},
+        {"collector", r.collector},
+        {"provenance", r.provenance}};
     doc["summary"] = summary_json(r.summary);
-    doc["collections"] = array_of(r.collections, collection_json);
+    const bool incremental = r.collector == "incremental";
+    doc["collections"] = array_of(r.collections, [incremental](const CollectionRecord& c) {
+        ordered_json j = collection_json(c);
+        // 3.14.0: the marking step's objects, and whether this increment only marked.
+        if (incremental) {
+            j["marked"] = c.marked;
+            j["mark_only"] = c.mark_only;
+        }
+        return j;
+    });
     doc["weakref_callbacks"] = array_of(r.weakref_callbacks, [](const WeakrefCallbackRecord& w) {
         return ordered_json{{"event", w.event}, {"weakref", w.weakref}, {"label", w.label}};
     });

@@ -45,6 +45,7 @@ std::string count_and_bytes(std::uint64_t n, std::uint64_t bytes) {
 void write_header(const RunResult& r, std::ostream& out) {
     out << "heapsim run: " << display_path(r.trace_path) << '\n';
     row(out, "policy", policy_text(r));
+    if (!r.provenance.empty()) row(out, "provenance", r.provenance);
     if (!r.policy_named_by.empty())
         row(out, "policy from", "the trace's interpreter, " + r.policy_named_by);
     if (auto events = threshold_events_text(r)) row(out, "threshold events", *events);

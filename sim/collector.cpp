@@ -10,6 +10,12 @@ namespace heapsim {
 // gc_collect_generations: the oldest generation over its threshold, except
 // that a full collection waits until the objects that survived generation-1
 // collections since the last full one exceed a quarter of the long-lived ones.
+std::uint64_t Heap::freelist_entries() const {
+    std::uint64_t kept = free_lists_.list + free_lists_.dict;
+    for (std::uint32_t n : free_lists_.tuple) kept += n;
+    return kept;
+}
+
 std::uint64_t Heap::collect_generations() {
     for (int i = 2; i >= 0; --i) {
         if (static_cast<std::int64_t>(gc_.count[i]) > gc_.threshold[i]) {
@@ -133,7 +139,8 @@ std::uint64_t Heap::handle_weakrefs(ListId old) {
         const TypeInfo& t = types_[objects_[h].type];
         if (t.layout == Layout::Weakref) detach_weakref(h);
         if (!t.weakrefable) continue;
-        for (Handle wr = objects_[h].first_weakref(); wr != kNoHandle; wr = objects_[h].first_weakref()) {
+        for (Handle wr = objects_[h].first_weakref(); wr != kNoHandle;
+             wr = objects_[h].first_weakref()) {
             detach_weakref(wr);
             if (weak_infos_[objects_[wr].weak_info()].label == kNoSym) continue;
             if (objects_[wr].flags & flag::kCollecting) continue;
@@ -207,10 +214,66 @@ void Heap::delete_garbage(ListId old) {
 // clear_freelists (full collections): the kept objects are really freed,
 // each decrementing count0, never below zero.
 void Heap::clear_freelists() {
-    std::uint64_t kept = free_lists_.list + free_lists_.dict;
-    for (std::uint32_t n : free_lists_.tuple) kept += n;
-    gc_.count[0] = kept >= gc_.count[0] ? 0 : gc_.count[0] - kept;
+    const std::uint64_t kept = freelist_entries();
     free_lists_ = FreeLists{};
+    if (traits_.collector == Collector::FreeThreaded) {
+        for (std::uint64_t i = 0; i < kept; ++i) gc_unlink_count();
+        return;
+    }
+    heap_size_ -= static_cast<std::int64_t>(kept);
+    gc_.count[0] = kept >= gc_.count[0] ? 0 : gc_.count[0] - kept;
+}
+
+// Steps 6-14 of gc_collect_main (cpython-gc.md §5), shared by every
+// collector (gc_collect_region does the same, Python/gc.c of 3.14.0): the
+// unreachable list is garbage; what survives its handling goes to `old`.
+Heap::RegionOutcome Heap::collect_unreachable(ListId old) {
+    move_legacy_finalizers();
+    bytes_freed_in_collection_ = 0;
+    std::uint64_t collected = handle_weakrefs(old);
+    finalize_garbage();
+    // handle_resurrected_objects: trace finalizers and callbacks cannot store
+    // references, so nothing is ever resurrected and the list stays as it is.
+    collected += objects_.size(kUnreachable);
+    delete_garbage(old);
+    const std::uint64_t uncollectable = objects_.size(kLegacy);
+    for (Handle h = objects_.first(kLegacy); h != kNoHandle; h = objects_.next(h)) {
+        Object& o = objects_[h];
+        if (types_[o.type].legacy_finalizer && !(o.flags & flag::kGarbage)) {
+            o.flags |= flag::kGarbage;
+            incref(h);  // gc.garbage holds it
+            garbage_.push_back(h);
+        }
+    }
+    objects_.merge(kLegacy, old);
+    return RegionOutcome{collected, uncollectable};
+}
+
+// The report's record of one collection (or, 3.14.0, one marking step).
+void Heap::record_collection(int generation, Trigger trigger, std::uint64_t scanned,
+                             std::uint64_t promoted, RegionOutcome out,
+                             const std::array<std::uint64_t, 3>& gen_sizes, std::uint64_t marked,
+                             bool mark_only) {
+    CollectionRecord rec;
+    rec.seq = collections_.size() + 1;
+    rec.event = event_number_;
+    rec.thresholds = gc_.threshold;
+    rec.threshold_events = threshold_events_applied_;
+    rec.time_ns = time_ns_;
+    rec.generation = generation;
+    rec.trigger = trigger;
+    rec.collected = out.collected;
+    rec.uncollectable = out.uncollectable;
+    rec.scanned = scanned;
+    rec.promoted = promoted;
+    rec.pause_ns = PauseModel{}.pause_ns(scanned + marked, out.collected + out.uncollectable);
+    rec.bytes_freed = mark_only ? 0 : bytes_freed_in_collection_;
+    rec.gen_sizes = gen_sizes;
+    rec.marked = marked;
+    rec.mark_only = mark_only;
+    collections_.push_back(rec);
+    ++summary_.collections[generation];
+    summary_.uncollectable += out.uncollectable;
 }
 
 // gc_collect_main for generation `n`, with the bookkeeping of
@@ -241,46 +304,10 @@ std::uint64_t Heap::collect_with_stats(int n, Trigger trigger) {
         gc_.long_lived_total =
             objects_.size(young) + (gc_.interpreter_frozen ? 0 : options_.interpreter_objects);
     }
-    move_legacy_finalizers();
-    bytes_freed_in_collection_ = 0;
-    std::uint64_t collected = handle_weakrefs(old);
-    finalize_garbage();
-    // handle_resurrected_objects: trace finalizers and callbacks cannot store
-    // references, so nothing is ever resurrected and the list stays as it is.
-    collected += objects_.size(kUnreachable);
-    const std::uint64_t unreachable = collected;
-    delete_garbage(old);
-    const std::uint64_t uncollectable = objects_.size(kLegacy);
-    for (Handle h = objects_.first(kLegacy); h != kNoHandle; h = objects_.next(h)) {
-        Object& o = objects_[h];
-        if (types_[o.type].legacy_finalizer && !(o.flags & flag::kGarbage)) {
-            o.flags |= flag::kGarbage;
-            incref(h);  // gc.garbage holds it
-            garbage_.push_back(h);
-        }
-    }
-    objects_.merge(kLegacy, old);
+    const RegionOutcome out = collect_unreachable(old);
     if (n == 2) clear_freelists();
-
-    CollectionRecord rec;
-    rec.seq = collections_.size() + 1;
-    rec.event = event_number_;
-    rec.thresholds = gc_.threshold;
-    rec.threshold_events = threshold_events_applied_;
-    rec.time_ns = time_ns_;
-    rec.generation = n;
-    rec.trigger = trigger;
-    rec.collected = collected;
-    rec.uncollectable = uncollectable;
-    rec.scanned = scanned;
-    rec.promoted = promoted;
-    rec.pause_ns = PauseModel{}.pause_ns(scanned, unreachable + uncollectable);
-    rec.bytes_freed = bytes_freed_in_collection_;
-    rec.gen_sizes = gen_sizes;
-    collections_.push_back(rec);
-    ++summary_.collections[n];
-    summary_.uncollectable += uncollectable;
-    return collected + uncollectable;
+    record_collection(n, trigger, scanned, promoted, out, gen_sizes, 0, false);
+    return out.collected + out.uncollectable;
 }
 
 }  // namespace heapsim

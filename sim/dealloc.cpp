@@ -234,7 +234,7 @@ void Heap::free_object(Handle h) {
             ++free_lists_.tuple[o.tuple_size()];
             kept = true;
         }
-        if (!kept && !uncounted_ && gc_.count[0] > 0) --gc_.count[0];
+        if (!kept) gc_unlink_count();
     }
     if (t.layout == Layout::Weakref) {
         free_weak_infos_.push_back(o.weak_info());

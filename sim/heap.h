@@ -106,9 +106,22 @@ class Heap {
     Handle new_object(TypeId type, Sym id, Sym site, std::uint64_t bytes, bool hidden);
     /// _PyObject_GC_Link: count0++; past the trigger the policy decides
     /// (collect now, or schedule). One compare per allocation.
+    /// heap_size counts every GC allocation (Python/gc.c:_PyObject_GC_Link of
+    /// 3.14.0; the incremental collector sizes its increments by it). The
+    /// free-threaded builds count per thread instead (record_allocation).
     void gc_link() {
+        ++heap_size_;
         if (uncounted_) return;  // `gc uncounted`: a recorded free-list block
+        if (free_threaded_) return ft_record_allocation();
         if (static_cast<std::int64_t>(++gc_.count[0]) > trigger_at_) threshold_crossed();
+    }
+    /// PyObject_GC_Del: count0 -1, never below zero (free-threaded:
+    /// record_deallocation).
+    void gc_unlink_count() {
+        --heap_size_;
+        if (uncounted_) return;  // `gc uncounted`: a recorded free-list block
+        if (free_threaded_) return ft_record_deallocation();
+        if (gc_.count[0] > 0) --gc_.count[0];
     }
     void threshold_crossed();
     /// The count0 above which an allocation triggers the collector: the
@@ -182,7 +195,44 @@ class Heap {
     void finalize_garbage();
     void delete_garbage(ListId old);
     void clear_freelists();
+    std::uint64_t freelist_entries() const;
     void traverse_collecting(Handle h, std::vector<Handle>& out) const;
+    struct RegionOutcome {
+        std::uint64_t collected = 0, uncollectable = 0;
+    };
+    RegionOutcome collect_unreachable(ListId old);
+    void record_collection(int generation, Trigger trigger, std::uint64_t scanned,
+                           std::uint64_t promoted, RegionOutcome out,
+                           const std::array<std::uint64_t, 3>& gen_sizes, std::uint64_t marked,
+                           bool mark_only);
+    /// gc.collect(generation) or an automatic run, under the policy's collector.
+    std::uint64_t collect(int generation, Trigger trigger);
+    /// gc.get_count() as the policy's interpreter reports it.
+    std::array<std::int64_t, 3> get_count();
+
+    // --- 3.14.0's incremental collector (collector_incremental.cpp) ---
+    ListId visited_list() const { return static_cast<ListId>(kGen1 + visited_space_); }
+    ListId pending_list() const { return static_cast<ListId>(kGen1 + (visited_space_ ^ 1)); }
+    bool not_visited(Handle h) const {
+        const std::uint8_t l = objects_[h].list;
+        return l == kGen0 || l == pending_list();
+    }
+    std::uint64_t incremental_collect(int generation, Trigger trigger);
+    std::uint64_t collect_young(Trigger trigger);
+    std::uint64_t collect_increment(Trigger trigger);
+    std::uint64_t collect_full(Trigger trigger);
+    std::int64_t assess_work_to_do();
+    std::uint64_t mark_at_start();
+    std::uint64_t mark_all_reachable();
+    std::uint64_t expand_region_transitively_reachable(Handle from);
+    void completed_scavenge();
+
+    // --- free-threaded collectors (collector_free_threaded.cpp) ---
+    void ft_record_allocation();
+    void ft_record_deallocation();
+    bool ft_should_collect();
+    bool ft_mem_usage_grew();
+    std::uint64_t ft_collect(int generation, Trigger trigger, bool automatic);
     void gc_clear(Handle h);
 
     // --- end of run (leak_analysis.cpp, statistics.cpp) ---
@@ -233,6 +283,18 @@ class Heap {
     bool explicit_safe_points_ = false;
     bool uncounted_next_ = false;
     bool uncounted_ = false;
+    bool free_threaded_ = false;   // traits_.collector == FreeThreaded
+    std::int64_t heap_size_ = 0;   // GC objects allocated and not yet freed (gcstate->heap_size)
+    // 3.14.0 (gcstate): which old space is "visited", the work budget, the phase.
+    int visited_space_ = 0;
+    std::int64_t work_to_do_ = 0;
+    bool mark_phase_ = true;
+    // Free-threaded (gcstate / _gc_thread_state): the one thread's buffered
+    // count, and 3.14t's memory test state (process memory modelled as the
+    // trace's live bytes, in KiB).
+    std::int64_t ft_alloc_count_ = 0;
+    std::int64_t ft_last_mem_kib_ = 0;
+    std::int64_t ft_deferred_count_ = 0;
 
     // Dealloc cascade: explicit frames instead of C++ recursion.
     struct Frame {

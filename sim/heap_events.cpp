@@ -433,7 +433,7 @@ std::optional<Diagnostic> Heap::on_collect(const Event& ev) {
     have_collect_result_ = true;
     if (!options_.policy.collects()) return std::nullopt;
     set_collecting(true);
-    last_collect_result_ = collect_with_stats(ev.generation, Trigger::Collect);
+    last_collect_result_ = collect(ev.generation, Trigger::Collect);
     set_collecting(false);
     return std::nullopt;
 }
@@ -452,7 +452,11 @@ std::optional<Diagnostic> Heap::on_gc(const Event& ev) {
             gc_.interpreter_frozen = true;
             break;
         case GcAction::Unfreeze:
-            objects_.merge(kPermanent, kGen2);
+            // _PyGC_Unfreeze: into the oldest generation; 3.14.0 into the
+            // visited space; free-threaded, back into the one heap.
+            objects_.merge(kPermanent, traits_.collector == Collector::Incremental ? visited_list()
+                                       : free_threaded_                            ? kGen0
+                                                                                   : kGen2);
             gc_.interpreter_frozen = false;
             break;
         case GcAction::Safepoint:
@@ -483,7 +487,10 @@ std::optional<Diagnostic> Heap::on_threshold(const Event& ev) {
     ++threshold_events_;
     if (options_.policy.follow_trace_thresholds) {
         ++threshold_events_applied_;
-        for (int i = 0; i < ev.nvalues; ++i) gc_.threshold[i] = ev.values[i];
+        // 3.14.0's set_threshold ignores the items after the second (§6.4).
+        const int n_applied =
+            traits_.collector == Collector::Incremental ? std::min(ev.nvalues, 2) : ev.nvalues;
+        for (int i = 0; i < n_applied; ++i) gc_.threshold[i] = ev.values[i];
         refresh_trigger();
     }
     decref(args);
@@ -527,14 +534,14 @@ std::optional<Diagnostic> Heap::on_expect(const Event& ev) {
             break;
         }
         case ExpectKind::Count: {
+            const std::array<std::int64_t, 3> count = get_count();
             bool same = true;
-            for (int i = 0; i < 3; ++i)
-                same = same && static_cast<std::int64_t>(gc_.count[i]) == ev.values[i];
+            for (int i = 0; i < 3; ++i) same = same && count[i] == ev.values[i];
             if (!same)
                 fail("expect count " + std::to_string(ev.values[0]) + " " +
                      std::to_string(ev.values[1]) + " " + std::to_string(ev.values[2]) +
-                     ": gc.get_count() is (" + std::to_string(gc_.count[0]) + ", " +
-                     std::to_string(gc_.count[1]) + ", " + std::to_string(gc_.count[2]) + ")");
+                     ": gc.get_count() is (" + std::to_string(count[0]) + ", " +
+                     std::to_string(count[1]) + ", " + std::to_string(count[2]) + ")");
             break;
         }
         case ExpectKind::Collected:

@@ -57,18 +57,6 @@ void Heap::threshold_crossed() {
     set_collecting(false);
 }
 
-// _Py_HandlePending -> _Py_RunGC (gcmodule.c:2288@3.12.5, Python/gc.c@3.13.0):
-// the flag is consumed even when the collector has been disabled since; the
-// generation is chosen from the counts of this moment, so possibly none.
-void Heap::run_scheduled() {
-    if (gc_.collecting) return;  // finalizers of this collection: it runs after
-    gc_scheduled_ = false;
-    if (!gc_.enabled) return;
-    set_collecting(true);
-    collect_generations();
-    set_collecting(false);
-}
-
 bool Heap::freelist_pop(TypeId type, std::uint32_t items) {
     if (type == types_.list() && free_lists_.list > 0) {
         --free_lists_.list;
@@ -130,7 +118,13 @@ void Heap::store_from_stack(Handle container, Sym key, Handle value) {
 std::uint64_t Heap::object_bytes(TypeId type, std::uint32_t items, std::int64_t size_opt) const {
     if (size_opt >= 0) return static_cast<std::uint64_t>(size_opt);
     const TypeInfo& t = types_[type];
-    return t.base_size + t.item_size * items;
+    // Free-threaded PyObject header: ob_tid, ob_flags, ob_mutex, ob_gc_bits,
+    // ob_ref_local, ob_ref_shared, ob_type = 32 bytes instead of 16
+    // (Include/object.h@v3.13.0, Py_GIL_DISABLED), and no PyGC_Head before GC
+    // objects (_PyType_PreHeaderSize, Include/internal/pycore_object.h@v3.13.0):
+    // sys.getsizeof is 16 bytes more for non-GC objects, the same for GC ones.
+    const std::uint64_t header = free_threaded_ && !t.gc ? 16 : 0;
+    return header + t.base_size + t.item_size * items;
 }
 
 // --- edges ---

@@ -28,6 +28,8 @@ enum ListId : std::uint8_t {
     kLegacy,        // objects with tp_del and what they reach ("finalizers")
     kCallbacks,     // weakrefs whose callbacks will run (wrcb_to_call)
     kSeen,          // finalize_garbage's work list
+    kIncrement,     // 3.14.0: the increment being built (gc_collect_increment)
+    kMarking,       // 3.14.0: the marking work list (mark_all_reachable)
     kListCount,
     kUntracked = 0xFF,
 };

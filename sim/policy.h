@@ -25,6 +25,21 @@ enum class PolicyKind : std::uint8_t {
     CPython313,
     CPython314,  // 3.14.5 and later: generational again
     CPython315,
+    CPython3140,  // 3.14.0-3.14.4: the incremental collector (gh-108362)
+    CPython313t,  // free-threaded 3.13
+    CPython314t,  // free-threaded 3.14
+};
+
+/// The shape of the cyclic collector a policy runs.
+enum class Collector : std::uint8_t {
+    /// Three generations, the oldest over its threshold (cpython-gc.md §4, §5).
+    Generational,
+    /// 3.14.0-3.14.4: a young generation and two old spaces (visited,
+    /// pending); automatic runs are increments (§6.4).
+    Incremental,
+    /// 3.13t/3.14t: no generations, the whole heap every time; counts
+    /// batched per thread in steps of 512 (§6.6).
+    FreeThreaded,
 };
 
 /// Where the automatic collection runs once count0 passes threshold0.
@@ -65,6 +80,10 @@ struct PolicyTraits {
     /// A tuple display is tracked at creation only when some item's type is
     /// a GC type (3.14.1+, gh-139951, tupleobject.c:166@3.14.7, §3.2).
     bool tuple_display_tracks_by_item_type;
+    Collector collector;
+    /// One line: "verified against interpreter X.Y.Z" or "modelled from
+    /// source at ..., not verified" (docs/policies.md).
+    const char* provenance;
 };
 
 /// The row of `kind` (Refcount shares 3.11's data; it never collects).
@@ -91,7 +110,8 @@ std::optional<Policy> policy_by_name(std::string_view name);
 /// Every accepted policy name, for --help and error messages.
 std::vector<std::string> policy_names();
 /// The policy that models interpreter version `version` ("3.12.1"), or
-/// nullopt when no policy models it.
-std::optional<Policy> policy_for_python(std::string_view version);
+/// nullopt when no policy models it. A free-threaded build of 3.13 or 3.14
+/// is cpython-3.13t / cpython-3.14t; of any other version, nullopt.
+std::optional<Policy> policy_for_python(std::string_view version, bool free_threaded = false);
 
 }  // namespace heapsim

@@ -33,6 +33,11 @@ struct CollectionRecord {
     std::array<std::uint64_t, 3> gen_sizes{};  // tracked objects per generation at the start
     std::array<std::int64_t, 3> thresholds{};  // in force when it ran
     std::uint64_t threshold_events = 0;        // trace `threshold` events applied before it
+    // 3.14.0's incremental collector (cpython-gc.md §6.4): objects the
+    // marking step moved to the visited space, and whether this entry is a
+    // marking-only increment (the first of a scavenge: nothing collected).
+    std::uint64_t marked = 0;
+    bool mark_only = false;
 };
 
 struct WeakrefCallbackRecord {
@@ -142,6 +147,8 @@ struct RunResult {
     std::uint64_t events = 0;
     std::string policy;
     std::string policy_named_by;  // "cpython 3.12.1 (default build)" when the trace chose it
+    std::string provenance;       // "verified against interpreter 3.11.7" / "modelled from source ..."
+    std::string collector;        // "generational", "incremental" or "free-threaded"
     std::array<std::int64_t, 3> thresholds{};  // as at the start of the run
     bool trace_thresholds_followed = true;     // trace-thresholds=follow (else ignore)
     std::uint64_t threshold_events = 0;        // `threshold` events replayed

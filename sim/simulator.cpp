@@ -67,6 +67,8 @@ Heap::Heap(const SimOptions& options, SymbolTable& symbols)
     : options_(options), symbols_(symbols), types_(symbols), traits_(options.policy.traits()) {
     gc_.threshold = options.policy.thresholds;
     gc_.long_lived_total = options.interpreter_objects;
+    heap_size_ = static_cast<std::int64_t>(options.interpreter_objects);
+    free_threaded_ = traits_.collector == Collector::FreeThreaded;
     refresh_trigger();
     trash_limit_ =
         traits_.trashcan_limit == PolicyTraits::kNoTrashcan ? INT_MAX : traits_.trashcan_limit;
@@ -87,6 +89,11 @@ RunResult Heap::finish(const std::string& trace_path, std::uint64_t events) {
     r.trace_path = trace_path;
     r.events = events;
     r.policy = options_.policy.name();
+    r.provenance = traits_.provenance;
+    r.collector = !options_.policy.collects()                    ? "none"
+                  : traits_.collector == Collector::Generational ? "generational"
+                  : traits_.collector == Collector::Incremental  ? "incremental"
+                                                                 : "free-threaded";
     r.thresholds = options_.policy.thresholds;
     r.trace_thresholds_followed = options_.policy.follow_trace_thresholds;
     r.threshold_events = threshold_events_;
@@ -94,7 +101,8 @@ RunResult Heap::finish(const std::string& trace_path, std::uint64_t events) {
     r.thresholds_at_end = gc_.threshold;
     summary_.live_at_end = live_objects_;
     summary_.live_bytes_at_end = live_bytes_;
-    summary_.final_count = gc_.count;
+    const std::array<std::int64_t, 3> count = get_count();
+    for (int i = 0; i < 3; ++i) summary_.final_count[i] = static_cast<std::uint64_t>(count[i]);
     r.summary = summary_;
     r.collections = collections_;
     r.weakref_callbacks = callbacks_;

@@ -262,13 +262,21 @@ interpreter)
     grep -q "cannot name the trace's interpreter (cpython 3.12.1 (default build))" "$tmp/err" ||
         fail "convert to JSON Lines did not warn that the interpreter is lost"
     # A version without a policy: exit 2, one line, unless --policy names one.
-    named 3.14.2 >"$tmp/py3142.trace"
-    run_heapsim run "$tmp/py3142.trace"
-    expect_status 2 "run a 3.14.2 trace"
-    want="heapsim run: $tmp/py3142.trace was recorded on cpython 3.14.2 (default build), which has no heapsim policy (policies: cpython-3.11, cpython-3.12, cpython-3.13, cpython-3.14, cpython-3.15, refcount); name one with --policy to replay anyway"
+    named 3.16.0 >"$tmp/py3160.trace"
+    run_heapsim run "$tmp/py3160.trace"
+    expect_status 2 "run a 3.16.0 trace"
+    want="heapsim run: $tmp/py3160.trace was recorded on cpython 3.16.0 (default build), which has no heapsim policy (policies: cpython-3.11, cpython-3.12, cpython-3.13, cpython-3.14, cpython-3.14.0, cpython-3.15, cpython-3.13t, cpython-3.14t, refcount); name one with --policy to replay anyway"
     [[ "$(cat "$tmp/err")" == "$want" && ! -s "$tmp/out" ]] || { cat "$tmp/err" >&2; fail "unexpected refusal"; }
-    run_heapsim run "$tmp/py3142.trace" --policy cpython-3.14
-    expect_status 0 "run a 3.14.2 trace with --policy cpython-3.14"
+    run_heapsim run "$tmp/py3160.trace" --policy cpython-3.14
+    expect_status 0 "run a 3.16.0 trace with --policy cpython-3.14"
+    # 3.14.0-3.14.4 ran the incremental collector; a free-threaded build its own.
+    named 3.14.2 >"$tmp/py3142.trace"
+    run_heapsim run "$tmp/py3142.trace" --json -
+    expect_status 0 "run a 3.14.2 trace"
+    grep -q '"name": "cpython-3.14.0"' "$tmp/out" || fail "a 3.14.2 trace is not replayed with cpython-3.14.0"
+    sed "0,/^heaptrace 1\$/s//heaptrace 1\n# interpreter: cpython 3.13.0 build=free-threaded/" "$file" >"$tmp/py313t.trace"
+    run_heapsim run "$tmp/py313t.trace" --json -
+    grep -q '"name": "cpython-3.13t"' "$tmp/out" || fail "a free-threaded 3.13.0 trace is not replayed with cpython-3.13t"
     ;;
 import-interpreter)
     # heapsim import names the recorded interpreter in the trace's header;

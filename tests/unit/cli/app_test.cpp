@@ -68,7 +68,7 @@ TEST_CASE("--help works on the app and on run") {
     const Run sub = run({"run", "--help"});
     CHECK(sub.status == 0);
     for (const char* option : {"TRACE", "--policy", "--threshold", "--json", "--format", "--output", "--lenient",
-                               "--max-objects", "--max-memory", "cpython-3.11, cpython-3.12, cpython-3.13, cpython-3.14, cpython-3.15, refcount"}) {
+                               "--max-objects", "--max-memory", "cpython-3.11, cpython-3.12, cpython-3.13, cpython-3.14, cpython-3.14.0, cpython-3.15, cpython-3.13t, cpython-3.14t, refcount"}) {
         CAPTURE(option);
         CHECK(contains(sub.out, option));
     }
@@ -80,7 +80,7 @@ TEST_CASE("usage errors exit 2 with one clear message") {
         std::string message;
     };
     const Case cases[] = {
-        {{"run", "x.trace", "--policy", "bogus"}, "unknown policy 'bogus' (valid: cpython-3.11, cpython-3.12, cpython-3.13, cpython-3.14, cpython-3.15, refcount)"},
+        {{"run", "x.trace", "--policy", "bogus"}, "unknown policy 'bogus' (valid: cpython-3.11, cpython-3.12, cpython-3.13, cpython-3.14, cpython-3.14.0, cpython-3.15, cpython-3.13t, cpython-3.14t, refcount)"},
         {{"run", "x.trace", "--threshold", "1,2,3,4"}, "invalid threshold '1,2,3,4'"},
         {{"run", "x.trace", "--format", "html"}, "unknown format 'html'"},
         {{"run", "x.trace", "--max-memory", "lots"}, "invalid size 'lots'"},

@@ -48,9 +48,9 @@ TEST_CASE("resolve_policy applies threshold overrides and keeps the rest") {
 TEST_CASE("an unknown policy is rejected with the valid names") {
     auto p = resolve_policy("cpython-2.7", std::nullopt);
     REQUIRE_FALSE(p);
-    CHECK(p.error() == "unknown policy 'cpython-2.7' (valid: cpython-3.11, cpython-3.12, cpython-3.13, cpython-3.14, cpython-3.15, refcount)");
+    CHECK(p.error() == "unknown policy 'cpython-2.7' (valid: cpython-3.11, cpython-3.12, cpython-3.13, cpython-3.14, cpython-3.14.0, cpython-3.15, cpython-3.13t, cpython-3.14t, refcount)");
     CHECK(check_policy_name("refcount") == std::nullopt);
-    CHECK(check_policy_name("") == std::optional<std::string>("unknown policy '' (valid: cpython-3.11, cpython-3.12, cpython-3.13, cpython-3.14, cpython-3.15, refcount)"));
+    CHECK(check_policy_name("") == std::optional<std::string>("unknown policy '' (valid: cpython-3.11, cpython-3.12, cpython-3.13, cpython-3.14, cpython-3.14.0, cpython-3.15, cpython-3.13t, cpython-3.14t, refcount)"));
 }
 
 TEST_CASE("parse_byte_size reads plain bytes and binary suffixes") {

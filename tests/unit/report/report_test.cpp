@@ -49,7 +49,9 @@ TEST_CASE("the JSON report is exactly heapsim-report/1, fields in schema order")
       1000,
       10,
       10
-    ]
+    ],
+    "collector": "generational",
+    "provenance": "verified against interpreter 3.11.7"
   },
   "summary": {
     "objects_allocated": 1500,
@@ -428,6 +430,7 @@ TEST_CASE("the text summary has the lines a person looks for") {
     CHECK(text.rfind("heapsim run: traces/sample.trace\n", 0) == 0);
     CHECK(contains(text,
                    "  policy              cpython-3.11 (thresholds 700, 10, 10)\n"
+                   "  provenance          verified against interpreter 3.11.7\n"
                    "  threshold events    1 applied; in force at the end: 1000, 10, 10\n"));
     CHECK(contains(text, "  events              1,234\n"));
     CHECK(contains(text, "  allocated               1,500\n"));

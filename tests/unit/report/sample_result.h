@@ -12,6 +12,8 @@ inline RunResult sample_result() {
     r.trace_path = "traces/sample.trace";
     r.events = 1234;
     r.policy = "cpython-3.11";
+    r.collector = "generational";
+    r.provenance = "verified against interpreter 3.11.7";
     r.thresholds = {700, 10, 10};
     r.threshold_events = 1;  // the trace set 1000, 10, 10 between the two collections
     r.threshold_events_applied = 1;

@@ -30,7 +30,8 @@ std::string read_scenario(const char* name) {
 
 TEST_CASE("policy table: names, defaults, and the policy of an interpreter version") {
     CHECK(policy_names() == std::vector<std::string>{"cpython-3.11", "cpython-3.12", "cpython-3.13",
-                                                     "cpython-3.14", "cpython-3.15", "refcount"});
+                                                     "cpython-3.14", "cpython-3.14.0", "cpython-3.15",
+                                                     "cpython-3.13t", "cpython-3.14t", "refcount"});
     for (const std::string& name : policy_names()) {
         auto p = policy_by_name(name);
         REQUIRE(p);
@@ -41,8 +42,8 @@ TEST_CASE("policy table: names, defaults, and the policy of an interpreter versi
     CHECK(policy_by_name("cpython-3.12")->thresholds == std::array<std::int64_t, 3>{700, 10, 10});
     for (const char* name : {"cpython-3.13", "cpython-3.14", "cpython-3.15"})
         CHECK(policy_by_name(name)->thresholds == std::array<std::int64_t, 3>{2000, 10, 10});
-    CHECK(policy_by_name("cpython-3.14.0") ==
-          std::nullopt);  // the incremental collector: not modelled
+    // gc.get_threshold() of 3.14.0-3.14.4 is (2000, 10, 0) (§10.6 T51).
+    CHECK(policy_by_name("cpython-3.14.0")->thresholds == std::array<std::int64_t, 3>{2000, 10, 0});
 
     CHECK(std::string(policy_for_python("3.11.7")->name()) == "cpython-3.11");
     CHECK(std::string(policy_for_python("3.12.1")->name()) == "cpython-3.12");
@@ -52,8 +53,11 @@ TEST_CASE("policy table: names, defaults, and the policy of an interpreter versi
     CHECK(std::string(policy_for_python("3.14.5")->name()) == "cpython-3.14");
     CHECK(std::string(policy_for_python("3.15.2")->name()) == "cpython-3.15");
     CHECK(std::string(policy_for_python("3.15.0a7")->name()) == "cpython-3.15");
-    CHECK(policy_for_python("3.14.4") == std::nullopt);  // incremental (§6.4)
+    CHECK(std::string(policy_for_python("3.14.4")->name()) == "cpython-3.14.0");  // §6.4
     CHECK(policy_for_python("3.16.0") == std::nullopt);
+    CHECK(std::string(policy_for_python("3.13.0", true)->name()) == "cpython-3.13t");
+    CHECK(std::string(policy_for_python("3.14.7", true)->name()) == "cpython-3.14t");
+    CHECK(policy_for_python("3.12.1", true) == std::nullopt);
     CHECK(policy_for_python("2.7.18") == std::nullopt);
     CHECK(policy_for_python("garbage") == std::nullopt);
 }
