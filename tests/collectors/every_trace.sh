@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The policies modelled from source (cpython-3.14.0, cpython-3.13t,
+# cpython-3.14t) must replay every bundled trace and a generated suite
+# without a crash: exit status 0, or 1 when the trace's own expect lines
+# (written for the generational collectors) do not hold. Anything else --
+# 2 (refused), 3, a signal, a sanitizer report -- fails.
+#
+#   bash tests/collectors/every_trace.sh HEAPSIM SOURCE_DIR
+set -uo pipefail
+heapsim=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+traces=("$src"/traces/*.trace "$src"/traces/scenarios/*.trace)
+for profile in mixed web cache cycles; do
+    for seed in 1 2 3; do
+        "$heapsim" gen --profile "$profile" --events 20000 --seed "$seed" -o "$tmp/$profile-$seed.trace" ||
+            { echo "FAIL: gen $profile $seed"; exit 1; }
+        traces+=("$tmp/$profile-$seed.trace")
+    done
+done
+
+failed=0
+runs=0
+for trace in "${traces[@]}"; do
+    for policy in cpython-3.14.0 cpython-3.13t cpython-3.14t; do
+        "$heapsim" run "$trace" --policy "$policy" --json "$tmp/out.json" >/dev/null 2>"$tmp/err"
+        status=$?
+        runs=$((runs + 1))
+        if ((status != 0 && status != 1)) || grep -q 'runtime error\|AddressSanitizer\|LeakSanitizer' "$tmp/err"; then
+            echo "FAIL: $policy on $trace: exit $status"
+            head -5 "$tmp/err"
+            failed=1
+        fi
+    done
+done
+echo "$runs runs, $([[ $failed == 0 ]] && echo 'no crash' || echo 'failures above')"
+exit $failed
