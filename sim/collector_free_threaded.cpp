@@ -93,8 +93,9 @@ std::uint64_t Heap::ft_collect(int generation, Trigger trigger, bool automatic) 
     if (traits_.kind == PolicyKind::CPython313t)
         gc_.long_lived_total = objects_.size(kGen0) + options_.interpreter_objects;
     else
+        // heap_size_ already counts the interpreter's own objects.
         gc_.long_lived_total = static_cast<std::uint64_t>(heap_size_) - freelist_entries() -
-                               objects_.size(kUnreachable) + options_.interpreter_objects;
+                               objects_.size(kUnreachable);
     const RegionOutcome out = collect_unreachable(kGen0);
     clear_freelists();  // _PyGC_ClearAllFreeLists, every collection
     // 3.14t: the collection records the process memory and forgets the

@@ -102,7 +102,10 @@ RunResult Heap::finish(const std::string& trace_path, std::uint64_t events) {
     summary_.live_at_end = live_objects_;
     summary_.live_bytes_at_end = live_bytes_;
     const std::array<std::int64_t, 3> count = get_count();
-    for (int i = 0; i < 3; ++i) summary_.final_count[i] = static_cast<std::uint64_t>(count[i]);
+    // The free-threaded young count can be negative (a -512 flush); the
+    // report's counts are unsigned and show 0 then (docs/policies.md).
+    for (int i = 0; i < 3; ++i)
+        summary_.final_count[i] = static_cast<std::uint64_t>(std::max<std::int64_t>(count[i], 0));
     r.summary = summary_;
     r.collections = collections_;
     r.weakref_callbacks = callbacks_;
@@ -117,7 +120,7 @@ RunResult Heap::finish(const std::string& trace_path, std::uint64_t events) {
                                         time_ns_,
                                         live_objects_,
                                         live_bytes_,
-                                        {gc_.count[0], gc_.count[1], gc_.count[2]}});
+                                        summary_.final_count});
     r.timeline.back().cyclic_garbage_bytes = measure_garbage();
     r.timeline.back().garbage_measured_at = event_number_;
     for (Handle h = kListCount; h < objects_.capacity(); ++h)

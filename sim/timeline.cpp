@@ -80,11 +80,14 @@ std::uint64_t Heap::measure_garbage() {
 }
 
 TimelineSample Heap::timeline_sample() {
-    TimelineSample s{event_number_,
-                     time_ns_,
-                     live_objects_,
-                     live_bytes_,
-                     {gc_.count[0], gc_.count[1], gc_.count[2]}};
+    // As gc.get_count() reads (Heap::get_count), without its flush: a
+    // free-threaded young count below zero (kept wrapped) shows as 0;
+    // 3.14.0 shows (young, visited space, pending space).
+    const std::uint64_t c0 = static_cast<std::int64_t>(gc_.count[0]) < 0 ? 0 : gc_.count[0];
+    const bool incremental = traits_.collector == Collector::Incremental;
+    const std::uint64_t c1 = incremental ? gc_.count[1 + visited_space_] : gc_.count[1];
+    const std::uint64_t c2 = incremental ? gc_.count[1 + (visited_space_ ^ 1)] : gc_.count[2];
+    TimelineSample s{event_number_, time_ns_, live_objects_, live_bytes_, {c0, c1, c2}};
     if (garbage_budget_allows()) {
         s.cyclic_garbage_bytes = measure_garbage();
     } else {
