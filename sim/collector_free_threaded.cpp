@@ -32,7 +32,7 @@ void Heap::ft_record_allocation() {
     if (options_.policy.collects() && !gc_.collecting && ft_should_collect()) gc_scheduled_ = true;
 }
 
-// record_deallocation (:1073@v3.13.0): -1; at -512 flushed. The shared count
+// record_deallocation (right after record_allocation, v3.13.0): -1; at -512 flushed. The shared count
 // is a C int and may go below zero (kept here in the unsigned word, wrapping).
 void Heap::ft_record_deallocation() {
     if (--ft_alloc_count_ > -kLocalAllocCountThreshold) return;
@@ -47,7 +47,7 @@ bool Heap::ft_should_collect() {
     if (count <= threshold || threshold == 0 || !gc_.enabled) return false;
     const auto quarter = static_cast<std::int64_t>(gc_.long_lived_total / 4);
     if (traits_.kind == PolicyKind::CPython313t) return count > quarter || gc_.threshold[1] == 0;
-    // 3.14t: old[0].threshold == 0 forces it (:2125); below a quarter of the
+    // 3.14t: old[0].threshold == 0 forces it; below a quarter of the
     // long-lived objects it waits (:2131); else the process memory decides.
     if (gc_.threshold[1] == 0) return true;
     if (count < quarter) return false;
@@ -70,7 +70,7 @@ bool Heap::ft_mem_usage_grew() {
     return false;
 }
 
-// gc_collect_main (:1130@v3.13.0): an automatic run re-checks
+// gc_collect_main (v3.13.0; 3.14t :2328): an automatic run re-checks
 // gc_should_collect; then the counters as the generational collectors keep
 // them, and gc_collect_internal's phases in order: stop the world, merge
 // refcounts, find the unreachable over the whole heap, record
