@@ -250,6 +250,7 @@ void Heap::free_object(Handle h) {
             ++summary_.freed_by_refcount;
         }
         id_to_object_[o.id] = kNoHandle;
+        if (options_.record_frees) freed_ids_.push_back(o.id);
     }
     release_edges(h);
     objects_.destroy(h);

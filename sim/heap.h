@@ -73,6 +73,7 @@ class Heap {
     Sym next_append_key(Sym container) const;
     std::vector<Sym> clear_order(Sym container) const;
     std::vector<Sym> type_keys(Sym type) const;
+    const std::vector<Sym>& freed_ids() const { return freed_ids_; }
 
   private:
     Handle live(Sym id) const { return id < id_to_object_.size() ? id_to_object_[id] : kNoHandle; }
@@ -341,6 +342,7 @@ class Heap {
     std::vector<Handle> mark_stack_;
     std::vector<Sym> bound_names_;           // names bound since the last measurement, or still bound
     std::vector<std::uint8_t> name_listed_;  // by name symbol: in bound_names_
+    std::vector<Sym> freed_ids_;  // SimOptions::record_frees
 };
 
 }  // namespace heapsim

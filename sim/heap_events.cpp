@@ -288,11 +288,18 @@ std::optional<Diagnostic> Heap::on_set(const Event& ev) {
             return error(ev, ErrorKind::NoSuchRef,
                          "index " + quote(ev.key) + " out of range for " + quote(ev.id) + " (" +
                              std::to_string(objects_[h].nedges) + " items)");
+        // c[i] = v: the list and v sit on the interpreter's stack while the
+        // old item is released (STORE_SUBSCR); it matters when the list is
+        // otherwise unreachable and the release runs a collection.
+        incref(h);
+        incref(r);
         take_ref(r);
         const std::uint32_t pos = *index;
         const Handle old = edge(h, pos).target;
         edge(h, pos).target = r;
         decref(old);
+        decref(r);
+        decref(h);
         return std::nullopt;
     }
     if (t.layout == Layout::Instance && t.slots >= 0 && !t.key_index.count(ev.key) &&
@@ -318,8 +325,12 @@ std::optional<Diagnostic> Heap::on_unset(const Event& ev) {
         pos = find_key(from, ev.key);
     }
     if (!pos) return error(ev, ErrorKind::NoSuchRef, quote(ev.id) + " has no key " + quote(ev.key));
+    // del c[k] / del o.k: the container sits on the stack while the value is
+    // released (DELETE_SUBSCR, DELETE_ATTR).
+    incref(h);
     const Edge e = erase_edge(from, *pos);
     decref(e.target);
+    decref(h);
     return std::nullopt;
 }
 
@@ -333,8 +344,23 @@ std::optional<Diagnostic> Heap::on_remove(const Event& ev) {
     if (!pos)
         return error(ev, ErrorKind::NoSuchRef,
                      quote(ev.id) + " holds no reference to " + quote(ev.ref));
+    if (types_[objects_[h].type].layout == Layout::Set) {
+        // s.remove(x): the call holds s and x; the set drops its reference
+        // inside it, then the call releases s, then x (CALL clears its
+        // arguments in order), so x dies after the set is let go.
+        incref(r);
+        incref(h);
+        const Edge e = erase_edge(from, *pos);
+        decref(e.target);
+        decref(h);
+        decref(r);
+        return std::nullopt;
+    }
+    // del c[i] / del o.k: the container sits on the stack (DELETE_SUBSCR).
+    incref(h);
     const Edge e = erase_edge(from, *pos);
     decref(e.target);
+    decref(h);
     return std::nullopt;
 }
 

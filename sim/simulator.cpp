@@ -62,6 +62,9 @@ std::vector<Sym> Simulator::clear_order(Sym container) const {
 std::vector<Sym> Simulator::type_keys(Sym type) const {
     return heap_->type_keys(type);
 }
+const std::vector<Sym>& Simulator::freed_ids() const {
+    return heap_->freed_ids();
+}
 
 Heap::Heap(const SimOptions& options, SymbolTable& symbols)
     : options_(options), symbols_(symbols), types_(symbols), traits_(options.policy.traits()) {

@@ -38,6 +38,9 @@ struct SimOptions {
     /// false: `expect` events are read but not checked (--ignore-expect: a
     /// what-if replay of an imported trace, whose expects describe the recording).
     bool check_expects = true;
+    /// Keep the id of every trace object as it is freed (Simulator::freed_ids),
+    /// for `heapsim verify`, whose program clears its handle to the object then.
+    bool record_frees = false;
 };
 
 class Heap;
@@ -105,6 +108,9 @@ public:
     /// Attribute names instance type `type` has used (its slots, or its
     /// shared keys), in order of first use.
     std::vector<Sym> type_keys(Sym type) const;
+    /// With SimOptions::record_frees: the ids of the trace objects freed so
+    /// far, in the order they were freed (hidden objects are not listed).
+    const std::vector<Sym>& freed_ids() const;
 
 private:
     std::unique_ptr<Heap> heap_;
