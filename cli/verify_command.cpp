@@ -26,6 +26,7 @@ struct VerifyArgs {
     std::string program;  // also write the generated program here
     bool brief = false;
     bool plain = false;  // only write the uninstrumented program (benchmarks)
+    std::string naming = "handle";  // or "walk" (the invisibility check, docs/verify.md)
 };
 
 int model_error(const VerifyArgs& args, const Diagnostic& d, CommandIo& io) {
@@ -77,7 +78,9 @@ int verify(const VerifyArgs& args, CommandIo& io) {
     }
     const std::optional<Policy> policy = verify_policy(args, io);
     if (!policy) return kExitUsage;
-    ModelRun model = model_run(*policy, loaded, 0, !args.plain);
+    const auto naming =
+        args.naming == "walk" ? PythonProgram::Naming::Walk : PythonProgram::Naming::Handle;
+    ModelRun model = model_run(*policy, loaded, 0, !args.plain, naming);
     if (model.error) return model_error(args, *model.error, io);
     if (args.plain) return write_plain_program(args, model, io);
     std::string error;
@@ -88,7 +91,7 @@ int verify(const VerifyArgs& args, CommandIo& io) {
     }
     // The interpreter's own long-lived objects count in the 25% rule: model
     // them, and run again if that changed the program.
-    ModelRun second = model_run(*policy, loaded, log->interpreter_objects);
+    ModelRun second = model_run(*policy, loaded, log->interpreter_objects, true, naming);
     if (second.error) return model_error(args, *second.error, io);
     if (second.program != model.program) {
         log = interpret(args.python, second.program, error);
@@ -128,6 +131,11 @@ Command setup_verify_command(CLI::App& app) {
                   "Only write the --program, without instrumentation, timing its own main() (for "
                   "benchmarks); the interpreter is not run")
         ->needs(cmd->get_option("--program"));
+    cmd->add_option("--naming", args->naming,
+                    "How the program names objects no name holds: handle (default: any live "
+                    "object) or walk (through lists, dicts and attributes from a name; for the "
+                    "check that handles are invisible, docs/verify.md)")
+        ->check(CLI::IsMember({"handle", "walk"}));
     return Command{cmd, [args](CommandIo& io) { return verify(*args, io); }};
 }
 

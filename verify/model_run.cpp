@@ -1,7 +1,5 @@
 #include "verify/model_run.h"
 
-#include "verify/python_program.h"
-
 namespace heapsim {
 
 namespace {
@@ -18,12 +16,13 @@ bool plain_keys(const LoadedTrace& trace) {
 }  // namespace
 
 ModelRun model_run(const Policy& policy, LoadedTrace& trace, std::uint64_t interpreter_objects,
-                   bool instrumented) {
+                   bool instrumented, PythonProgram::Naming naming) {
     SimOptions options;
     options.policy = policy;
     options.interpreter_objects = interpreter_objects;
+    options.record_frees = true;  // the program clears an object's handle when it dies
     Simulator sim(options, trace.symbols);
-    PythonProgram program(trace.symbols, sim, trace.path, plain_keys(trace), instrumented);
+    PythonProgram program(trace.symbols, sim, trace.path, plain_keys(trace), instrumented, naming);
     ReplayOutcome outcome = replay_into(sim, trace, /*lenient=*/false,
                                         [&](const Event& ev) { return program.add(ev); });
     ModelRun run;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/buffered_replay.h"
+#include "verify/python_program.h"
 
 namespace heapsim {
 
@@ -22,9 +23,11 @@ struct ModelRun {
 
 /// Replays `trace` (strictly) under `policy` with `interpreter_objects`
 /// long-lived objects of the interpreter's own counted in; `instrumented` =
-/// false writes the plain program (verify --plain). Interns into
+/// false writes the plain program (verify --plain); `naming` is how it names
+/// objects no name holds (PythonProgram::Naming). Interns into
 /// `trace.symbols`.
 ModelRun model_run(const Policy& policy, LoadedTrace& trace, std::uint64_t interpreter_objects,
-                   bool instrumented = true);
+                   bool instrumented = true,
+                   PythonProgram::Naming naming = PythonProgram::Naming::Handle);
 
 }  // namespace heapsim

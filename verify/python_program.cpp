@@ -113,12 +113,49 @@ sys.stderr = _stderr
 }  // namespace
 
 PythonProgram::PythonProgram(SymbolTable& symbols, const Simulator& simulator,
-                             std::string trace_name, bool plain_attributes, bool instrumented)
+                             std::string trace_name, bool plain_attributes, bool instrumented,
+                             Naming naming)
     : symbols_(symbols),
       sim_(simulator),
       trace_name_(std::move(trace_name)),
       plain_attributes_(plain_attributes),
-      instrumented_(instrumented) {}
+      instrumented_(instrumented),
+      naming_(naming) {}
+
+// Handles. `_hs` is a ctypes array of PyObject pointers and `_ha` the same
+// memory seen as integers: `_ha[i] = _id(x)` writes x's address without
+// taking a reference (ctypes keeps nothing for an integer store), `_hs[i]`
+// reads it back as a new reference to x that lives only as long as the
+// statement's stack slot. Neither allocates a collector-managed object.
+std::string PythonProgram::take_slot(Sym id, const std::string& var) {
+    std::uint32_t slot;
+    if (!free_slots_.empty()) {
+        slot = free_slots_.back();
+        free_slots_.pop_back();
+    } else {
+        slot = slots_++;
+    }
+    slot_of_[id] = slot;
+    if (naming_ == Naming::Walk) return "_id(" + var + ")";
+    const std::string a = "_ha[" + std::to_string(slot) + "]";
+    line(a + " = _id(" + var + ")");
+    return a;
+}
+
+void PythonProgram::clear_freed_slots() {
+    const std::vector<Sym>& freed = sim_.freed_ids();
+    for (; freed_seen_ < freed.size(); ++freed_seen_) {
+        const auto it = slot_of_.find(freed[freed_seen_]);
+        if (it == slot_of_.end()) continue;
+        if (naming_ == Naming::Handle) line("_ha[" + std::to_string(it->second) + "] = 0");
+        free_slots_.push_back(it->second);
+        slot_of_.erase(it);
+    }
+}
+
+std::string PythonProgram::handle(Sym id) const {
+    return "_hs[" + std::to_string(slot_of_.at(id)) + "]";
+}
 
 Diagnostic PythonProgram::inexpressible(const Event& ev, const std::string& why) const {
     Diagnostic d;
@@ -149,7 +186,8 @@ std::string PythonProgram::callback(Sym label) {
 }
 
 // An expression for the live object `id`: its temporary, a name bound to it,
-// or a walk from a root through containers.
+// else its handle (or, with Naming::Walk, a walk from a root through
+// containers).
 std::optional<std::string> PythonProgram::object(const Event& ev, Sym id, Diagnostic& error) const {
     const ObjectInfo info = sim_.describe(id);
     if (!info.live) {
@@ -159,6 +197,7 @@ std::optional<std::string> PythonProgram::object(const Event& ev, Sym id, Diagno
     if (info.creation_ref) return python_identifier("c_", symbols_.str(id));
     if (auto it = names_of_.find(id); it != names_of_.end() && !it->second.empty())
         return python_identifier("v_", symbols_.str(*std::min_element(it->second.begin(), it->second.end())));
+    if (naming_ == Naming::Handle) return handle(id);
     const auto path = sim_.access_path(id);
     if (!path) {
         error = inexpressible(ev, "no name or temporary reaches '" + std::string(symbols_.str(id)) +
@@ -199,6 +238,7 @@ std::string PythonProgram::constant_for(const Event& ev, Sym type) const {
 
 std::optional<Diagnostic> PythonProgram::add(const Event& ev) {
     ++events_;
+    clear_freed_slots();  // what the previous event freed
     marker("_w(2, b'E" + std::to_string(ev.number) + "\\n')");
     Diagnostic error;
     switch (ev.kind) {
@@ -240,7 +280,7 @@ std::optional<Diagnostic> PythonProgram::add(const Event& ev) {
             if (!target) return error;
             const std::string w = python_identifier("c_", symbols_.str(ev.id));
             line(w + " = _ref(" + *target + (ev.label != kNoSym ? ", " + callback(ev.label) : "") + ")");
-            marker("_w(2, b'A%d\\n' % _id(" + w + "))");
+            marker("_w(2, b'A%d\\n' % " + take_slot(ev.id, w) + ")");
             return std::nullopt;
         }
         case EventKind::Collect: line("_collect(" + std::to_string(ev.generation) + ")"); return std::nullopt;
@@ -307,7 +347,7 @@ std::optional<Diagnostic> PythonProgram::add_alloc(const Event& ev) {
             // Each temporary goes right after the store that uses it last, as
             // in the model: a later store can allocate a __dict__ and collect.
             line(var + " = " + class_name(ev.type) + "()");
-            marker("_w(2, b'A%d\\n' % _id(" + var + "))");
+            marker("_w(2, b'A%d\\n' % " + take_slot(ev.id, var) + ")");
             for (std::size_t i = 0; i < items.size(); ++i) {
                 line(var + "." + attr(symbols_.intern(std::to_string(i))) + " = " + items[i]);
                 if (std::find(ev.refs.begin() + i + 1, ev.refs.end(), ev.refs[i]) == ev.refs.end())
@@ -318,7 +358,8 @@ std::optional<Diagnostic> PythonProgram::add_alloc(const Event& ev) {
             return inexpressible(ev, "type '" + std::string(type) + "' has no Python analogue");
         }
     }
-    if (gc_object) marker("_w(2, b'A%d\\n' % _id(" + var + "))");
+    const std::string address = take_slot(ev.id, var);
+    if (gc_object) marker("_w(2, b'A%d\\n' % " + address + ")");
     release_temps(std::vector<Sym>(ev.refs.begin(), ev.refs.end()));
     return std::nullopt;
 }
@@ -381,7 +422,13 @@ std::optional<Diagnostic> PythonProgram::add_removal(const Event& ev) {
         } else if (info.materialized) {
             line(*container + ".__dict__.clear()");
         } else {
-            for (Sym key : sim_.clear_order(ev.id)) line("del " + *container + "." + attr(key));
+            // One statement per attribute: an object only its handle names
+            // is held in a local across them, as the model holds it.
+            const bool held = container->rfind("_hs[", 0) == 0;
+            const std::string o = held ? "_held" : *container;
+            if (held) line(o + " = " + *container);
+            for (Sym key : sim_.clear_order(ev.id)) line("del " + o + "." + attr(key));
+            if (held) line("del " + o);
         }
         return std::nullopt;
     }
@@ -406,11 +453,17 @@ std::optional<Diagnostic> PythonProgram::add_removal(const Event& ev) {
     return std::nullopt;
 }
 
-std::string PythonProgram::finish() const {
+std::string PythonProgram::finish() {
+    clear_freed_slots();
     std::string out = "# Generated by heapsim verify from " + trace_name_ +
                       ": the trace's operations on real objects.\n";
     out += kPrologue;
     out += instrumented_ ? kVersionMarker : "import time\n_ns = time.perf_counter_ns\n";
+    // The handle arrays, made before the setup collections like the rest of
+    // the program's own objects (identical for both namings).
+    const std::string n = std::to_string(std::max<std::uint32_t>(slots_, 1));
+    out += "import ctypes\n_hs = (ctypes.py_object * " + n + ")()\n_ha = (ctypes.c_size_t * " + n +
+           ").from_buffer(_hs)\n";
     out += kWalk;
     bool legacy = false;
     for (const auto& t : types_) legacy = legacy || t.decl.legacy_finalizer;

@@ -3,7 +3,8 @@
 // on real objects, for `heapsim verify`.
 //
 // Observing the interpreter must not disturb its collector, so the program
-// allocates nothing the collector counts beyond the trace's own operations:
+// allocates nothing the collector counts beyond the trace's own operations
+// (objects are named through non-owning handles, see Naming):
 // gcmodule prints each collection itself (gc.DEBUG_STATS, through C stdio
 // once sys.stderr is removed), and markers, finalizers and weakref callbacks
 // write constant or %-formatted bytes with os.write. docs/verify.md explains
@@ -31,8 +32,23 @@ public:
     /// `instrumented` = false leaves out every marker and the gc debug output:
     /// the bare operations, with main() timing itself, for benchmarks
     /// (bench/run.sh compares heapsim with the interpreter that way).
+    /// How the program names an object no name or temporary holds.
+    enum class Naming : std::uint8_t {
+        /// Through its handle (the default): every live trace object has a
+        /// slot in a ctypes array holding its address, read back as the
+        /// object for the one statement that uses it, cleared when the
+        /// model frees it. Any live object can be named that way.
+        Handle,
+        /// By a walk from a root through lists, dicts and attributes, as
+        /// before handles; an object no root reaches cannot be named. Kept
+        /// to prove handles invisible (tests/verify/naming_check.py): same
+        /// setup, no handle written or read.
+        Walk,
+    };
+
+    /// The simulator must record frees (SimOptions::record_frees).
     PythonProgram(SymbolTable& symbols, const Simulator& simulator, std::string trace_name,
-                  bool plain_attributes, bool instrumented = true);
+                  bool plain_attributes, bool instrumented = true, Naming naming = Naming::Handle);
 
     /// Translates one event. Call it before the simulator applies the event
     /// (it reads the heap as the event finds it). A Diagnostic when Python
@@ -40,7 +56,7 @@ public:
     std::optional<Diagnostic> add(const Event& ev);
 
     /// The complete program, after the last event.
-    std::string finish() const;
+    std::string finish();
 
     /// Index of a weakref callback label in the program's `W<index>` lines.
     const std::vector<Sym>& callback_labels() const { return labels_; }
@@ -63,6 +79,12 @@ private:
     std::string constant_for(const Event& ev, Sym type) const;
     std::string class_name(Sym type) const;
     std::string callback(Sym label);
+    /// Gives a new trace object a handle slot (after the statement that made
+    /// it, held in `var`); returns the expression of its address.
+    std::string take_slot(Sym id, const std::string& var);
+    /// Clears the handles of the objects the model freed since the last call.
+    void clear_freed_slots();
+    std::string handle(Sym id) const;
 
     SymbolTable& symbols_;
     const Simulator& sim_;
@@ -79,6 +101,11 @@ private:
     std::vector<Sym> labels_;
     std::unordered_map<Sym, std::unordered_set<Sym>> names_of_;  // object id -> bound names
     std::unordered_map<Sym, Sym> name_target_;                   // name -> object id
+    Naming naming_;
+    std::unordered_map<Sym, std::uint32_t> slot_of_;  // live object id -> handle slot
+    std::vector<std::uint32_t> free_slots_;           // slots of freed objects, reused
+    std::uint32_t slots_ = 0;                         // slots ever used (the array's size)
+    std::size_t freed_seen_ = 0;                      // simulator's freed_ids() consumed
 };
 
 /// A Python identifier for a trace token, one-to-one: letters and digits

@@ -27,7 +27,9 @@ std::string translate(const std::string& trace, bool instrumented) {
         }
     };
     SymbolTable symbols;
-    Simulator sim(SimOptions{}, symbols);
+    SimOptions options;
+    options.record_frees = true;
+    Simulator sim(options, symbols);
     PythonProgram program(symbols, sim, "t.trace", true, instrumented);
     Sink sink;
     sink.program = &program;
