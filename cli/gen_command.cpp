@@ -23,6 +23,7 @@ struct GenArgs {
     std::uint64_t live = 0;
     bool live_given = false;
     bool legacy = false;
+    bool walkable = false;
     std::string output;  // "" or "-" = standard output
     // As typed, checked by parse_count (CLI11 would take -1 as 2^64-1 and
     // print 0's range as 300 digits).
@@ -35,6 +36,7 @@ void write_trace(const GenArgs& args, std::ostream& out) {
     options.seed = args.seed;
     options.live = args.live;
     options.legacy_finalizers = args.legacy;
+    options.unreachable_shapes = !args.walkable;
     // --profile is checked against the names CLI11 lists below.
     write_workload_trace(*workload_profile_by_name(args.profile), options, out);
 }
@@ -60,6 +62,8 @@ int gen(GenArgs& args, CommandIo& io) {
         if (!live) return usage(io, live.error());
         args.live = *live;
     }
+    if (args.walkable && args.profile != "mixed")
+        return usage(io, "--walkable applies to --profile mixed only, not to " + args.profile);
     if (args.legacy && args.profile != "mixed")
         return usage(io,
                      "--legacy-finalizers applies to --profile mixed only, not to " + args.profile);
@@ -125,6 +129,9 @@ Command setup_gen_command(CLI::App& app) {
         ->type_name("FILE");
     cmd->add_flag("--legacy-finalizers", args->legacy,
                   "mixed only: also use a type with a legacy finalizer (tp_del) (default: off)");
+    cmd->add_flag("--walkable", args->walkable,
+                  "mixed only: name only objects a walk from a name reaches, no set-only or "
+                  "unreachable ones (what verify --naming walk can run)");
     return Command{cmd, [args, live](CommandIo& io) {
                        args->live_given = live->count() > 0;
                        return gen(*args, io);

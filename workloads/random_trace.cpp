@@ -133,6 +133,7 @@ constexpr std::size_t kMaxItems = 48;  // items per container before it is clear
 struct Obj {
     Kind kind = Kind::Int;
     std::uint16_t names = 0;                // names bound to it
+    std::uint16_t pins = 0;                 // act_hidden still names it through others
     bool creation = true;                   // still holds its creation reference
     bool watched = false;                   // some weakref has targeted it
     bool plain_set = true;                  // a set: every member so far was plain (see top)
@@ -241,6 +242,14 @@ class Generator {
     void act_archive();
     void act_legacy();
     void act_tree();
+    void act_hidden();
+    void hidden_in_set();
+    void hidden_through_containers();
+    void hidden_in_garbage();
+    void unpin(Id id) {
+        --obj(id).pins;
+        forget_if_unnamed(id);
+    }
     void act_gc_control();
     void set_threshold(std::uint64_t lo, std::uint64_t hi);
     void act_expect();
@@ -291,7 +300,7 @@ void Generator::release(Id id) {
 void Generator::forget_if_unnamed(Id id) {
     const auto it = objs_.find(id);
     const Obj& o = it->second;
-    if (o.names != 0 || o.creation) return;
+    if (o.names != 0 || o.creation || o.pins != 0) return;
     if (o.kind == Kind::Weakref && o.weak_target != 0) {
         // A weakref is never stored, so it dies with its last name.
         const auto t = objs_.find(o.weak_target);
@@ -958,6 +967,158 @@ void Generator::act_weakref() {
     }
 }
 
+/// Events on objects no name reaches (issue 11): what a Python program does
+/// through references it does not keep, and verify names through handles.
+void Generator::act_hidden() {
+    const auto r = rng_.below(100);
+    if (!options_.unreachable_shapes || r < 35) return hidden_through_containers();
+    if (r < 65) return hidden_in_set();
+    hidden_in_garbage();
+}
+
+/// An instance only a set holds: attributes stored on it, weakrefs to it,
+/// sometimes a self cycle; then removed from the set (freed by reference
+/// counting, or left to the collector in its cycle) or left in it. A set
+/// with one member has no order to observe.
+void Generator::hidden_in_set() {
+    const Id s = alloc(Kind::Set, {}, "hidden");
+    const int name = acquire_name();
+    bind(name, s);
+    lock(name);
+    const Kind kind = instance_kind();
+    const Id x = alloc(kind, {}, "hidden");
+    ++obj(x).pins;
+    append(s, x);  // x: only the set reaches it now
+    if (rng_.percent(60)) bind_or_drop(weakref(x, static_cast<int>(rng_.range(1, 4))), 90);
+    if (rng_.percent(40)) {
+        const Key key = key_for(kind, kData);  // before new_value: one draw order
+        set_key(x, key, new_value("hidden"));
+    }
+    if (rng_.percent(35)) set_key(x, key_for(kind, kSelf), x);
+    if (rng_.percent(25) && obj(x).plain_weakref == 0) bind_or_drop(weakref(x, 0), 80);
+    if (rng_.percent(60)) remove(s, x);
+    unpin(x);
+    unlock(name);
+    if (rng_.percent(50)) unbind(name);
+}
+
+/// A chain name -> list or dict -> list -> instances: weakrefs with
+/// callbacks to the instances, attributes stored on them, and the removes
+/// that free them by reference counting (walkable: a walk from the name
+/// reaches every object).
+void Generator::hidden_through_containers() {
+    const Id root = alloc(rng_.percent(50) ? Kind::List : Kind::Dict, {}, "hidden");
+    const int name = acquire_name();
+    bind(name, root);
+    lock(name);
+    const Id inner = alloc(Kind::List, {}, "hidden");
+    ++obj(inner).pins;
+    link(root, inner, kChild);
+    const auto n = rng_.range(1, 4);
+    std::vector<Id> members;
+    for (std::uint64_t i = 0; i < n; ++i) {
+        const Kind kind = instance_kind();
+        const Id x = alloc(kind, {}, "hidden");
+        ++obj(x).pins;
+        append(inner, x);
+        members.push_back(x);
+        if (rng_.percent(50)) bind_or_drop(weakref(x, static_cast<int>(rng_.range(1, 4))), 90);
+        if (rng_.percent(30)) {
+            const Key key = key_for(kind, kData);
+            set_key(x, key, new_value("hidden"));
+        }
+        if (rng_.percent(20)) set_key(x, key_for(kind, kParent), inner);  // a cycle through the list
+    }
+    for (const Id x : members) {
+        if (rng_.percent(50)) remove(inner, x);
+        unpin(x);
+    }
+    if (rng_.percent(30)) {
+        // Let the inner list go with whatever it still holds.
+        const Obj& r = obj(root);
+        if (r.kind == Kind::List) {
+            remove(root, inner);
+        } else {
+            unset(root, r.keyed.front().first);
+        }
+    }
+    unpin(inner);
+    unlock(name);
+    if (rng_.percent(40)) unbind(name);
+}
+
+/// A ring of lists, dicts and plain instances made unreachable, then events
+/// on it before any collection can run: stores into its members, then one
+/// of a remove that breaks the ring (everything freed by reference
+/// counting, each container after the member it released), a weakref with
+/// callback to a member (whose allocation may itself collect the ring), an
+/// explicit collection, or nothing. Until the last of them nothing in the
+/// window allocates a collector-managed object, so no policy can have
+/// collected the ring: its members are unwatched and their stores take
+/// atoms (odd seeds store no attribute: a __dict__ might be materialized).
+void Generator::hidden_in_garbage() {
+    const auto n = rng_.range(2, 5);
+    std::vector<Id> ring;
+    std::vector<Key> ring_keys;  // the key each member holds the next one under
+    const int name = acquire_name();
+    auto add = [&]() {
+        const auto r = rng_.below(3);
+        const Kind kind = r == 0 ? Kind::List : r == 1 ? Kind::Dict : instance_kind();
+        ring.push_back(alloc(kind, {}, "garbage"));
+        ++obj(ring.back()).pins;
+        ring_keys.push_back(kind == Kind::Dict || kind == Kind::List ? kNext : key_for(kind, kNext));
+    };
+    auto link_next = [&](std::size_t i, Id next) {
+        if (obj(ring[i]).kind == Kind::List) {
+            append(ring[i], next);
+        } else {
+            set_key(ring[i], ring_keys[i], next);
+        }
+    };
+    add();
+    bind(name, ring[0]);
+    for (std::uint64_t i = 1; i < n; ++i) {
+        add();
+        link_next(i - 1, ring.back());  // takes the new member's creation reference
+    }
+    link_next(n - 1, ring[0]);
+    unbind(name);  // the ring is garbage now
+    const bool attributes = options_.seed % 2 == 0;
+    for (auto stores = rng_.below(4); stores > 0; --stores) {
+        const Id x = ring[rng_.below(ring.size())];
+        const Kind kind = obj(x).kind;
+        if (kind == Kind::List) {
+            append(x, alloc_atom("garbage"));
+        } else if (kind == Kind::Dict) {
+            const auto key = static_cast<Key>(kFirstCacheKey + rng_.below(kCacheKeys));
+            set_key(x, key, alloc_atom("garbage"));
+        } else if (attributes && (kind == Kind::Node || kind == Kind::Fin)) {
+            set_key(x, kData, alloc_atom("garbage"));
+        }
+    }
+    const auto end = rng_.below(100);
+    if (end < 40) {
+        const std::size_t i = rng_.below(ring.size());
+        const Id x = ring[i], next = ring[(i + 1) % n];
+        if (obj(x).kind == Kind::List) {
+            remove(x, next);
+        } else {
+            unset(x, ring_keys[i]);
+        }
+    } else if (end < 65) {
+        std::vector<Id> instances;
+        for (const Id x : ring)
+            if (is_instance(obj(x).kind)) instances.push_back(x);
+        if (!instances.empty()) {
+            const Id target = instances[rng_.below(instances.size())];
+            bind_or_drop(weakref(target, static_cast<int>(rng_.range(1, 4))), 85);
+        }
+    } else if (end < 80) {
+        w_.collect(static_cast<int>(rng_.below(3)));
+    }
+    for (const Id x : ring) unpin(x);
+}
+
 /// A tree built bottom up, one event per object: instance leaves, and list,
 /// dict and tuple displays that take over the subtrees before them and often
 /// point back to a bound parent object, which finally adopts the root.
@@ -1220,6 +1381,7 @@ WorkloadStats Generator::run() {
         {&Generator::act_weakref, 40},      {&Generator::act_archive, 60},
         {&Generator::act_tree, 150},        {&Generator::act_gc_control, 25},
         {&Generator::act_expect, 4},        {&Generator::act_legacy, 4},
+        {&Generator::act_hidden, 150},
     };
     int total = 0;
     for (const auto& a : kActions) total += a.second;
@@ -1256,6 +1418,7 @@ WorkloadStats write_mixed_trace(const WorkloadOptions& options, std::ostream& ou
     mixed.events = options.events;
     mixed.seed = options.seed;
     mixed.legacy_finalizers = options.legacy_finalizers;
+    mixed.unreachable_shapes = options.unreachable_shapes;
     return Generator(mixed, out).run();
 }
 

@@ -31,6 +31,9 @@ struct WorkloadOptions {
     /// mixed: also use a type with a legacy finalizer (tp_del). Ignored by
     /// the other profiles.
     bool legacy_finalizers = false;
+    /// mixed: also name objects no name reaches (only a set holds them, or
+    /// an unreachable cycle); false keeps to walkable ones (gen --walkable).
+    bool unreachable_shapes = true;
 };
 
 /// What a generator kept track of, for tests and benchmarks.

@@ -1,7 +1,9 @@
 // The random trace generator: every trace must replay without a diagnostic
-// or a failing expect, keep the collector busy, stay expressible in Python
-// (checked here by an independent model of what a program could name), and
-// be a pure function of its seed.
+// or a failing expect under every policy (it names objects no name reaches,
+// which must be alive whenever and wherever each version collects), keep the
+// collector busy, stay expressible in Python (checked here by an independent
+// model of the types and container operations a program can perform), and be
+// a pure function of its seed.
 #include "workloads/random_trace.h"
 
 #include <doctest/doctest.h>
@@ -21,11 +23,13 @@ using namespace heapsim;
 
 namespace {
 
-std::string generate(std::uint64_t seed, std::uint64_t events, bool legacy = false) {
+std::string generate(std::uint64_t seed, std::uint64_t events, bool legacy = false,
+                     bool unreachable_shapes = true) {
     RandomTraceOptions options;
     options.seed = seed;
     options.events = events;
     options.legacy_finalizers = legacy;
+    options.unreachable_shapes = unreachable_shapes;
     std::ostringstream out;
     write_random_trace(options, out);
     return out.str();
@@ -91,9 +95,21 @@ class PythonRules {
         members.insert(v);
         return "";
     }
+    /// verify names any live object through its handle (docs/verify.md);
+    /// liveness is the replays' to check, under every policy.
     std::string need(const std::string& id) const {
-        return nameable(id) ? "" : "names " + id + ", which a program can no longer name";
+        if (!type_.count(id)) return "names " + id + ", which was never allocated";
+        ++needed_;
+        if (nameable(id)) ++named_;
+        return "";
     }
+
+  public:
+    /// References to objects no name or temporary holds (act_hidden's).
+    std::size_t hidden() const { return needed_ - named_; }
+
+  private:
+    mutable std::size_t needed_ = 0, named_ = 0;
 
     std::string event(const std::vector<std::string>& t) {
         const std::string& ev = t.at(0);
@@ -257,10 +273,21 @@ TEST_CASE("random trace: 20 seeds replay cleanly and keep the collector busy") {
         CHECK(r.finalizers.size() > 0);
         if (legacy) CHECK(r.summary.uncollectable > 0);
 
+        for (const char* policy :
+             {"cpython-3.12", "cpython-3.13", "cpython-3.14", "cpython-3.15", "refcount"}) {
+            CAPTURE(policy);
+            const Replay other = replay(text, policy);
+            for (std::size_t i = 0; i < other.diagnostics.size() && i < 5; ++i)
+                FAIL_CHECK("diagnostic " << other.diagnostics[i]);
+        }
+
         PythonRules rules;
         CHECK(rules.check(text) == "");
         CHECK(rules.max_temporaries <= 8);
-        MESSAGE("seed " << seed << ": " << run.events << " events, " << r.collections.size()
+        // Objects only others reach are named often (act_hidden).
+        CHECK(rules.hidden() > 300);
+        MESSAGE("seed " << seed << ": " << rules.hidden() << " references to hidden objects"
+                        << "; seed " << seed << ": " << run.events << " events, " << r.collections.size()
                         << " collections (" << r.summary.collections[0] << "/"
                         << r.summary.collections[1] << "/" << r.summary.collections[2]
                         << "), collected " << collected(r) << ", callbacks "
@@ -286,7 +313,9 @@ TEST_CASE("random trace: short and long requests stay valid") {
         CHECK(run.diagnostics.empty());
         CHECK(run.result.expect_failures.empty());
         CHECK(run.events >= events);
-        CHECK(run.events <= events + events / 25 + 64);  // types, class warm-up, final collect
+        // Types, class warm-up, final collect, and the construct open at the
+        // end (a tree of up to 60 objects).
+        CHECK(run.events <= events + events / 25 + 96);
         PythonRules rules;
         CHECK(rules.check(text) == "");
     }
@@ -296,12 +325,70 @@ TEST_CASE("random trace: the Python rules checker is not vacuous") {
     const std::string types = "type Node instance\ntype Fin instance finalizer\n";
     auto problem = [&](const std::string& body) { return PythonRules().check(types + body); };
     CHECK(problem("alloc a Node\nbind x a\nunbind x\n") == "");
-    // b is only reachable through the list: a program cannot name it.
-    CHECK(problem("alloc l list\nbind x l\nalloc b Node\nappend l b\nset b next l\n") != "");
+    // b is only reachable through the list: verify names it by its handle.
+    CHECK(problem("alloc l list\nbind x l\nalloc b Node\nappend l b\nset b next l\n") == "");
+    CHECK(problem("alloc l list\nbind x l\nappend l b\n") != "");  // b never allocated
     // A finalizer instance beside another member: CPython's order is by address.
     CHECK(problem("alloc a Fin\nalloc b Node\nalloc s set a b\ndrop s\n") != "");
     CHECK(problem("alloc a Node\nalloc b Node\nalloc s set a b\ndrop s\n") == "");
     CHECK(problem("alloc a Node\nalloc b list o1\ndrop b\ndrop a\n") != "");  // no o1
     CHECK(problem("alloc a Node\nbind x a\nappend a a\n") != "");  // append to an instance
     CHECK(problem("alloc a Node\n") != "");                        // a temporary left at the end
+}
+
+TEST_CASE("random trace: --walkable traces name only what a walk from a name reaches") {
+    // What verify --naming walk can run (tests/verify/naming_check.sh): every
+    // object an event names is a temporary, or reached from a root through
+    // lists, tuples, dicts and attributes, as the model finds it then.
+    for (std::uint64_t seed : {3ull, 4ull}) {
+        CAPTURE(seed);
+        const std::string text = generate(seed, 3000, false, /*unreachable_shapes=*/false);
+        struct Sink final : EventSink {
+            Simulator* sim = nullptr;
+            std::uint64_t walked = 0;
+            std::string problem;
+            void need(const Event& ev, Sym id) {
+                if (id == kNoSym || !problem.empty()) return;
+                const auto path = sim->access_path(id);
+                if (!path) problem = "event " + std::to_string(ev.number) + " names an unreachable object";
+                else if (!path->steps.empty()) ++walked;
+            }
+            bool on_event(const Event& ev) override {
+                switch (ev.kind) {
+                    case EventKind::Alloc:
+                        for (Sym r : ev.refs) need(ev, r);
+                        break;
+                    case EventKind::Append:
+                    case EventKind::Set:
+                    case EventKind::Remove:
+                        need(ev, ev.id);
+                        need(ev, ev.ref);
+                        break;
+                    case EventKind::Unset:
+                    case EventKind::Clear:
+                    case EventKind::Bind:
+                        need(ev, ev.id);
+                        break;
+                    case EventKind::Weakref:
+                        need(ev, ev.ref);
+                        break;
+                    default:
+                        break;
+                }
+                REQUIRE_FALSE(sim->apply(ev));
+                return true;
+            }
+            bool on_error(const Diagnostic& d) override {
+                FAIL(d.message);
+                return false;
+            }
+        };
+        SymbolTable symbols;
+        Simulator sim(SimOptions{}, symbols);
+        Sink sink;
+        sink.sim = &sim;
+        read_trace_buffer(text, "gen.trace", symbols, sink);
+        CHECK(sink.problem == "");
+        CHECK(sink.walked > 20);  // objects only others hold are named, through walks
+    }
 }

@@ -1,5 +1,5 @@
 #pragma once
-// Replays a text trace through the cpython-3.11 simulator, collecting every
+// Replays a text trace through the simulator (cpython-3.11 unless told), collecting every
 // diagnostic instead of stopping: the generators' tests assert there are none.
 
 #include <cstdint>
@@ -18,7 +18,7 @@ struct Replay {
     std::vector<std::string> diagnostics;  // "LINE: message"
 };
 
-inline Replay replay(const std::string& text) {
+inline Replay replay(const std::string& text, const char* policy = "cpython-3.11") {
     struct Sink : EventSink {
         Simulator& sim;
         std::vector<std::string>& diagnostics;
@@ -37,7 +37,7 @@ inline Replay replay(const std::string& text) {
     };
     SymbolTable symbols;
     SimOptions options;
-    options.policy = *policy_by_name("cpython-3.11");
+    options.policy = *policy_by_name(policy);
     Simulator sim(options, symbols);
     Replay out;
     Sink sink(sim, out.diagnostics);
