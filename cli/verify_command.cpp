@@ -84,20 +84,21 @@ int verify(const VerifyArgs& args, CommandIo& io) {
     if (model.error) return model_error(args, *model.error, io);
     if (args.plain) return write_plain_program(args, model, io);
     std::string error;
-    auto log = interpret(args.python, model.program, error);
+    bool diverged = false;
+    auto log = interpret(args.python, model.program, error, &diverged);
     if (!log) {
         io.err << "heapsim verify: " << error << '\n';
-        return kExitUsage;
+        return diverged ? kExitCheckFailed : kExitUsage;
     }
     // The interpreter's own long-lived objects count in the 25% rule: model
     // them, and run again if that changed the program.
     ModelRun second = model_run(*policy, loaded, log->interpreter_objects, true, naming);
     if (second.error) return model_error(args, *second.error, io);
     if (second.program != model.program) {
-        log = interpret(args.python, second.program, error);
+        log = interpret(args.python, second.program, error, &diverged);
         if (!log) {
             io.err << "heapsim verify: " << error << '\n';
-            return kExitUsage;
+            return diverged ? kExitCheckFailed : kExitUsage;
         }
     }
     model = std::move(second);

@@ -51,14 +51,17 @@ public:
             const auto& a = log_.allocations[next_++];
             by_address_[a.address] = std::string(symbols_.str(id_at_event_[a.event]));
         }
-        // From 3.12 a collection can run right after the event's own object
-        // is made and before its address is printed (a weakref to an object
-        // nothing else reaches): a call at the address the event prints
-        // next is that object's, alive at the call.
-        for (std::size_t k = next_;
-             k < log_.allocations.size() && log_.allocations[k].event == call.event; ++k)
-            if (log_.allocations[k].address == call.address)
-                return std::string(symbols_.str(id_at_event_[log_.allocations[k].event]));
+        // From 3.12 a collection can run right after the event's own weakref
+        // is made and before its address is printed (when it watches an
+        // object nothing else reaches): a callback, whose weakref is alive,
+        // at the address the event prints next is that weakref's. (Not so
+        // for finalizers: a collection run before the event's allocation
+        // frees objects whose addresses it may take.)
+        if (call.label >= 0)
+            for (std::size_t k = next_;
+                 k < log_.allocations.size() && log_.allocations[k].event == call.event; ++k)
+                if (log_.allocations[k].address == call.address)
+                    return std::string(symbols_.str(id_at_event_[call.event]));
         auto it = by_address_.find(call.address);
         return it == by_address_.end() ? std::string("?") : it->second;
     }

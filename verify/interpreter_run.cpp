@@ -38,7 +38,7 @@ std::string read_file(const std::string& path) {
 }  // namespace
 
 std::optional<InterpreterLog> interpret(const std::string& python, const std::string& program,
-                                        std::string& error) {
+                                        std::string& error, bool* diverged) {
     const std::string script = temp_path(".py"), log = temp_path(".log");
     std::ofstream(script) << program;
     const ChildResult child = run_child({python, script}, log);
@@ -50,6 +50,7 @@ std::optional<InterpreterLog> interpret(const std::string& python, const std::st
         return std::nullopt;
     }
     InterpreterLog parsed = parse_interpreter_log(text);
+    if (diverged) *diverged = parsed.started && (!parsed.exception.empty() || !parsed.finished);
     if (!parsed.exception.empty()) {
         error =
             "the interpreter raised an exception while replaying the trace (heapsim's model and "

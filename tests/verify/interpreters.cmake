@@ -26,7 +26,8 @@ file(GLOB _default_pythons ${_pyenv_root}/versions/3.12.*/bin/python3 ${_pyenv_r
      ${_pythons_dir}/bin/python3.1[3-9])
 set(HEAPSIM_VERIFY_PYTHONS "${_default_pythons}" CACHE STRING "Interpreters the per-version verify suites run")
 set(HEAPSIM_VERIFY_REQUIRE "" CACHE STRING "Python versions (X.Y) whose verify suite must be registered")
-set(HEAPSIM_VERIFY_VERSION_SEEDS 12 CACHE STRING "Generated traces per interpreter")
+# 10 since the handles' invisibility check per interpreter (issue 11) was added.
+set(HEAPSIM_VERIFY_VERSION_SEEDS 10 CACHE STRING "Generated traces per interpreter")
 
 set(_found_versions "")
 foreach(python ${HEAPSIM_VERIFY_PYTHONS})
@@ -52,6 +53,10 @@ foreach(python ${HEAPSIM_VERIFY_PYTHONS})
                      ${HEAPSIM_VERIFY_EVENTS})
     set_tests_properties("verify ${version}: generated seed ${seed}" PROPERTIES LABELS "${labels}")
   endforeach()
+  # Handles are invisible on this interpreter too (docs/verify.md).
+  add_test(NAME "verify ${version}: naming generated"
+           COMMAND bash ${HEAPSIM_VERIFY_DIR}/naming_check.sh $<TARGET_FILE:heapsim> ${python} --generated 7 10000)
+  set_tests_properties("verify ${version}: naming generated" PROPERTIES LABELS "${labels}")
   foreach(profile web cache cycles)
     add_test(NAME "verify ${version}: profile ${profile}"
              COMMAND bash ${HEAPSIM_VERIFY_DIR}/verify_generated.sh $<TARGET_FILE:heapsim> ${python} 1
