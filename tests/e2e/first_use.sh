@@ -129,21 +129,21 @@ closed-pipe-gen)
     ((SECONDS - start < 20)) || fail "gen kept writing after its reader left"
     ;;
 trace-thresholds-reported)
-    # A mixed trace sets its own thresholds 30 times: every format says so.
+    # A mixed trace sets its own thresholds 38 times: every format says so.
     "$HEAPSIM" gen --profile mixed --events 20000 --seed 1 -o "$tmp/mixed.trace"
     run_heapsim run "$tmp/mixed.trace" --threshold 100 --json "$tmp/r.json" --format markdown -o "$tmp/r.md"
     expect_status 0
     run_heapsim run "$tmp/mixed.trace" --threshold 100 --format csv -o "$tmp/r.csv"
     run_heapsim run "$tmp/mixed.trace" --threshold 100
-    grep -qx '  threshold events    30 applied; in force at the end: 56, 2, 14' "$tmp/out" ||
+    grep -qx '  threshold events    38 applied; in force at the end: 63, 5, 19' "$tmp/out" ||
         { cat "$tmp/out" >&2; fail "text: no threshold events line"; }
     jq -e '.policy.thresholds == [100,10,10] and .policy.trace_thresholds == "follow" and
-           .policy.threshold_events == 30 and .policy.threshold_events_applied == 30 and
-           .policy.thresholds_at_end == [56,2,14]' "$tmp/r.json" >/dev/null || fail "JSON policy fields"
-    grep -q '100/10/10; threshold events: 30 applied; in force at the end: 56, 2, 14 |' "$tmp/r.md" ||
+           .policy.threshold_events == 38 and .policy.threshold_events_applied == 38 and
+           .policy.thresholds_at_end == [63,5,19]' "$tmp/r.json" >/dev/null || fail "JSON policy fields"
+    grep -q '100/10/10; threshold events: 38 applied; in force at the end: 63, 5, 19 |' "$tmp/r.md" ||
         { cat "$tmp/r.md" >&2; fail "markdown: no threshold events"; }
     head -1 "$tmp/r.csv" | grep -q ',threshold0,threshold1,threshold2,threshold_events$' || fail "csv header"
-    tail -1 "$tmp/r.csv" | grep -q ',56,2,14,30$' || { tail -1 "$tmp/r.csv" >&2; fail "csv: last collection's thresholds"; }
+    tail -1 "$tmp/r.csv" | grep -q ',63,5,19,38$' || { tail -1 "$tmp/r.csv" >&2; fail "csv: last collection's thresholds"; }
     ;;
 ignore-trace-thresholds)
     "$HEAPSIM" gen --profile mixed --events 20000 --seed 1 -o "$tmp/mixed.trace"
@@ -153,7 +153,7 @@ ignore-trace-thresholds)
         expect_status 0
         run_heapsim run "$tmp/mixed.trace" --threshold $t --ignore-trace-thresholds --json "$tmp/ignore$t.json"
         expect_status 0
-        grep -qx "  threshold events    30 ignored (trace-thresholds=ignore): $t, 10, 10 throughout" "$tmp/out" ||
+        grep -qx "  threshold events    38 ignored (trace-thresholds=ignore): $t, 10, 10 throughout" "$tmp/out" ||
             { cat "$tmp/out" >&2; fail "text: no ignored line"; }
         jq -e ".policy.trace_thresholds == \"ignore\" and .policy.threshold_events_applied == 0 and
                .policy.thresholds_at_end == [$t,10,10]" "$tmp/ignore$t.json" >/dev/null || fail "JSON policy fields"
