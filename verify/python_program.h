@@ -26,12 +26,6 @@ namespace heapsim {
 
 class PythonProgram {
 public:
-    /// `plain_attributes`: every attribute key of the trace is made of
-    /// [A-Za-z0-9_] and can be used as it is; otherwise keys are encoded so
-    /// that sorting the Python names sorts the keys (CPython sorts __slots__).
-    /// `instrumented` = false leaves out every marker and the gc debug output:
-    /// the bare operations, with main() timing itself, for benchmarks
-    /// (bench/run.sh compares heapsim with the interpreter that way).
     /// How the program names an object no name or temporary holds.
     enum class Naming : std::uint8_t {
         /// Through its handle (the default): every live trace object has a
@@ -46,7 +40,14 @@ public:
         Walk,
     };
 
-    /// The simulator must record frees (SimOptions::record_frees).
+    /// `plain_attributes`: every attribute key of the trace is made of
+    /// [A-Za-z0-9_] and can be used as it is; otherwise keys are encoded so
+    /// that sorting the Python names sorts the keys (CPython sorts __slots__).
+    /// `instrumented` = false leaves out every marker and the gc debug output:
+    /// the bare operations, with main() timing itself, for benchmarks
+    /// (bench/run.sh compares heapsim with the interpreter that way).
+    /// `naming`: see Naming. The simulator must record frees
+    /// (SimOptions::record_frees) for handles to be cleared.
     PythonProgram(SymbolTable& symbols, const Simulator& simulator, std::string trace_name,
                   bool plain_attributes, bool instrumented = true, Naming naming = Naming::Handle);
 

@@ -287,9 +287,9 @@ TEST_CASE("random trace: 20 seeds replay cleanly and keep the collector busy") {
         // Objects only others reach are named often (act_hidden).
         CHECK(rules.hidden() > 300);
         MESSAGE("seed " << seed << ": " << rules.hidden() << " references to hidden objects"
-                        << "; seed " << seed << ": " << run.events << " events, " << r.collections.size()
-                        << " collections (" << r.summary.collections[0] << "/"
-                        << r.summary.collections[1] << "/" << r.summary.collections[2]
+                        << "; seed " << seed << ": " << run.events << " events, "
+                        << r.collections.size() << " collections (" << r.summary.collections[0]
+                        << "/" << r.summary.collections[1] << "/" << r.summary.collections[2]
                         << "), collected " << collected(r) << ", callbacks "
                         << r.weakref_callbacks.size() << ", finalizers " << r.finalizers.size()
                         << ", max temporaries " << rules.max_temporaries);
@@ -350,8 +350,10 @@ TEST_CASE("random trace: --walkable traces name only what a walk from a name rea
             void need(const Event& ev, Sym id) {
                 if (id == kNoSym || !problem.empty()) return;
                 const auto path = sim->access_path(id);
-                if (!path) problem = "event " + std::to_string(ev.number) + " names an unreachable object";
-                else if (!path->steps.empty()) ++walked;
+                if (!path)
+                    problem = "event " + std::to_string(ev.number) + " names an unreachable object";
+                else if (!path->steps.empty())
+                    ++walked;
             }
             bool on_event(const Event& ev) override {
                 switch (ev.kind) {
