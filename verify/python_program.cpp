@@ -153,6 +153,16 @@ void PythonProgram::clear_freed_slots() {
     }
 }
 
+// A set member must be hashable: lists, dicts and sets are not (CPython
+// raises TypeError).
+std::optional<std::string> PythonProgram::unhashable(Sym id) const {
+    const Layout l = sim_.describe(id).layout;
+    if (l != Layout::List && l != Layout::Dict && l != Layout::Set) return std::nullopt;
+    const char* what = l == Layout::List ? "list" : l == Layout::Dict ? "dict" : "set";
+    return "a Python set cannot hold '" + std::string(symbols_.str(id)) + "', a " + what +
+           " (unhashable)";
+}
+
 std::string PythonProgram::handle(Sym id) const {
     return "_hs[" + std::to_string(slot_of_.at(id)) + "]";
 }
@@ -329,6 +339,8 @@ std::optional<Diagnostic> PythonProgram::add_alloc(const Event& ev) {
         std::sort(sorted.begin(), sorted.end());
         if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
             return inexpressible(ev, "a Python set holds each object once");
+        for (Sym r : ev.refs)
+            if (auto why = unhashable(r)) return inexpressible(ev, *why);
         line(var + " = " + (items.empty() ? std::string("set()") : "{" + joined(false) + "}"));
     } else if (type == "function") {
         if (!items.empty()) return inexpressible(ev, "functions are allocated without references");
@@ -383,6 +395,7 @@ std::optional<Diagnostic> PythonProgram::add_store(const Event& ev) {
             if (!append) return inexpressible(ev, "sets hold no keys");
             if (sim_.position_of(ev.id, ev.ref))
                 return inexpressible(ev, "a Python set holds each object once");
+            if (auto why = unhashable(ev.ref)) return inexpressible(ev, *why);
             line(*container + ".add(" + *value + ")");
             break;
         case Layout::Dict: {

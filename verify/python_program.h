@@ -86,6 +86,8 @@ private:
     /// Clears the handles of the objects the model freed since the last call.
     void clear_freed_slots();
     std::string handle(Sym id) const;
+    /// Why `id` cannot be a set member (an unhashable type), or nullopt.
+    std::optional<std::string> unhashable(Sym id) const;
 
     SymbolTable& symbols_;
     const Simulator& sim_;

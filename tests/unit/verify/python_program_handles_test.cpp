@@ -113,5 +113,19 @@ TEST_CASE("walk naming writes the same setup and no handle reads or writes") {
     CHECK(has(handle.program, "    _hs[1].append(v_a)\n"));
 }
 
+TEST_CASE("a set member Python cannot hash is refused, naming the event") {
+    const Translation display =
+        translate("heaptrace 1\nalloc l list\nalloc s set l\n", PythonProgram::Naming::Handle);
+    REQUIRE(display.refused);
+    CHECK(display.refused->event == 2);
+    CHECK(display.refused->message ==
+          "alloc: not expressible in Python: a Python set cannot hold 'l', a list (unhashable)");
+    const Translation add =
+        translate("heaptrace 1\nalloc s set\nbind s s\nalloc d dict\nappend s d\n",
+                  PythonProgram::Naming::Handle);
+    REQUIRE(add.refused);
+    CHECK(add.refused->event == 4);
+}
+
 }  // namespace
 }  // namespace heapsim
