@@ -144,6 +144,7 @@ ordered_json report_json(const RunResult& r) {
         for (const SkippedEvents& s : r.skipped) lines[s.kind] = s.first_lines;
         doc["skipped_event_lines"] = std::move(lines);
     }
+    doc["pause_model"] = ordered_json{{"name", r.pause_model}, {"source", r.pause_model_source}};
     doc["expect_failures"] = array_of(r.expect_failures, [](const ExpectFailure& e) {
         return ordered_json{{"event", e.event}, {"line", e.line}, {"message", e.message}};
     });

@@ -90,6 +90,8 @@ void write_markdown_report(const RunResult& r, std::ostream& out, const ReportOp
     write_leak_table(garbage, true, options.top, out);
     write_leak_table(reachable, false, options.top, out);
     write_profile_markdown(r, out, options.top);
+    out << "\nPauses modelled with " << code(r.pause_model) << " (" << cell(r.pause_model_source)
+        << ").\n";
     if (!r.skipped.empty())
         out << "\n**Skipped events** (`--lenient`): " << cell(skipped_text(r.skipped)) << '\n';
     if (!r.expect_failures.empty()) {

@@ -90,6 +90,7 @@ void write_collections(const RunResult& r, std::ostream& out) {
     line("pause total", [](const PauseStats& p) { return human_duration(p.total_ns); });
     out << "  (pauses are modelled from the objects each collection examines and frees, not "
            "measured)\n";
+    row(out, "pause model", r.pause_model + " (" + r.pause_model_source + ")");
 
     std::uint64_t collected = 0, uncollectable = 0;
     for (const CollectionRecord& c : r.collections) {

@@ -37,14 +37,17 @@ void Heap::traverse_collecting(Handle h, std::vector<Handle>& out) const {
     }
 }
 
-// update_refs, subtract_refs, move_unreachable.
+// update_refs, subtract_refs, move_unreachable. Adds the references
+// subtract_refs traverses to references_traversed_ (the pause model's count).
 void Heap::deduce_unreachable(ListId young, ListId unreachable) {
+    std::uint64_t references = 0;
     for (Handle h = objects_.first(young); h != kNoHandle; h = objects_.next(h)) {
         objects_[h].gc_refs = objects_[h].refcnt;
         objects_[h].flags |= flag::kCollecting;
     }
     for (Handle h = objects_.first(young); h != kNoHandle; h = objects_.next(h)) {
         const Object& o = objects_[h];
+        references += o.nedges;
         for (std::uint32_t k = 0; k < o.nedges; ++k) {
             Object& t = objects_[edge(h, k).target];
             if (t.flags & flag::kCollecting) --t.gc_refs;
@@ -76,6 +79,7 @@ void Heap::deduce_unreachable(ListId young, ListId unreachable) {
         }
         h = next;
     }
+    references_traversed_ += references;
 }
 
 // untrack_tuples: a surviving tuple whose items the collector never needs to
@@ -228,6 +232,7 @@ void Heap::clear_freelists() {
 // collector (gc_collect_region does the same, Python/gc.c of 3.14.0): the
 // unreachable list is garbage; what survives its handling goes to `old`.
 Heap::RegionOutcome Heap::collect_unreachable(ListId old) {
+    const std::size_t finalizers_before = finalizers_.size(), callbacks_before = callbacks_.size();
     move_legacy_finalizers();
     bytes_freed_in_collection_ = 0;
     std::uint64_t collected = handle_weakrefs(old);
@@ -246,7 +251,8 @@ Heap::RegionOutcome Heap::collect_unreachable(ListId old) {
         }
     }
     objects_.merge(kLegacy, old);
-    return RegionOutcome{collected, uncollectable};
+    return RegionOutcome{collected, uncollectable, finalizers_.size() - finalizers_before,
+                         callbacks_.size() - callbacks_before};
 }
 
 // The report's record of one collection (or, 3.14.0, one marking step).
@@ -266,7 +272,10 @@ void Heap::record_collection(int generation, Trigger trigger, std::uint64_t scan
     rec.uncollectable = out.uncollectable;
     rec.scanned = scanned;
     rec.promoted = promoted;
-    rec.pause_ns = PauseModel{}.pause_ns(scanned + marked, out.collected + out.uncollectable);
+    rec.pause_ns = options_.pause_model.pause_ns(
+        CollectionCost{scanned + marked, references_traversed_, out.collected + out.uncollectable,
+                       out.finalizers, out.callbacks});
+    references_traversed_ = 0;
     rec.bytes_freed = mark_only ? 0 : bytes_freed_in_collection_;
     rec.gen_sizes = gen_sizes;
     rec.marked = marked;

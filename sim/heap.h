@@ -188,6 +188,7 @@ class Heap {
     // --- collector (collector.cpp) ---
     std::uint64_t collect_generations();
     std::uint64_t collect_with_stats(int generation, Trigger trigger);
+    /// Returns the references subtract_refs traversed.
     void deduce_unreachable(ListId young, ListId unreachable);
     void untrack_tuples(ListId young);
     void untrack_dicts(ListId young);
@@ -200,6 +201,7 @@ class Heap {
     void traverse_collecting(Handle h, std::vector<Handle>& out) const;
     struct RegionOutcome {
         std::uint64_t collected = 0, uncollectable = 0;
+        std::uint64_t finalizers = 0, callbacks = 0;  // run by this collection (pause model)
     };
     RegionOutcome collect_unreachable(ListId old);
     void record_collection(int generation, Trigger trigger, std::uint64_t scanned,
@@ -278,6 +280,7 @@ class Heap {
     const PolicyTraits& traits_;   // the version's data (policy.h)
     std::int64_t trigger_at_ = 0;  // see refresh_trigger
     bool gc_scheduled_ = false;    // 3.12+: a collection waits for a safe point
+    std::uint64_t references_traversed_ = 0;  // by this collection's subtract_refs (pause model)
     // Recorded traces (heapsim import, events mode; docs/trace-format.md):
     // after the first `gc safepoint`, only `gc safepoint` events are safe
     // points; `gc uncounted` makes the next event leave count0 alone.

@@ -97,6 +97,8 @@ RunResult Heap::finish(const std::string& trace_path, std::uint64_t events) {
                   : traits_.collector == Collector::Generational ? "generational"
                   : traits_.collector == Collector::Incremental  ? "incremental"
                                                                  : "free-threaded";
+    r.pause_model = options_.pause_model.name;
+    r.pause_model_source = options_.pause_model.source;
     r.thresholds = options_.policy.thresholds;
     r.trace_thresholds_followed = options_.policy.follow_trace_thresholds;
     r.threshold_events = threshold_events_;

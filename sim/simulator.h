@@ -16,6 +16,7 @@
 #include "events/diagnostic.h"
 #include "events/event.h"
 #include "events/symbol_table.h"
+#include "sim/pause_model.h"
 #include "sim/policy.h"
 #include "sim/run_result.h"
 
@@ -41,6 +42,8 @@ struct SimOptions {
     /// Keep the id of every trace object as it is freed (Simulator::freed_ids),
     /// for `heapsim verify`, whose program clears its handle to the object then.
     bool record_frees = false;
+    /// Coefficients of the modelled pauses (run --pause-model).
+    PauseModel pause_model;
 };
 
 class Heap;
