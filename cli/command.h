@@ -42,7 +42,8 @@ using CommandSetup = Command (*)(CLI::App& app);
     X(verify)               \
     X(gen)                  \
     X(convert)              \
-    X(import)
+    X(import)               \
+    X(calibrate)
 
 #define HEAPSIM_DECLARE_COMMAND(name) Command setup_##name##_command(CLI::App& app);
 HEAPSIM_COMMANDS(HEAPSIM_DECLARE_COMMAND)

@@ -11,6 +11,7 @@
 #include "cli/options.h"
 #include "cli/output_paths.h"
 #include "cli/progress.h"
+#include "calibrate/pause_model_file.h"
 #include "engine/replay.h"
 #include "platform/atomic_file.h"
 #include "report/report.h"
@@ -41,6 +42,7 @@ struct RunArgs {
     std::string table = "collections";  // --format csv: which table
     bool quiet = false;                 // -q: no progress, no warnings
     bool verbose = false;               // -v: timings and measurement figures
+    std::string pause_model = kBuiltinPauseModel;  // a shipped model's name or a file
 };
 
 /// --max-objects N: decimal digits only. CLI11's own conversion would take
@@ -143,12 +145,16 @@ int run(const RunArgs& args, CommandIo& io) {
 
     if (!is_csv_table(args.table))
         return usage_error(io, "unknown table '" + args.table + "' (tables: " + csv_table_names() + ")");
+    std::string model_error;
+    const std::optional<PauseModel> pause_model = load_pause_model(args.pause_model, model_error);
+    if (!pause_model) return usage_error(io, model_error);
 
     ReplayOptions options;
     Progress progress(io.err, !args.quiet && stderr_is_terminal());
     if (progress.enabled()) options.progress = [&](std::uint64_t events) { progress.update(events); };
     const auto started = std::chrono::steady_clock::now();
     options.sim.policy = configured;
+    options.sim.pause_model = *pause_model;
     options.sim.max_objects = *max_objects;
     options.sim.max_bytes = *max_memory;
     options.lenient = args.lenient;
@@ -296,6 +302,15 @@ Command setup_run_command(CLI::App& app) {
                     "Stop with exit status 3 past this many live bytes, e.g. 512M (0: no limit)")
         ->type_name("BYTES")
         ->check(check(parse_byte_size));
+
+    std::string model_names;
+    for (const std::string& n : pause_model_names())
+        model_names += (model_names.empty() ? "" : ", ") + n;
+    sub->add_option("--pause-model", args->pause_model,
+                    "Coefficients of the modelled pauses: a shipped model (" + model_names +
+                        ") or a file written by `heapsim calibrate`")
+        ->type_name("NAME|FILE")
+        ->capture_default_str();
 
     return Command{sub, [args, format, json, output](CommandIo& io) {
                        args->format_given = format->count() > 0;
