@@ -21,27 +21,27 @@ CollectionCost cost_of(const HeapShape& s) {
     return c;
 }
 
-// Every heap stays under about 30,000 objects: past that, on the machines
+// Every heap stays under about 15,000 objects: past that, on the machine
 // measured, the cost per object grows with the heap (cache misses) and no
 // linear model fits both ends (docs/pauses.md, "Range").
 std::vector<HeapShape> training_heaps() {
     std::vector<HeapShape> heaps;
-    for (std::uint32_t live : {100u, 400u, 1000u, 4000u, 10000u, 20000u})
+    for (std::uint32_t live : {100u, 400u, 1000u, 4000u, 8000u, 12000u})
         for (std::uint32_t degree : {1u, 4u, 8u}) heaps.push_back({live, degree, 0, 0, 0});
     for (std::uint32_t garbage : {2000u, 6000u, 12000u})
         for (std::uint32_t degree : {1u, 6u}) heaps.push_back({2000, degree, garbage, 0, 0});
     for (std::uint32_t fin : {500u, 2000u, 6000u}) heaps.push_back({2000, 2, 0, fin, 0});
     for (std::uint32_t cb : {500u, 2000u, 6000u}) heaps.push_back({2000, 2, 0, 0, cb});
-    heaps.push_back({10000, 3, 6000, 3000, 3000});
-    heaps.push_back({8000, 8, 4000, 1000, 500});
+    heaps.push_back({6000, 3, 3000, 1500, 1500});
+    heaps.push_back({5000, 8, 4000, 1000, 500});
     return heaps;
 }
 
 std::vector<HeapShape> held_out_heaps() {
-    return {{3000, 2, 0, 0, 0},           {15000, 6, 0, 0, 0},        {8000, 3, 5000, 0, 0},
-            {4000, 5, 10000, 0, 0},       {5000, 2, 0, 4000, 0},      {5000, 2, 0, 0, 4000},
-            {12000, 2, 5000, 1000, 1000}, {7000, 7, 2000, 3000, 200}, {1500, 1, 1500, 300, 300},
-            {16000, 1, 6000, 0, 2000},    {700, 2, 0, 0, 0},          {250, 3, 100, 0, 0}};
+    return {{3000, 2, 0, 0, 0},        {9000, 6, 0, 0, 0},         {6000, 3, 5000, 0, 0},
+            {3000, 5, 8000, 0, 0},     {5000, 2, 0, 4000, 0},      {5000, 2, 0, 0, 4000},
+            {6000, 2, 2500, 800, 800}, {4000, 7, 2000, 2000, 200}, {1500, 1, 1500, 300, 300},
+            {8000, 1, 3000, 0, 1500},  {700, 2, 0, 0, 0},          {250, 3, 100, 0, 0}};
 }
 
 namespace {
