@@ -17,6 +17,7 @@ constexpr Reporter kReporters[] = {
      [](const RunResult& r, std::ostream& out, const ReportOptions& o) {
          write_csv_table(r, o.table, out);
      }},
+    {"html", "", write_html_report},
 };
 
 }  // namespace
