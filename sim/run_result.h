@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/run_profile.h"
+#include "sim/pause_model.h"
 
 namespace heapsim {
 
@@ -149,8 +150,8 @@ struct RunResult {
     std::string policy_named_by;  // "cpython 3.12.1 (default build)" when the trace chose it
     std::string provenance;       // "verified against interpreter 3.11.7" / "modelled from source ..."
     std::string collector;        // "generational", "incremental" or "free-threaded"
-    std::string pause_model;         // the PauseModel's name ("builtin-2025")
-    std::string pause_model_source;  // and where its coefficients come from
+    std::string pause_model = PauseModel{}.name;  // the PauseModel's name ("builtin-2025")
+    std::string pause_model_source = PauseModel{}.source;  // where its coefficients come from
     std::array<std::int64_t, 3> thresholds{};  // as at the start of the run
     bool trace_thresholds_followed = true;     // trace-thresholds=follow (else ignore)
     std::uint64_t threshold_events = 0;        // `threshold` events replayed

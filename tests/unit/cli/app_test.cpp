@@ -82,7 +82,8 @@ TEST_CASE("usage errors exit 2 with one clear message") {
     const Case cases[] = {
         {{"run", "x.trace", "--policy", "bogus"}, "unknown policy 'bogus' (valid: cpython-3.11, cpython-3.12, cpython-3.13, cpython-3.14, cpython-3.14.0, cpython-3.15, cpython-3.13t, cpython-3.14t, refcount)"},
         {{"run", "x.trace", "--threshold", "1,2,3,4"}, "invalid threshold '1,2,3,4'"},
-        {{"run", "x.trace", "--format", "html"}, "unknown format 'html'"},
+        {{"run", "x.trace", "--format", "pdf"}, "unknown format 'pdf'"},
+        {{"run", "x.trace", "--pause-model", "no-such"}, "--pause-model no-such: no such model"},
         {{"run", "x.trace", "--max-memory", "lots"}, "invalid size 'lots'"},
         {{"run", "x.trace", "--bogus"}, "--bogus"},
         {{"run"}, "TRACE is required"},
@@ -234,7 +235,7 @@ TEST_CASE("planned commands say so instead of 'unknown command'") {
         CHECK(r.err ==
               std::string("heapsim: '") + command +
                   "' is planned but not available in this version (commands: run, verify, gen, "
-                  "convert, import)\nRun 'heapsim --help' for usage.\n");
+                  "convert, import, calibrate)\nRun 'heapsim --help' for usage.\n");
     }
 }
 

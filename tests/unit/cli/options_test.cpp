@@ -74,7 +74,8 @@ TEST_CASE("report formats") {
     CHECK((*parse_report_format("markdown"))->name == "markdown");
     CHECK((*parse_report_format("md"))->name == "markdown");
     CHECK((*parse_report_format("csv"))->name == "csv");
-    auto bad = parse_report_format("html");
+    CHECK((*parse_report_format("html"))->name == "html");
+    auto bad = parse_report_format("pdf");
     REQUIRE_FALSE(bad);
-    CHECK(bad.error() == "unknown format 'html' (valid: text, json, markdown, csv)");
+    CHECK(bad.error() == "unknown format 'pdf' (valid: text, json, markdown, csv, html)");
 }

@@ -333,6 +333,10 @@ TEST_CASE("the JSON report is exactly heapsim-report/1, fields in schema order")
       41
     ]
   },
+  "pause_model": {
+    "name": "builtin-2025",
+    "source": "constants of docs/model.md, not measured"
+  },
   "expect_failures": [
     {
       "event": 1233,
@@ -401,7 +405,7 @@ TEST_CASE("an empty run still has every core field, as empty arrays and objects"
     CHECK(keys == std::vector<std::string>{
                       "schema", "trace", "policy", "summary", "collections", "weakref_callbacks",
                       "finalizers", "leaks", "pauses", "promotions", "timeline", "leak_groups",
-                      "garbage", "reachable_at_end", "skipped_events", "expect_failures",
+                      "garbage", "reachable_at_end", "skipped_events", "pause_model", "expect_failures",
                       "peaks", "at_peak", "temporaries", "temporary_window_events", "what_if",
                       "garbage_marking"});
     CHECK(j["promotions"]["survivor_age"].is_array());
