@@ -44,3 +44,7 @@ add_test(NAME "browser: every optional field renders"
 set_tests_properties("browser: web_service report renders" "browser: a report without collections renders"
                      "browser: every optional field renders"
                      PROPERTIES LABELS browser TIMEOUT 120 RESOURCE_LOCK chromium)
+# One screenshot is enough (web_service's, docs/img/report.png).
+set_tests_properties("browser: a report without collections renders" "browser: every optional field renders"
+                     PROPERTIES ENVIRONMENT HEAPSIM_SCREENSHOT=0)
+
