@@ -6,12 +6,12 @@
 #include <chrono>
 #include <memory>
 
+#include "calibrate/pause_model_file.h"
 #include "cli/command.h"
 #include "cli/exit_status.h"
 #include "cli/options.h"
 #include "cli/output_paths.h"
 #include "cli/progress.h"
-#include "calibrate/pause_model_file.h"
 #include "engine/replay.h"
 #include "platform/atomic_file.h"
 #include "report/report.h"

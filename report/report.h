@@ -54,7 +54,8 @@ void write_csv_table(const RunResult& result, const std::string& table, std::ost
 std::string csv_table_names();
 bool is_csv_table(const std::string& name);
 /// One self-contained HTML page: the JSON report and the script that charts it.
-void write_html_report(const RunResult& result, std::ostream& out, const ReportOptions& options = {});
+void write_html_report(const RunResult& result, std::ostream& out,
+                       const ReportOptions& options = {});
 
 /// Dispatches to the reporter for `format`.
 void write_report(ReportFormat format, const RunResult& result, std::ostream& out,
