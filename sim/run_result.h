@@ -157,6 +157,7 @@ struct RunResult {
     std::uint64_t threshold_events = 0;        // `threshold` events replayed
     std::uint64_t threshold_events_applied = 0;       // ... that changed the thresholds in force
     std::array<std::int64_t, 3> thresholds_at_end{};  // in force after the last event
+    std::uint64_t end_time_ns = 0;  // trace timestamp of the last event (0: untimed)
 
     Summary summary;
     std::vector<CollectionRecord> collections;

@@ -25,12 +25,21 @@ const char* leak_reason_name(LeakReason r) {
 }
 
 Simulator::Simulator(const SimOptions& options, SymbolTable& symbols)
-    : heap_(std::make_unique<Heap>(options, symbols)) {}
+    : heap_(std::make_unique<Heap>(options, symbols)), freeze_at_(options.freeze_at) {}
 
 Simulator::~Simulator() = default;
 
 std::optional<Diagnostic> Simulator::apply(const Event& event) {
-    return heap_->apply(event);
+    std::optional<Diagnostic> d = heap_->apply(event);
+    if (!d && freeze_at_ != 0 && event.number == freeze_at_) {
+        // freeze-at=N: the program called gc.freeze() once event N was done.
+        Event freeze = event;
+        freeze.kind = EventKind::GcControl;
+        freeze.action = GcAction::Freeze;
+        freeze.refs = {};
+        d = heap_->apply(freeze);
+    }
+    return d;
 }
 
 void Simulator::note_skipped(const Diagnostic& diagnostic) {
@@ -104,6 +113,7 @@ RunResult Heap::finish(const std::string& trace_path, std::uint64_t events) {
     r.threshold_events = threshold_events_;
     r.threshold_events_applied = threshold_events_applied_;
     r.thresholds_at_end = gc_.threshold;
+    r.end_time_ns = time_ns_;
     summary_.live_at_end = live_objects_;
     summary_.live_bytes_at_end = live_bytes_;
     const std::array<std::int64_t, 3> count = get_count();

@@ -44,6 +44,9 @@ struct SimOptions {
     bool record_frees = false;
     /// Coefficients of the modelled pauses (run --pause-model).
     PauseModel pause_model;
+    /// A gc.freeze() right after the event with this number (configuration
+    /// option freeze-at, spec cli.md); 0 = none.
+    std::uint64_t freeze_at = 0;
 };
 
 class Heap;
@@ -117,6 +120,7 @@ public:
 
 private:
     std::unique_ptr<Heap> heap_;
+    std::uint64_t freeze_at_ = 0;
 };
 
 }  // namespace heapsim
