@@ -39,15 +39,6 @@ int run_app(std::vector<std::string> args, CommandIo& io) {
     if (!args.empty() && !args.front().empty() && args.front()[0] != '-') {
         const auto known = std::find_if(commands.begin(), commands.end(),
                                         [&](const Command& c) { return c.app->get_name() == args.front(); });
-        // In the specification (shared/spec/cli.md) and the README, not built yet.
-        constexpr std::string_view kPlanned[] = {"compare", "sweep", "merge"};
-        if (known == commands.end() && std::find(std::begin(kPlanned), std::end(kPlanned),
-                                                 args.front()) != std::end(kPlanned)) {
-            io.err << "heapsim: '" << args.front()
-                   << "' is planned but not available in this version (commands: " << names
-                   << ")\nRun 'heapsim --help' for usage.\n";
-            return kExitUsage;
-        }
         if (known == commands.end()) {
             io.err << "heapsim: unknown command '" << args.front() << "' (commands: " << names
                    << ")\nRun 'heapsim --help' for usage.\n";

@@ -43,7 +43,10 @@ using CommandSetup = Command (*)(CLI::App& app);
     X(gen)                  \
     X(convert)              \
     X(import)               \
-    X(calibrate)
+    X(calibrate)            \
+    X(compare)              \
+    X(sweep)                \
+    X(merge)
 
 #define HEAPSIM_DECLARE_COMMAND(name) Command setup_##name##_command(CLI::App& app);
 HEAPSIM_COMMANDS(HEAPSIM_DECLARE_COMMAND)

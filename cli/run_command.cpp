@@ -12,10 +12,12 @@
 #include "cli/options.h"
 #include "cli/output_paths.h"
 #include "cli/progress.h"
+#include "cli/sweep_options.h"
 #include "engine/replay.h"
 #include "platform/atomic_file.h"
 #include "report/report.h"
 #include "report/units.h"
+#include "sweep/junit.h"
 #include "trace_formats/trace_reader.h"
 
 namespace heapsim::cli {
@@ -43,6 +45,7 @@ struct RunArgs {
     bool quiet = false;                 // -q: no progress, no warnings
     bool verbose = false;               // -v: timings and measurement figures
     std::string pause_model = kBuiltinPauseModel;  // a shipped model's name or a file
+    BudgetArgs budgets;
 };
 
 /// --max-objects N: decimal digits only. CLI11's own conversion would take
@@ -129,6 +132,12 @@ int run(const RunArgs& args, CommandIo& io) {
     if (auto error = check_output_paths({"--json", args.json_given, args.json},
                                         {"-o", args.output_given, args.output}))
         return usage_error(io, *error);
+    const Parsed<sweep::Budgets> budgets = parse_budgets(args.budgets);
+    if (!budgets) return usage_error(io, budgets.error());
+    TableArgs outputs;
+    outputs.json = args.json, outputs.json_given = args.json_given;
+    outputs.output = args.output, outputs.output_given = args.output_given;
+    if (auto error = check_table_outputs(outputs, args.budgets)) return usage_error(io, *error);
 
     // Where each document goes. `--json -` owns standard output unless the
     // chosen format is sent elsewhere with -o.
@@ -197,6 +206,19 @@ int run(const RunArgs& args, CommandIo& io) {
         io.err << "heapsim: " << files.back()->error() << '\n';
         return kExitUsage;
     }
+    const sweep::SweepReport budget_report = single_run_report(result, configured, *budgets);
+    if (!args.budgets.junit.empty() && !stage(args.budgets.junit, [&](std::ostream& out) {
+            sweep::write_junit(budget_report, "heapsim run", out);
+        })) {
+        io.err << "heapsim: " << files.back()->error() << '\n';
+        return kExitUsage;
+    }
+    if (!args.budgets.md.empty() && !stage(args.budgets.md, [&](std::ostream& out) {
+            write_run_summary_markdown(result, budget_report, out);
+        })) {
+        io.err << "heapsim: " << files.back()->error() << '\n';
+        return kExitUsage;
+    }
     const ReportOptions report_options{args.top, args.table};
     if (report_to_file && !stage(args.output, [&](std::ostream& out) {
             write_report(*format, result, out, report_options);
@@ -218,8 +240,15 @@ int run(const RunArgs& args, CommandIo& io) {
                << '\n';
     }
     if (!result.skipped.empty()) io.err << skipped_line(result.skipped) << '\n';
-    return result.summary.expect_failures > 0 || !result.expect_failures.empty() ? kExitCheckFailed
-                                                                                 : kExitOk;
+    bool budget_broken = false;
+    for (const sweep::BudgetCheck& check : budget_report.runs.front().budgets) {
+        if (check.ok) continue;
+        io.err << "heapsim run: " << sweep::broken_budget_line(check, display_path(args.trace)) << '\n';
+        budget_broken = true;
+    }
+    return budget_broken || result.summary.expect_failures > 0 || !result.expect_failures.empty()
+               ? kExitCheckFailed
+               : kExitOk;
 }
 
 }  // namespace
@@ -311,6 +340,7 @@ Command setup_run_command(CLI::App& app) {
                         ") or a file written by `heapsim calibrate`")
         ->type_name("NAME|FILE")
         ->capture_default_str();
+    add_budget_options(*sub, args->budgets);
 
     return Command{sub, [args, format, json, output](CommandIo& io) {
                        args->format_given = format->count() > 0;
