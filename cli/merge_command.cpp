@@ -2,6 +2,8 @@
 // unsharded sweep writes, byte for byte (docs/ci.md).
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -29,13 +31,15 @@ int merge(const MergeArgs& args, CommandIo& io) {
     std::vector<sweep::MergePart> parts;
     for (const std::string& path : args.parts) {
         std::ifstream in(path, std::ios::binary);
-        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (!in.good() && !in.eof()) {
-            io.err << "heapsim merge: cannot read '" << path << "'\n";
+        if (!in.is_open()) {
+            io.err << "heapsim merge: cannot open '" << path << "': " << std::strerror(errno)
+                   << '\n';
             return kExitUsage;
         }
-        if (!in.is_open()) {
-            io.err << "heapsim merge: cannot open '" << path << "'\n";
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (in.bad()) {
+            io.err << "heapsim merge: cannot read '" << path << "': " << std::strerror(errno)
+                   << '\n';
             return kExitUsage;
         }
         parts.push_back({path, std::move(text)});

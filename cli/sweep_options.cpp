@@ -28,29 +28,27 @@ CLI::Validator check(Parse parse) {
 
 }  // namespace
 
+// The values are checked by parse_budgets in the command's action, not by
+// CLI11 validators, so that a bad one is the command's one-line error.
 void add_budget_options(CLI::App& sub, BudgetArgs& args) {
     const char* group = "Budgets (exit status 1 when one breaks)";
     sub.add_option("--max-p99-pause", args.max_p99_pause,
                    "Longest p99 modelled pause, e.g. 500us, 2ms (units ns, us, ms, s)")
         ->type_name("DURATION")
-        ->group(group)
-        ->check(check(sweep::parse_duration));
+        ->group(group);
     sub.add_option(
            "--max-gc-time-share", args.max_gc_time_share,
            "Largest share of the trace's duration spent in modelled pauses, e.g. 0.02 or 2%")
         ->type_name("FRACTION")
-        ->group(group)
-        ->check(check(sweep::parse_fraction));
+        ->group(group);
     sub.add_option("--max-peak-bytes", args.max_peak_bytes,
                    "Largest peak of live bytes, e.g. 512M (K, M, G: powers of 1024)")
         ->type_name("BYTES")
-        ->group(group)
-        ->check(check(sweep::parse_size));
+        ->group(group);
     sub.add_option("--max-leaked-bytes", args.max_leaked_bytes,
                    "Most bytes of garbage left at the end (cycles, uncollectable, never stored)")
         ->type_name("BYTES")
-        ->group(group)
-        ->check(check(sweep::parse_size));
+        ->group(group);
     sub.add_flag("--fail-on-leak", args.fail_on_leak, "Fail when any garbage is left at the end")
         ->group(group);
     sub.add_option("--junit", args.junit,
@@ -127,8 +125,8 @@ TableOptions add_table_options(CLI::App& sub, TableArgs& args, const std::string
 }
 
 int command_usage_error(CommandIo& io, const std::string& command, const std::string& message) {
-    io.err << "heapsim " << command << ": " << message << "\nRun 'heapsim " << command
-           << " --help' for usage.\n";
+    // One line: the message names the option and what it expects.
+    io.err << "heapsim " << command << ": " << message << '\n';
     return kExitUsage;
 }
 

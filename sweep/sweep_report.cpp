@@ -134,22 +134,30 @@ void write_sweep_table(const SweepReport& report, TableFormat format, std::ostre
     Table t;
     t.header = {"run"};
     if (traces) t.header.push_back("trace");
-    for (const char* h : {"config", "trace thresholds"}) t.header.push_back(h);
-    if (human)
-        t.header.push_back("collections");
-    else
-        for (const char* h : {"collections_gen0", "collections_gen1", "collections_gen2"})
-            t.header.push_back(h);
-    for (const char* h : {"GC time", "p50", "p99", "max pause", "peak live", "peak cyclic garbage",
-                          "leaked", "budgets"})
-        t.header.push_back(h);
-    if (!human)
-        for (std::string& h : t.header) std::replace(h.begin(), h.end(), ' ', '_');
-    if (!report.part) t.header.push_back(human ? "frontier" : "on_frontier");
-    t.numeric.assign(t.header.size(), true);
-    t.numeric[traces ? 2 : 1] = false;
-    t.numeric[traces ? 3 : 2] = false;
-    if (traces) t.numeric[1] = false;
+    const std::vector<const char*> human_names = {
+        "config",    "trace thresholds", "collections",         "GC time", "p50",     "p99",
+        "max pause", "peak live",        "peak cyclic garbage", "leaked",  "budgets", "frontier"};
+    const std::vector<const char*> csv_names = {"config",
+                                                "trace_thresholds",
+                                                "collections_gen0",
+                                                "collections_gen1",
+                                                "collections_gen2",
+                                                "gc_time_ns",
+                                                "p50_pause_ns",
+                                                "p99_pause_ns",
+                                                "max_pause_ns",
+                                                "peak_live_bytes",
+                                                "peak_cyclic_garbage_bytes",
+                                                "leaked_bytes",
+                                                "budgets",
+                                                "on_frontier"};
+    for (const char* h : human ? human_names : csv_names) t.header.push_back(h);
+    if (report.part) t.header.pop_back();
+    for (const std::string& h : t.header) {
+        const bool words = h == "trace" || h == "config" || h.starts_with("trace") ||
+                           h == "budgets" || h.ends_with("frontier");
+        t.numeric.push_back(!words);
+    }
     for (const SweepRun& r : report.runs) {
         const RunMetrics& m = r.metrics;
         std::vector<std::string> row{std::to_string(r.run)};

@@ -235,7 +235,7 @@ TEST_CASE("compare, sweep and merge are commands, listed among the others") {
         CHECK(r.out.find(std::string("heapsim ") + command) != std::string::npos);
     }
     const Run unknown = run({"plot", "x.trace"});
-    CHECK(unknown.err.find("(commands: run, verify, gen, convert, import, compare, sweep, merge)") !=
+    CHECK(unknown.err.find("(commands: run, verify, gen, convert, import, calibrate, compare, sweep, merge)") !=
           std::string::npos);
 }
 

@@ -1,0 +1,19 @@
+# End-to-end tests of compare, sweep, merge and the budgets (issue 14,
+# docs/ci.md): the built binary on the bundled web_service trace, one CTest
+# test per case of tests/sweep/sweep_e2e.py, labelled `sweep`
+# (ctest -L sweep). The CI manifests of docs/examples/ are parsed too.
+
+set(HEAPSIM_SWEEP_CASES compare_formats sweep_formats threads shard_merge junit_md bad_input progress)
+# The cases that repeat Release's numbers many times over (each budget
+# twice per command, every run against `heapsim run`) run in Release only:
+# under the sanitizers they exercise no code the cases above do not.
+if(NOT HEAPSIM_SANITIZE)
+  list(APPEND HEAPSIM_SWEEP_CASES runs_equal_run budgets_run budgets_compare budgets_sweep)
+endif()
+foreach(case IN LISTS HEAPSIM_SWEEP_CASES)
+  add_test(NAME "sweep: ${case}"
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/sweep_e2e.py ${case}
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties("sweep: ${case}" PROPERTIES ENVIRONMENT "HEAPSIM=$<TARGET_FILE:heapsim>"
+                       LABELS sweep TIMEOUT 300)
+endforeach()
