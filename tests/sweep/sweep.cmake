@@ -17,3 +17,16 @@ foreach(case IN LISTS HEAPSIM_SWEEP_CASES)
   set_tests_properties("sweep: ${case}" PROPERTIES ENVIRONMENT "HEAPSIM=$<TARGET_FILE:heapsim>"
                        LABELS sweep TIMEOUT 300)
 endforeach()
+
+# docs/examples/: the GitHub Actions, GitLab, GNU parallel and Kubernetes
+# manifests parsed (PyYAML: python3-yaml) and their shards run and merged.
+# The interpreter with PyYAML: CMake's, else Debian's (python3-yaml, .ci/run).
+set(HEAPSIM_YAML_PYTHON ${Python3_EXECUTABLE})
+execute_process(COMMAND ${Python3_EXECUTABLE} -c "import yaml" RESULT_VARIABLE no_yaml OUTPUT_QUIET ERROR_QUIET)
+if(no_yaml AND EXISTS /usr/bin/python3)
+  set(HEAPSIM_YAML_PYTHON /usr/bin/python3)
+endif()
+add_test(NAME "sweep: CI examples" COMMAND ${HEAPSIM_YAML_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/ci_examples.py
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties("sweep: CI examples" PROPERTIES ENVIRONMENT "HEAPSIM=$<TARGET_FILE:heapsim>"
+                     LABELS sweep TIMEOUT 300)
