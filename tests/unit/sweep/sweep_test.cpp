@@ -177,3 +177,16 @@ TEST_CASE("JUnit: one test case per run and budget; XML escaped") {
     CHECK(xml.find("name=\"run 1 cpython-3.11:threshold=1000,10,10 max-peak-bytes\"/>") !=
           std::string::npos);
 }
+
+TEST_CASE("freeze-at=N: a gc.freeze() after event N keeps what existed out of every collection") {
+    const TempFile trace(cyclic_trace());
+    const auto plain = parse_configuration("cpython-3.11:threshold=10,10,10");
+    const auto frozen = parse_configuration("cpython-3.11:threshold=10,10,10:freeze-at=900");
+    REQUIRE((plain.ok() && frozen.ok()));
+    const ReplayOutcome a = replay_trace(trace.path, replay_options(*plain, false));
+    const ReplayOutcome b = replay_trace(trace.path, replay_options(*frozen, false));
+    REQUIRE((a.result && b.result));
+    // The cycles made before event 900 are frozen: never collected, left as garbage.
+    CHECK(b.result->summary.collected_by_gc < a.result->summary.collected_by_gc);
+    CHECK(b.result->summary.live_at_end > a.result->summary.live_at_end);
+}
