@@ -39,7 +39,6 @@ int run_sweep_command(const SweepArgs& args, CommandIo& io) {
     if (!configs) return usage(configs.error());
 
     sweep::Shard shard;
-    std::string shard_source = "--shard";
     if (!args.shard.empty()) {
         sweep::Checked<sweep::Shard> parsed = sweep::parse_shard(args.shard);
         if (!parsed) return usage(parsed.error());

@@ -61,12 +61,14 @@ Checked<ShardFromEnvironment> shard_from_environment(const Environment& env) {
         if (!shard) return Result::failure("HEAPSIM_SHARD: " + shard.error());
         return ShardFromEnvironment{*shard, "HEAPSIM_SHARD"};
     }
-    if (env("CI_NODE_INDEX") || env("CI_NODE_TOTAL")) {
+    // GitLab sets CI_NODE_TOTAL (= 1) in every job, CI_NODE_INDEX only in
+    // `parallel:` ones: the index says a job is a shard.
+    if (env("CI_NODE_INDEX")) {
         // GitLab numbers parallel jobs from 1 (CI_NODE_INDEX, 1..CI_NODE_TOTAL).
         const std::int64_t k = number("CI_NODE_INDEX"), n = number("CI_NODE_TOTAL");
         return found(k, n, "CI_NODE_INDEX/CI_NODE_TOTAL");
     }
-    if (env("SLURM_ARRAY_TASK_ID") || env("SLURM_ARRAY_TASK_COUNT")) {
+    if (env("SLURM_ARRAY_TASK_ID")) {
         // Task ids run from SLURM_ARRAY_TASK_MIN (--array=0-7 or 1-8).
         const std::int64_t id = number("SLURM_ARRAY_TASK_ID"), n = number("SLURM_ARRAY_TASK_COUNT");
         const std::int64_t min = env("SLURM_ARRAY_TASK_MIN") ? number("SLURM_ARRAY_TASK_MIN") : 0;

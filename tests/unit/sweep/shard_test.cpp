@@ -58,6 +58,10 @@ TEST_CASE("the CI engines' variables, each with its own numbering") {
     const auto none = shard_from_environment(env_of({}));
     REQUIRE(none.ok());
     CHECK_FALSE(none->shard.has_value());
+    // Every GitLab job has CI_NODE_TOTAL=1; only parallel ones have an index.
+    const auto plain_gitlab = shard_from_environment(env_of({{"CI_NODE_TOTAL", "1"}}));
+    REQUIRE(plain_gitlab.ok());
+    CHECK_FALSE(plain_gitlab->shard.has_value());
     // GitLab: CI_NODE_INDEX runs from 1.
     Shard s = shard_from({{"CI_NODE_INDEX", "1"}, {"CI_NODE_TOTAL", "3"}});
     CHECK((s.index == 1 && s.count == 3));
