@@ -21,7 +21,7 @@ RunMetrics metrics_of(const RunResult& r) {
         m.leaked_bytes += g.bytes;
         if (g.reason != LeakReason::NeverStored) cyclic_at_end += g.bytes;
     }
-    m.peak_cyclic_garbage_bytes = cyclic_at_end;
+    m.peak_cyclic_garbage_bytes = std::max(cyclic_at_end, r.profile.peak_cyclic_garbage_bytes.value);
     for (const CollectionRecord& c : r.collections)
         m.peak_cyclic_garbage_bytes = std::max(m.peak_cyclic_garbage_bytes, c.bytes_freed);
     return m;

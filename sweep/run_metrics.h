@@ -22,11 +22,12 @@ struct RunMetrics {
 /// The metrics of `result`.
 ///
 /// peak_cyclic_garbage_bytes is the most cyclic garbage the run is known to
-/// have held at one moment: the larger of the bytes one collection freed
-/// (garbage held until that collection) and the cyclic garbage still held
-/// at the end (cycle and uncollectable leaks). Garbage in a generation no
-/// collection examined is not seen, so it is a lower bound of the schema's
-/// quantity, exact when every collection is full.
+/// have held at one moment: the largest of the timeline's exact measurements
+/// (RunProfile::peak_cyclic_garbage_bytes, docs/report.md), the bytes one
+/// collection freed (garbage held until that collection) and the cyclic
+/// garbage still held at the end (cycle and uncollectable leaks). Between
+/// measurements a higher moment can pass unseen, so it is a lower bound of
+/// the schema's quantity, as the run report's peak is.
 RunMetrics metrics_of(const RunResult& result);
 
 }  // namespace heapsim::sweep
