@@ -27,4 +27,14 @@ void Progress::finish() {
     drawn_ = false;
 }
 
+void ProgressLine::update(std::uint64_t done, std::uint64_t total) {
+    if (!enabled_) return;
+    err_ << "\rheapsim " << command_ << ": " << done << "/" << total << " runs" << std::flush;
+    shown_ = true;
+}
+
+ProgressLine::~ProgressLine() {
+    if (shown_) err_ << "\r\033[K" << std::flush;
+}
+
 }  // namespace heapsim::cli

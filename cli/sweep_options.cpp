@@ -1,6 +1,5 @@
 #include "cli/sweep_options.h"
 
-#include <unistd.h>
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
@@ -220,20 +219,6 @@ void write_run_summary_markdown(const RunResult& result, const sweep::SweepRepor
         out << "\n- " << (c.ok ? "ok " : "**broken** ") << sweep::budget_name(c.kind) << ": "
             << c.describe();
     out << '\n';
-}
-
-bool stderr_is_terminal() {
-    return isatty(2) == 1;
-}
-
-void ProgressLine::update(std::uint64_t done, std::uint64_t total) {
-    if (!enabled_) return;
-    err_ << "\rheapsim " << command_ << ": " << done << "/" << total << " runs" << std::flush;
-    shown_ = true;
-}
-
-ProgressLine::~ProgressLine() {
-    if (shown_) err_ << "\r\033[K" << std::flush;
 }
 
 int execute_sweep(const sweep::SweepPlan& plan, const std::optional<sweep::PartInfo>& part,

@@ -9,6 +9,7 @@
 
 #include "cli/command.h"
 #include "cli/options.h"
+#include "cli/progress.h"
 #include "sweep/budget.h"
 #include "sweep/sweep_report.h"
 #include "sweep/sweep_runner.h"
@@ -76,25 +77,6 @@ std::optional<std::string> check_table_outputs(const TableArgs& table, const Bud
 /// status: 0, 1 when a budget broke, 2 when a file could not be written.
 int write_sweep_outputs(const sweep::SweepReport& report, bool compare, const std::string& command,
                         const TableArgs& table, const BudgetArgs& budgets, CommandIo& io);
-
-/// A progress line on standard error while a sweep runs, when it is a
-/// terminal; nothing otherwise.
-class ProgressLine {
-  public:
-    ProgressLine(std::ostream& err, std::string command, bool enabled)
-        : err_(err), command_(std::move(command)), enabled_(enabled) {}
-    ~ProgressLine();
-    void update(std::uint64_t done, std::uint64_t total);
-
-  private:
-    std::ostream& err_;
-    std::string command_;
-    bool enabled_;
-    bool shown_ = false;
-};
-
-/// Whether standard error is a terminal.
-bool stderr_is_terminal();
 
 /// Runs `plan` (progress on a terminal), reports a run that failed (its
 /// diagnostic, exit 2 or 3), else writes the outputs (write_sweep_outputs).
