@@ -26,11 +26,11 @@ int compare(const CompareArgs& args, CommandIo& io) {
     sweep::SweepPlan plan;
     plan.traces = {args.trace};
     for (const std::string& spec : args.configs) {
-        sweep::Checked<sweep::Configuration> config = sweep::parse_configuration(spec);
+        Checked<sweep::Configuration> config = sweep::parse_configuration(spec);
         if (!config) return usage(config.error());
         plan.configs.push_back(*config);
     }
-    Parsed<sweep::Budgets> budgets = parse_budgets(args.budgets);
+    Checked<sweep::Budgets> budgets = parse_budgets(args.budgets);
     if (!budgets) return usage(budgets.error());
     if (auto error = check_table_outputs(args.table, args.budgets)) return usage(*error);
     plan.budgets = *budgets;

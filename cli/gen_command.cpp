@@ -47,9 +47,9 @@ int usage(CommandIo& io, const std::string& message) {
 }
 
 int gen(GenArgs& args, CommandIo& io) {
-    const Parsed<std::uint64_t> events = parse_count(args.events_text, "--events", 1);
+    const Checked<std::uint64_t> events = parse_count(args.events_text, "--events", 1);
     if (!events) return usage(io, events.error());
-    const Parsed<std::uint64_t> seed = parse_count(args.seed_text, "--seed", 0);
+    const Checked<std::uint64_t> seed = parse_count(args.seed_text, "--seed", 0);
     if (!seed) return usage(io, seed.error());
     args.events = *events;
     args.seed = *seed;
@@ -58,7 +58,7 @@ int gen(GenArgs& args, CommandIo& io) {
             return usage(
                 io, "--live applies to --profile cache only (the size of its caches), not to " +
                         args.profile);
-        const Parsed<std::uint64_t> live = parse_count(args.live_text, "--live", 1);
+        const Checked<std::uint64_t> live = parse_count(args.live_text, "--live", 1);
         if (!live) return usage(io, live.error());
         args.live = *live;
     }

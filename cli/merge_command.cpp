@@ -44,7 +44,7 @@ int merge(const MergeArgs& args, CommandIo& io) {
         }
         parts.push_back({path, std::move(text)});
     }
-    sweep::Checked<nlohmann::ordered_json> merged = sweep::merge_parts(parts);
+    Checked<nlohmann::ordered_json> merged = sweep::merge_parts(parts);
     if (!merged) {
         io.err << "heapsim merge: " << merged.error() << '\n';
         return kExitUsage;

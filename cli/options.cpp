@@ -27,9 +27,9 @@ std::optional<std::uint64_t> parse_uint(std::string_view text, std::uint64_t max
 
 }  // namespace
 
-Parsed<ThresholdOverride> parse_thresholds(std::string_view text) {
+Checked<ThresholdOverride> parse_thresholds(std::string_view text) {
     const auto bad = [&] {
-        return Parsed<ThresholdOverride>::failure(
+        return Checked<ThresholdOverride>::failure(
             "invalid threshold '" + std::string(text) +
             "': expected 1 to 3 comma-separated non-negative integers, e.g. 700,10,10");
     };
@@ -53,29 +53,29 @@ std::optional<std::string> check_policy_name(std::string_view name) {
     return "unknown policy '" + std::string(name) + "' (valid: " + join(policy_names(), ", ") + ")";
 }
 
-Parsed<Policy> resolve_policy(std::string_view name, const std::optional<ThresholdOverride>& thresholds) {
+Checked<Policy> resolve_policy(std::string_view name, const std::optional<ThresholdOverride>& thresholds) {
     std::optional<Policy> policy = policy_by_name(name);
-    if (!policy) return Parsed<Policy>::failure(*check_policy_name(name));
+    if (!policy) return Checked<Policy>::failure(*check_policy_name(name));
     if (thresholds) {
         for (int i = 0; i < thresholds->count; ++i) policy->thresholds[i] = thresholds->values[i];
     }
     return *policy;
 }
 
-Parsed<std::uint64_t> parse_count(std::string_view text, std::string_view flag, std::uint64_t min) {
+Checked<std::uint64_t> parse_count(std::string_view text, std::string_view flag, std::uint64_t min) {
     const bool digits =
         !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
     const auto value =
         digits ? parse_uint(text, std::numeric_limits<std::uint64_t>::max()) : std::nullopt;
     if (!value || *value < min) {
-        return Parsed<std::uint64_t>::failure(
+        return Checked<std::uint64_t>::failure(
             "invalid " + std::string(flag) + " '" + std::string(text) +
             "': expected a whole number from " + std::to_string(min) + " to 18446744073709551615");
     }
     return *value;
 }
 
-Parsed<std::uint64_t> parse_byte_size(std::string_view text) {
+Checked<std::uint64_t> parse_byte_size(std::string_view text) {
     std::size_t digits = 0;
     while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
     std::string_view suffix = text.substr(digits);
@@ -96,15 +96,15 @@ Parsed<std::uint64_t> parse_byte_size(std::string_view text) {
     const std::uint64_t max = std::numeric_limits<std::uint64_t>::max() >> (shift > 0 ? shift : 0);
     const auto value = parse_uint(text.substr(0, digits), max);
     if (!value || shift < 0) {
-        return Parsed<std::uint64_t>::failure("invalid size '" + std::string(text) +
+        return Checked<std::uint64_t>::failure("invalid size '" + std::string(text) +
                                               "': expected bytes, e.g. 4096, 512K, 2G");
     }
     return *value << shift;
 }
 
-Parsed<ReportFormat> parse_report_format(std::string_view name) {
+Checked<ReportFormat> parse_report_format(std::string_view name) {
     if (ReportFormat format = find_report_format(name)) return format;
-    return Parsed<ReportFormat>::failure("unknown format '" + std::string(name) + "' (valid: " +
+    return Checked<ReportFormat>::failure("unknown format '" + std::string(name) + "' (valid: " +
                                          report_format_names() + ")");
 }
 

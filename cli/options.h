@@ -10,32 +10,11 @@
 #include <string_view>
 #include <variant>
 
+#include "events/checked.h"
 #include "report/report_format.h"
 #include "sim/policy.h"
 
 namespace heapsim::cli {
-
-/// A parsed value or the reason it was rejected.
-template <typename T>
-class Parsed {
-public:
-    Parsed(T value) : v_(std::move(value)) {}  // NOLINT: implicit on purpose
-    static Parsed failure(std::string message) { return Parsed(Error{std::move(message)}); }
-
-    bool ok() const { return v_.index() == 0; }
-    explicit operator bool() const { return ok(); }
-    const T& value() const { return std::get<0>(v_); }
-    const T& operator*() const { return value(); }
-    const T* operator->() const { return &value(); }
-    const std::string& error() const { return std::get<1>(v_).message; }
-
-private:
-    struct Error {
-        std::string message;
-    };
-    explicit Parsed(Error e) : v_(std::move(e)) {}
-    std::variant<T, Error> v_;
-};
 
 /// Thresholds given on the command line: the first `count` entries replace
 /// the policy's starting thresholds, the rest are kept.
@@ -46,11 +25,12 @@ struct ThresholdOverride {
 
 /// "700", "700,10" or "700,10,10": one to three non-negative integers that
 /// fit in a C int (CPython's gc.set_threshold takes ints).
-Parsed<ThresholdOverride> parse_thresholds(std::string_view text);
+Checked<ThresholdOverride> parse_thresholds(std::string_view text);
 
 /// The policy named `name` with `thresholds` applied; an unknown name is
 /// rejected with the list of valid names.
-Parsed<Policy> resolve_policy(std::string_view name, const std::optional<ThresholdOverride>& thresholds);
+Checked<Policy> resolve_policy(std::string_view name,
+                               const std::optional<ThresholdOverride>& thresholds);
 
 /// The policy `run` models when neither --policy nor the trace names one.
 inline constexpr const char* kDefaultPolicy = "cpython-3.11";
@@ -63,13 +43,13 @@ std::optional<std::string> check_policy_name(std::string_view name);
 /// All of `text` as a decimal whole number from `min` to 2^64-1, for the
 /// option `flag`: "invalid --events '0': expected a whole number from 1 to
 /// 18446744073709551615". (CLI11's own conversion takes "-1" as 2^64-1.)
-Parsed<std::uint64_t> parse_count(std::string_view text, std::string_view flag, std::uint64_t min);
+Checked<std::uint64_t> parse_count(std::string_view text, std::string_view flag, std::uint64_t min);
 
 /// A byte count: digits with an optional binary suffix K, M, G, T (also KiB,
 /// MiB, ... and KB, MB, ..., all meaning powers of 1024). "0" means no limit.
-Parsed<std::uint64_t> parse_byte_size(std::string_view text);
+Checked<std::uint64_t> parse_byte_size(std::string_view text);
 
 /// Output formats of `run` (--format).
-Parsed<ReportFormat> parse_report_format(std::string_view name);
+Checked<ReportFormat> parse_report_format(std::string_view name);
 
 }  // namespace heapsim::cli

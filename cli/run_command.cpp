@@ -9,6 +9,7 @@
 #include "calibrate/pause_model_file.h"
 #include "cli/command.h"
 #include "cli/exit_status.h"
+#include "cli/option_check.h"
 #include "cli/options.h"
 #include "cli/output_paths.h"
 #include "cli/progress.h"
@@ -50,13 +51,13 @@ struct RunArgs {
 
 /// --max-objects N: decimal digits only. CLI11's own conversion would take
 /// "-1" or "99999999999999999999" silently as a huge N, i.e. no limit at all.
-Parsed<std::uint64_t> parse_object_count(std::string_view text) {
+Checked<std::uint64_t> parse_object_count(std::string_view text) {
     std::uint64_t value = 0;
     const char* end = text.data() + text.size();
     const auto [ptr, ec] = std::from_chars(text.data(), end, value);
     if (text.empty() || text.front() < '0' || text.front() > '9' || ec != std::errc() ||
         ptr != end) {
-        return Parsed<std::uint64_t>::failure(
+        return Checked<std::uint64_t>::failure(
             "invalid count '" + std::string(text) +
             "': expected a number of objects from 0 to 18446744073709551615");
     }
@@ -66,17 +67,6 @@ Parsed<std::uint64_t> parse_object_count(std::string_view text) {
 int usage_error(CommandIo& io, const std::string& message) {
     io.err << "heapsim run: " << message << "\nRun 'heapsim run --help' for usage.\n";
     return kExitUsage;
-}
-
-/// A CLI11 check from one of the option parsers: "" when valid.
-template <typename Parse>
-CLI::Validator check(Parse parse) {
-    return CLI::Validator(
-        [parse](std::string& value) -> std::string {
-            auto parsed = parse(value);
-            return parsed ? std::string() : parsed.error();
-        },
-        "");
 }
 
 /// "heapsim: skipped 3 bad events (unknown-id: 2 (lines 4, 9), unbound-name: 1
@@ -118,21 +108,21 @@ int run(const RunArgs& args, CommandIo& io) {
             named_by = describe(*named);
         }
     }
-    Parsed<Policy> policy = resolve_policy(policy_name, thresholds);
+    Checked<Policy> policy = resolve_policy(policy_name, thresholds);
     if (!policy) return usage_error(io, policy.error());
     Policy configured = *policy;
     configured.follow_trace_thresholds = !args.ignore_trace_thresholds;
-    const Parsed<ReportFormat> format = parse_report_format(args.format);
+    const Checked<ReportFormat> format = parse_report_format(args.format);
     if (!format) return usage_error(io, format.error());
-    const Parsed<std::uint64_t> max_memory = parse_byte_size(args.max_memory);
+    const Checked<std::uint64_t> max_memory = parse_byte_size(args.max_memory);
     if (!max_memory) return usage_error(io, max_memory.error());
-    const Parsed<std::uint64_t> max_objects = parse_object_count(args.max_objects);
+    const Checked<std::uint64_t> max_objects = parse_object_count(args.max_objects);
     if (!max_objects) return usage_error(io, max_objects.error());
 
     if (auto error = check_output_paths({"--json", args.json_given, args.json},
                                         {"-o", args.output_given, args.output}))
         return usage_error(io, *error);
-    const Parsed<sweep::Budgets> budgets = parse_budgets(args.budgets);
+    const Checked<sweep::Budgets> budgets = parse_budgets(args.budgets);
     if (!budgets) return usage_error(io, budgets.error());
     TableArgs outputs;
     outputs.json = args.json, outputs.json_given = args.json_given;
@@ -272,8 +262,8 @@ Command setup_run_command(CLI::App& app) {
         ->required();
     sub->add_option("--policy", args->policy, "Memory manager to model: " + policy_list)
         ->type_name("NAME")
-        ->check(check([](const std::string& v) -> Parsed<bool> {
-            if (auto error = check_policy_name(v)) return Parsed<bool>::failure(*error);
+        ->check(check([](const std::string& v) -> Checked<bool> {
+            if (auto error = check_policy_name(v)) return Checked<bool>::failure(*error);
             return true;
         }))
         ->capture_default_str();

@@ -27,20 +27,20 @@ struct SweepArgs {
 
 int run_sweep_command(const SweepArgs& args, CommandIo& io) {
     const auto usage = [&](const std::string& m) { return command_usage_error(io, "sweep", m); };
-    sweep::Checked<sweep::ConfigurationSpec> base = sweep::parse_configuration_spec(args.base);
+    Checked<sweep::ConfigurationSpec> base = sweep::parse_configuration_spec(args.base);
     if (!base) return usage("--base: " + base.error());
     std::vector<sweep::GridAxis> axes;
     for (const std::string& text : args.grid) {
-        sweep::Checked<sweep::GridAxis> axis = sweep::parse_grid_axis(text);
+        Checked<sweep::GridAxis> axis = sweep::parse_grid_axis(text);
         if (!axis) return usage(axis.error());
         axes.push_back(*axis);
     }
-    sweep::Checked<std::vector<sweep::Configuration>> configs = sweep::expand_grid(*base, axes);
+    Checked<std::vector<sweep::Configuration>> configs = sweep::expand_grid(*base, axes);
     if (!configs) return usage(configs.error());
 
     sweep::Shard shard;
     if (!args.shard.empty()) {
-        sweep::Checked<sweep::Shard> parsed = sweep::parse_shard(args.shard);
+        Checked<sweep::Shard> parsed = sweep::parse_shard(args.shard);
         if (!parsed) return usage(parsed.error());
         shard = *parsed;
     } else {
@@ -48,7 +48,7 @@ int run_sweep_command(const SweepArgs& args, CommandIo& io) {
         if (!from_env) return usage(from_env.error());
         if (from_env->shard) shard = *from_env->shard;
     }
-    Parsed<sweep::Budgets> budgets = parse_budgets(args.budgets);
+    Checked<sweep::Budgets> budgets = parse_budgets(args.budgets);
     if (!budgets) return usage(budgets.error());
     if (auto error = check_table_outputs(args.table, args.budgets)) return usage(*error);
 

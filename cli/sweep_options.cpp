@@ -6,26 +6,13 @@
 #include <memory>
 
 #include "cli/exit_status.h"
+#include "cli/option_check.h"
 #include "cli/output_paths.h"
 #include "platform/atomic_file.h"
 #include "report/report.h"
 #include "sweep/junit.h"
 
 namespace heapsim::cli {
-
-namespace {
-
-template <typename Parse>
-CLI::Validator check(Parse parse) {
-    return CLI::Validator(
-        [parse](std::string& value) -> std::string {
-            auto parsed = parse(value);
-            return parsed ? std::string() : parsed.error();
-        },
-        "");
-}
-
-}  // namespace
 
 // The values are checked by parse_budgets in the command's action, not by
 // CLI11 validators, so that a bad one is the command's one-line error.
@@ -60,10 +47,10 @@ void add_budget_options(CLI::App& sub, BudgetArgs& args) {
         ->group(group);
 }
 
-Parsed<sweep::Budgets> parse_budgets(const BudgetArgs& args) {
+Checked<sweep::Budgets> parse_budgets(const BudgetArgs& args) {
     sweep::Budgets budgets;
     const auto fail = [](const std::string& flag, const std::string& message) {
-        return Parsed<sweep::Budgets>::failure(flag + ": " + message);
+        return Checked<sweep::Budgets>::failure(flag + ": " + message);
     };
     if (!args.max_p99_pause.empty()) {
         auto v = sweep::parse_duration(args.max_p99_pause);
@@ -95,10 +82,10 @@ void TableOptions::mark_given(TableArgs& args) const {
     args.output_given = output->count() > 0;
 }
 
-Parsed<std::string> parse_table_format(const std::string& name) {
+Checked<std::string> parse_table_format(const std::string& name) {
     if (name == "text" || name == "markdown" || name == "csv" || name == "json") return name;
     if (name == "md") return std::string("markdown");
-    return Parsed<std::string>::failure("unknown format '" + name +
+    return Checked<std::string>::failure("unknown format '" + name +
                                         "' (valid: text, markdown, csv, json)");
 }
 

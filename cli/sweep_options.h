@@ -33,7 +33,7 @@ struct BudgetArgs {
 void add_budget_options(CLI::App& sub, BudgetArgs& args);
 
 /// The budgets given, or the message of the first bad value.
-Parsed<sweep::Budgets> parse_budgets(const BudgetArgs& args);
+Checked<sweep::Budgets> parse_budgets(const BudgetArgs& args);
 
 /// Where a sweep's or a comparison's documents go.
 struct TableArgs {
@@ -53,7 +53,7 @@ struct TableOptions {
 TableOptions add_table_options(CLI::App& sub, TableArgs& args, const std::string& what);
 
 /// "text", "markdown" (or "md"), "csv", "json".
-Parsed<std::string> parse_table_format(const std::string& name);
+Checked<std::string> parse_table_format(const std::string& name);
 
 /// A usage error of `command`: the message and the help hint, exit 2.
 int command_usage_error(CommandIo& io, const std::string& command, const std::string& message);

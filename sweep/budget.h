@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sweep/checked.h"
+#include "events/checked.h"
 #include "sweep/run_metrics.h"
 
 namespace heapsim::sweep {

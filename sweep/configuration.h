@@ -16,7 +16,7 @@
 
 #include "engine/replay.h"
 #include "sim/policy.h"
-#include "sweep/checked.h"
+#include "events/checked.h"
 
 namespace heapsim::sweep {
 

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sweep/checked.h"
+#include "events/checked.h"
 #include "sweep/configuration.h"
 
 namespace heapsim::sweep {

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sweep/checked.h"
+#include "events/checked.h"
 
 namespace heapsim::sweep {
 

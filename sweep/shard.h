@@ -19,7 +19,7 @@
 #include <string>
 #include <string_view>
 
-#include "sweep/checked.h"
+#include "events/checked.h"
 
 namespace heapsim::sweep {
 

@@ -1,13 +1,14 @@
 #pragma once
-// A value or the one-line reason it was rejected: what every parser of the
-// sweep room returns, so a command can print the line and exit 2.
+// A value or the one-line reason it was rejected: what the option parsers
+// of the commands and of the sweep room return, so a command can print the
+// line and exit 2.
 
 #include <optional>
 #include <string>
 #include <utility>
 #include <variant>
 
-namespace heapsim::sweep {
+namespace heapsim {
 
 template <typename T>
 class Checked {
@@ -31,4 +32,4 @@ class Checked {
     std::variant<T, Error> v_;
 };
 
-}  // namespace heapsim::sweep
+}  // namespace heapsim
