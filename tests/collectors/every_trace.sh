@@ -5,16 +5,20 @@
 # (written for the generational collectors) do not hold. Anything else --
 # 2 (refused), 3, a signal, a sanitizer report -- fails.
 #
-#   bash tests/collectors/every_trace.sh HEAPSIM SOURCE_DIR
+#   bash tests/collectors/every_trace.sh HEAPSIM SOURCE_DIR [SEEDS]
+#
+# SEEDS (default "1 2 3") are the generated traces' seeds per profile; the
+# sanitizer stage passes one seed (each replay there costs ~10x).
 set -uo pipefail
 heapsim=$1
 src=$2
+read -r -a seeds <<<"${3:-1 2 3}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 traces=("$src"/traces/*.trace "$src"/traces/scenarios/*.trace)
 for profile in mixed web cache cycles; do
-    for seed in 1 2 3; do
+    for seed in "${seeds[@]}"; do
         "$heapsim" gen --profile "$profile" --events 20000 --seed "$seed" -o "$tmp/$profile-$seed.trace" ||
             { echo "FAIL: gen $profile $seed"; exit 1; }
         traces+=("$tmp/$profile-$seed.trace")
