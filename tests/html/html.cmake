@@ -28,7 +28,8 @@ set(work ${CMAKE_CURRENT_BINARY_DIR}/browser)
 add_test(NAME "browser: web_service report renders"
          COMMAND ${CMAKE_CURRENT_LIST_DIR}/html_report_in_browser.sh $<TARGET_FILE:heapsim> ${HEAPSIM_CHROMIUM}
                  traces/web_service.trace ${work} chart-memory chart-pause-histogram
-                 chart-pause-timeline chart-promoted
+                 chart-pause-timeline chart-promoted chart-survivor-age -- series-cyclic-garbage
+                 table-promotions-by-site table-at-peak table-temporaries table-leaks
          WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 add_test(NAME "browser: a report without collections renders"
          COMMAND ${CMAKE_CURRENT_LIST_DIR}/html_report_in_browser.sh $<TARGET_FILE:heapsim> ${HEAPSIM_CHROMIUM}
