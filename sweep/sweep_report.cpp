@@ -105,6 +105,23 @@ void write_choice(const SweepReport& report, bool markdown, std::ostream& out) {
             << "none: no configuration is within the budgets.\n";
 }
 
+// The table in `format`, then (text and Markdown) the recommendation.
+void write_table(const Table& t, const SweepReport& report, TableFormat format, std::ostream& out) {
+    switch (format) {
+        case TableFormat::Text:
+            t.write_text(out);
+            write_choice(report, false, out);
+            break;
+        case TableFormat::Markdown:
+            t.write_markdown(out);
+            write_choice(report, true, out);
+            break;
+        case TableFormat::Csv:
+            t.write_csv(out);
+            break;
+    }
+}
+
 }  // namespace
 
 bool SweepReport::on_frontier(std::uint64_t run) const {
@@ -188,19 +205,7 @@ void write_sweep_table(const SweepReport& report, TableFormat format, std::ostre
             row.push_back(report.on_frontier(r.run) ? (human ? "*" : "1") : (human ? "" : "0"));
         t.rows.push_back(std::move(row));
     }
-    switch (format) {
-        case TableFormat::Text:
-            t.write_text(out);
-            write_choice(report, false, out);
-            break;
-        case TableFormat::Markdown:
-            t.write_markdown(out);
-            write_choice(report, true, out);
-            break;
-        case TableFormat::Csv:
-            t.write_csv(out);
-            break;
-    }
+    write_table(t, report, format, out);
 }
 
 void write_compare_table(const SweepReport& report, TableFormat format, std::ostream& out) {
@@ -254,21 +259,10 @@ void write_compare_table(const SweepReport& report, TableFormat format, std::ost
     }
     t.rows.push_back(mode);
     t.rows.push_back(budgets);
-    switch (format) {
-        case TableFormat::Text:
-            out << "heapsim compare " << display_path(report.traces.front().path) << " ("
-                << with_commas(report.traces.front().events) << " events; * best of the row)\n\n";
-            t.write_text(out);
-            write_choice(report, false, out);
-            break;
-        case TableFormat::Markdown:
-            t.write_markdown(out);
-            write_choice(report, true, out);
-            break;
-        case TableFormat::Csv:
-            t.write_csv(out);
-            break;
-    }
+    if (format == TableFormat::Text)
+        out << "heapsim compare " << display_path(report.traces.front().path) << " ("
+            << with_commas(report.traces.front().events) << " events; * best of the row)\n\n";
+    write_table(t, report, format, out);
 }
 
 std::string broken_budget_line(const BudgetCheck& check, const std::string& where) {
