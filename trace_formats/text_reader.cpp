@@ -76,8 +76,15 @@ LineOutcome TextLineParser::parse(const Line& line, Event& event, Diagnostic& er
     if (line.too_long) return long_line(line, error);
     std::string_view text = line.text;
     if (line.number == 1 && text.starts_with(kUtf8Bom)) text.remove_prefix(kUtf8Bom.size());
-    tokenize(text);
     last_line_ = line.number;
+    if (!line.unterminated && end_line_ == 0 && scan_common(text, event)) {
+        seen_content_ = true;
+        event.number = ++number_;
+        event.line = line.number;
+        last_time_ = event.time_ns;
+        return LineOutcome::Event;
+    }
+    tokenize(text);
     if (line.unterminated) return truncated_line(line, error);
     if (tokens_.empty()) {
         if (const std::optional<std::uint64_t> n = parse_end_record(text))
@@ -298,7 +305,9 @@ bool TextLineParser::check_symbols(std::string_view label, const Signature& sign
 // line leaves nothing behind in the symbol table.
 void TextLineParser::intern_symbols(const Signature& signature, Tokens args, Event& event) {
     for (int i = 0; i < signature.count; ++i) {
-        event.*(signature.operands[i].field) = symbols_.intern(args[i].text);
+        const SymbolOperand& operand = signature.operands[i];
+        event.*(operand.field) =
+            operand.rule == TokenRule::Id ? id_of(args[i].text) : symbols_.intern(args[i].text);
     }
 }
 
@@ -389,7 +398,7 @@ bool TextLineParser::parse_alloc(Tokens args, Tokens options, Event& event, Diag
     }
     intern_symbols(signature, args, event);
     refs_.clear();
-    for (const TextToken& ref : refs) refs_.push_back(symbols_.intern(ref.text));
+    for (const TextToken& ref : refs) refs_.push_back(id_of(ref.text));
     event.refs = refs_;
     return true;
 }

@@ -48,8 +48,25 @@ class TextLineParser {
     /// an end-of-trace record and has none (end_record.h).
     bool at_end(Diagnostic& error) const;
 
+    /// An operand of the fast path (text_common_events.cpp): where it is and
+    /// the token classes all its bytes share.
+    struct FastToken {
+        const char* data;
+        std::uint32_t length;
+        std::uint8_t chars;
+        std::string_view view() const { return {data, length}; }
+    };
+
   private:
     using Tokens = std::span<const TextToken>;
+
+    /// The symbol of an object id (every ID, REF and TARGET operand): the
+    /// one place where ids are interned, so their namespace can change here.
+    Sym id_of(std::string_view id) { return symbols_.intern(id); }
+    /// The fast path: true when `text` is a well-formed event of a common
+    /// kind, with `event` filled but for its number and line; false, having
+    /// interned nothing, for any other line (text_common_events.cpp).
+    bool scan_common(std::string_view text, Event& event);
 
     void tokenize(std::string_view text);
     LineOutcome header(Diagnostic& error);
@@ -92,6 +109,9 @@ class TextLineParser {
     std::uint64_t end_line_ = 0;      // line of the end-of-trace record, 0 = none yet
     std::uint64_t promise_line_ = 0;  // line of the promise of one, 0 = none
     std::uint64_t last_line_ = 0;     // last line read
+
+    static constexpr std::size_t kFastTokens = 16;  // more operands: the general path
+    FastToken fast_[kFastTokens];                   // the fast path's operands
 };
 
 /// Reads a whole text trace from `source` into `sink`.
