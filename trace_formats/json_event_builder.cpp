@@ -358,7 +358,9 @@ bool JsonEventBuilder::take_symbols(std::string_view label, const Signature& sig
         }
     }
     for (int i = 0; i < signature.count; ++i) {
-        event.*(signature.operands[i].field) = symbols_.intern(tokens[i]);
+        const SymbolOperand& operand = signature.operands[i];
+        event.*(operand.field) =
+            operand.rule == TokenRule::Id ? id_of(tokens[i]) : symbols_.intern(tokens[i]);
     }
     return true;
 }
@@ -495,11 +497,11 @@ bool JsonEventBuilder::take_alloc(Event& event, Diagnostic& error) {
         event.size = static_cast<std::int64_t>(size);
     }
     if (!label_member("alloc", Field::Site, event.site, error)) return false;
-    event.id = symbols_.intern(id);
+    event.id = id_of(id);
     event.type = symbols_.intern(type);
     refs_.clear();
     for (const Item& item : items_) {
-        if (item.field == Field::Refs) refs_.push_back(symbols_.intern(item_text(item)));
+        if (item.field == Field::Refs) refs_.push_back(id_of(item_text(item)));
     }
     event.refs = refs_;
     return true;
@@ -599,7 +601,7 @@ bool JsonEventBuilder::take_expect(Event& event, Diagnostic& error) {
         default:
             break;
     }
-    if (has_id) event.id = symbols_.intern(id);
+    if (has_id) event.id = id_of(id);
     return true;
 }
 

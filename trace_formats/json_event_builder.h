@@ -46,6 +46,20 @@ class JsonEventBuilder {
     /// false: `error` says why, with the same number and line.
     bool finish(std::uint64_t number, std::uint64_t line, Event& event, Diagnostic& error);
 
+    /// The JSON Lines fast path, instead of begin() ... finish(): true when
+    /// `line` is a common event in the writer's shape, with `event` filled
+    /// as finish() would; false, having interned nothing, for any other line
+    /// (json_common_events.cpp).
+    bool scan_common(std::string_view line, std::uint64_t number, std::uint64_t line_number,
+                     Event& event);
+    /// A string of the fast path and the token classes all its bytes share.
+    struct FastString {
+        const char* data;
+        std::uint32_t length;
+        std::uint8_t classes;
+        std::string_view view() const { return {data, length}; }
+    };
+
     enum class Field : std::uint8_t {
         Ev,
         T,
@@ -73,6 +87,10 @@ class JsonEventBuilder {
     };
 
   private:
+    /// The symbol of an object id (every id, ref, refs item and target): the
+    /// one place where ids are interned, so their namespace can change here.
+    Sym id_of(std::string_view id) { return symbols_.intern(id); }
+
     enum class JsonType : std::uint8_t {
         String,
         Unsigned,
@@ -144,6 +162,9 @@ class JsonEventBuilder {
     std::string item_text_;
     std::vector<Sym> refs_;
     std::uint64_t last_time_ = 0;  // timestamp of the last good event
+
+    static constexpr std::size_t kFastRefs = 16;  // more: the general path
+    FastString fast_refs_[kFastRefs];             // the fast path's refs
 };
 
 }  // namespace heapsim

@@ -107,6 +107,10 @@ JsonLineParser::JsonLineParser(SymbolTable& symbols, bool fast_path)
 LineOutcome JsonLineParser::parse(const Line& line, Event& event, Diagnostic& error) {
     if (!line.too_long && is_blank(line.text)) return LineOutcome::Skip;
     ++number_;
+    if (fast_path_ && !line.too_long &&
+        builder_.scan_common(line.text, number_, line.number, event)) {
+        return LineOutcome::Event;
+    }
     if (line.too_long) {
         error = make_diagnostic(
             ErrorKind::Syntax,
