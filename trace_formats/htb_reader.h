@@ -84,10 +84,15 @@ class HtbReader {
         if (!varint(back)) return false;
         if (back >= dictionary_.size()) [[unlikely]] return unknown_string(back);
         const Entry& entry = dictionary_[dictionary_.size() - 1 - back];
-        out = entry.sym;
+        out = rule == TokenRule::Id ? id_of(entry) : entry.sym;
         if ((entry.rules & htb_rule_bit(rule)) == 0) [[unlikely]] bad_symbol(rule, role, entry.sym);
         return true;
     }
+    /// The symbol of a dictionary string used as an object id (every id,
+    /// ref and target operand): the one place where ids are resolved, so
+    /// their namespace can change here. Strings are interned when defined,
+    /// before their use is known.
+    Sym id_of(const Entry& entry) const { return entry.sym; }
     bool unknown_string(std::uint64_t back);
     void bad_symbol(TokenRule rule, const char* role, Sym sym);
     /// The current event's name for messages ("alloc", "expect count").
