@@ -39,7 +39,8 @@ bool check(std::string_view label, const char* role, TokenRule rule, const TextT
 
 }  // namespace
 
-TextLineParser::TextLineParser(SymbolTable& symbols) : symbols_(symbols) {}
+TextLineParser::TextLineParser(SymbolTable& symbols, bool fast_path)
+    : symbols_(symbols), fast_path_(fast_path) {}
 
 // Splits on spaces and tabs, stopping at `#`. Any other byte (a stray \r,
 // binary garbage) stays inside a token and is rejected by the token rules.
@@ -77,7 +78,7 @@ LineOutcome TextLineParser::parse(const Line& line, Event& event, Diagnostic& er
     std::string_view text = line.text;
     if (line.number == 1 && text.starts_with(kUtf8Bom)) text.remove_prefix(kUtf8Bom.size());
     last_line_ = line.number;
-    if (!line.unterminated && end_line_ == 0 && scan_common(text, event)) {
+    if (fast_path_ && !line.unterminated && end_line_ == 0 && scan_common(text, event)) {
         seen_content_ = true;
         event.number = ++number_;
         event.line = line.number;

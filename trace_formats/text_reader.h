@@ -36,7 +36,9 @@ struct TextToken {
 
 class TextLineParser {
   public:
-    explicit TextLineParser(SymbolTable& symbols);
+    /// `fast_path` false sends every line through the general parser (for
+    /// tests that compare the two paths).
+    explicit TextLineParser(SymbolTable& symbols, bool fast_path = true);
 
     /// Parses one line. For Event, `event` is filled (its refs stay valid
     /// until the next call); for Error, `error` carries line and event number.
@@ -110,6 +112,7 @@ class TextLineParser {
     std::uint64_t promise_line_ = 0;  // line of the promise of one, 0 = none
     std::uint64_t last_line_ = 0;     // last line read
 
+    bool fast_path_;
     static constexpr std::size_t kFastTokens = 16;  // more operands: the general path
     FastToken fast_[kFastTokens];                   // the fast path's operands
 };
