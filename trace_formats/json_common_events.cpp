@@ -13,6 +13,8 @@
 // repeated or unknown member, any error) returns false before anything is
 // interned, and the general path takes the line, with its diagnostics.
 
+#include <cstring>
+
 #include "trace_formats/json_event_builder.h"
 #include "trace_formats/operand_rules.h"
 
@@ -34,21 +36,28 @@ constexpr std::array<std::uint8_t, 256> kStringBytes = [] {
 
 using Field = JsonEventBuilder::Field;
 
+// Whether `key` is the literal `word`: a fixed-size compare, which the
+// compiler turns into one or two loads, not a library call.
+template <std::size_t N>
+bool is(std::string_view key, const char (&word)[N]) {
+    return key.size() == N - 1 && std::memcmp(key.data(), word, N - 1) == 0;
+}
+
 // The members the fast path knows; any other is left to the general path.
 Field member(std::string_view key) {
     switch (key.size()) {
         case 1:
             return key[0] == 't' ? Field::T : Field::None;
         case 2:
-            return key == "id" ? Field::Id : Field::None;
+            return is(key, "id") ? Field::Id : Field::None;
         case 3:
-            return key == "ref" ? Field::Ref : key == "key" ? Field::Key : Field::None;
+            return is(key, "ref") ? Field::Ref : is(key, "key") ? Field::Key : Field::None;
         case 4:
-            if (key == "type") return Field::Type;
-            if (key == "refs") return Field::Refs;
-            if (key == "size") return Field::Size;
-            if (key == "site") return Field::Site;
-            if (key == "name") return Field::Name;
+            if (is(key, "type")) return Field::Type;
+            if (is(key, "refs")) return Field::Refs;
+            if (is(key, "size")) return Field::Size;
+            if (is(key, "site")) return Field::Site;
+            if (is(key, "name")) return Field::Name;
             return Field::None;
         default:
             return Field::None;
@@ -102,7 +111,7 @@ class LineScanner {
     // A plain string (no escapes, control or non-ASCII bytes) after its
     // opening quote; `classes` gets the kTokenChars and kLabelByte bits all
     // its bytes share.
-    bool string(JsonEventBuilder::FastString& out) {
+    [[gnu::always_inline]] bool string(JsonEventBuilder::FastString& out) {
         const char* const start = p_;
         std::uint8_t classes = kIdChar | kNameChar | kLabelByte;
         std::uint8_t c = kEnd;
@@ -148,8 +157,8 @@ bool JsonEventBuilder::scan_common(std::string_view line, std::uint64_t number,
                                    std::uint64_t line_number, Event& event) {
     LineScanner in(line);
     FastString text;
-    if (!in.eat('{') || !in.eat('"') || !in.string(text) || text.view() != "ev" || !in.eat(':') ||
-        !in.eat('"') || !in.string(text)) {
+    if (!in.eat('{') || !in.eat('"') || !in.string(text) || !is(text.view(), "ev") ||
+        !in.eat(':') || !in.eat('"') || !in.string(text)) {
         return false;
     }
     const std::optional<EventKind> kind = event_kind_named(text.view());

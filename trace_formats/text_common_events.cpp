@@ -52,12 +52,14 @@ bool TextLineParser::scan_common(std::string_view text, Event& event) {
 
     std::uint64_t time = last_time_;
     if (p < end && *p == '@') {
+        // Up to 19 digits cannot overflow; longer ones go to the general path.
         const char* const digits = ++p;
-        while (p < end && static_cast<unsigned char>(*p - '0') <= 9) ++p;
         std::uint64_t value = 0;
-        if (p == end || (*p != ' ' && *p != '\t') ||
-            parse_decimal(std::string_view(digits, static_cast<std::size_t>(p - digits)),
-                          kMaxTimestamp, value) != NumberError::None ||
+        while (p < end && static_cast<unsigned char>(*p - '0') <= 9) {
+            value = value * 10 + static_cast<unsigned>(*p++ - '0');
+        }
+        const std::size_t length = static_cast<std::size_t>(p - digits);
+        if (p == end || (*p != ' ' && *p != '\t') || length == 0 || length > 19 ||
             value < last_time_) {
             return false;
         }
