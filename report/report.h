@@ -29,6 +29,11 @@ struct ReportOptions {
 /// The heapsim-report/1 document (docs/report.md), fields in schema order.
 nlohmann::ordered_json report_json(const RunResult& result);
 
+/// Its `summary` and `pauses` alone (what a sweep's run entry repeats),
+/// without building the rest of the document.
+nlohmann::ordered_json report_summary_json(const RunResult& result);
+nlohmann::ordered_json report_pauses_json(const RunResult& result);
+
 /// A retention path as report-schema.md's STEPs (report_profile_json.cpp).
 nlohmann::ordered_json retention_path_json(const RetentionPath& path);
 /// total, survivor_age and by_site into the `promotions` object.

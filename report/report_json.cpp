@@ -73,6 +73,15 @@ ordered_json array_of(const std::vector<T>& items, F&& to_json) {
 
 }  // namespace
 
+ordered_json report_summary_json(const RunResult& r) { return summary_json(r.summary); }
+
+ordered_json report_pauses_json(const RunResult& r) {
+    return ordered_json{{"gen0", pause_json(r.pauses[0])},
+                        {"gen1", pause_json(r.pauses[1])},
+                        {"gen2", pause_json(r.pauses[2])},
+                        {"all", pause_json(r.pauses_all)}};
+}
+
 ordered_json report_json(const RunResult& r) {
     ordered_json doc;
     doc["schema"] = kReportSchema;
@@ -106,10 +115,7 @@ ordered_json report_json(const RunResult& r) {
     });
     doc["leaks"] = array_of(r.leaks, leak_json);
     if (r.leaks_omitted != 0) doc["leaks_omitted"] = r.leaks_omitted;
-    doc["pauses"] = ordered_json{{"gen0", pause_json(r.pauses[0])},
-                                 {"gen1", pause_json(r.pauses[1])},
-                                 {"gen2", pause_json(r.pauses[2])},
-                                 {"all", pause_json(r.pauses_all)}};
+    doc["pauses"] = report_pauses_json(r);
     doc["promotions"] = ordered_json{{"gen0_to_gen1", r.promoted[0]}, {"gen1_to_gen2", r.promoted[1]}};
     add_promotions_json(doc["promotions"], r.profile.promotions);
     doc["timeline"] = array_of(r.timeline, timeline_json);

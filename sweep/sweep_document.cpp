@@ -44,15 +44,15 @@ SweepRun make_sweep_run(std::uint64_t run, std::uint64_t trace, const Configurat
     r.spec = canonical_spec(config);
     r.metrics = metrics_of(result);
     r.budgets = check_budgets(budgets, r.metrics);
-    // summary and pauses exactly as heapsim run's report has them.
-    ordered_json report = report_json(result);
+    // summary and pauses exactly as heapsim run's report has them (not the
+    // whole report: its leaks alone can be 10^5 records with paths).
     r.json = ordered_json{
         {"run", run},
         {"trace", trace},
         {"config", r.spec},
         {"trace_thresholds", config.policy.follow_trace_thresholds ? "follow" : "ignore"},
-        {"summary", std::move(report["summary"])},
-        {"pauses", std::move(report["pauses"])},
+        {"summary", report_summary_json(result)},
+        {"pauses", report_pauses_json(result)},
         {"gc_time_ns", r.metrics.gc_time_ns},
         {"peak_cyclic_garbage_bytes", r.metrics.peak_cyclic_garbage_bytes},
         {"leaked_bytes", r.metrics.leaked_bytes}};
