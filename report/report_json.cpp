@@ -10,7 +10,9 @@ using nlohmann::ordered_json;
 
 namespace {
 
-ordered_json counts(const std::array<std::uint64_t, 3>& c) { return ordered_json::array({c[0], c[1], c[2]}); }
+ordered_json counts(const std::array<std::uint64_t, 3>& c) {
+    return ordered_json::array({c[0], c[1], c[2]});
+}
 
 ordered_json pause_json(const PauseStats& p) {
     return ordered_json{{"count", p.count},   {"total_ns", p.total_ns}, {"p50_ns", p.p50_ns},
@@ -64,6 +66,33 @@ ordered_json timeline_json(const TimelineSample& t) {
                         {"garbage_measured_at", t.garbage_measured_at}};
 }
 
+ordered_json collection_entry_json(const CollectionRecord& c, bool incremental) {
+    ordered_json j = collection_json(c);
+    // 3.14.0: the marking step's objects, and whether this increment only marked.
+    if (incremental) {
+        j["marked"] = c.marked;
+        j["mark_only"] = c.mark_only;
+    }
+    return j;
+}
+
+ordered_json leak_group_json(const LeakGroup& g) {
+    ordered_json j{{"reason", leak_reason_name(g.reason)},
+                   {"garbage", is_garbage(g.reason)},
+                   {"site", g.site},
+                   {"type", g.type},
+                   {"objects", g.objects},
+                   {"bytes", g.bytes}};
+    if (!g.held_by.empty()) j["held_by"] = g.held_by;
+    const auto& q = g.alive_at_quarters;
+    j["alive_at_quarters"] = ordered_json::array({q[0], q[1], q[2], q[3]});
+    j["growing"] = g.growing();
+    j["example"] = g.example_id;
+    j["path"] = retention_path_json(g.path);
+    if (!g.finalizer.empty()) j["finalizer"] = g.finalizer;
+    return j;
+}
+
 template <typename T, typename F>
 ordered_json array_of(const std::vector<T>& items, F&& to_json) {
     ordered_json out = ordered_json::array();
@@ -73,7 +102,9 @@ ordered_json array_of(const std::vector<T>& items, F&& to_json) {
 
 }  // namespace
 
-ordered_json report_summary_json(const RunResult& r) { return summary_json(r.summary); }
+ordered_json report_summary_json(const RunResult& r) {
+    return summary_json(r.summary);
+}
 
 ordered_json report_pauses_json(const RunResult& r) {
     return ordered_json{{"gen0", pause_json(r.pauses[0])},
@@ -82,7 +113,11 @@ ordered_json report_pauses_json(const RunResult& r) {
                         {"all", pause_json(r.pauses_all)}};
 }
 
-ordered_json report_json(const RunResult& r) {
+namespace {
+
+// The document; with `streamed`, collections, leaks and leak_groups are
+// left empty for write_json_report to write entry by entry.
+ordered_json report_document(const RunResult& r, bool streamed) {
     ordered_json doc;
     doc["schema"] = kReportSchema;
     doc["trace"] = ordered_json{{"path", r.trace_path}, {"events", r.events}};
@@ -98,44 +133,27 @@ ordered_json report_json(const RunResult& r) {
         {"provenance", r.provenance}};
     doc["summary"] = summary_json(r.summary);
     const bool incremental = r.collector == "incremental";
-    doc["collections"] = array_of(r.collections, [incremental](const CollectionRecord& c) {
-        ordered_json j = collection_json(c);
-        // 3.14.0: the marking step's objects, and whether this increment only marked.
-        if (incremental) {
-            j["marked"] = c.marked;
-            j["mark_only"] = c.mark_only;
-        }
-        return j;
-    });
+    doc["collections"] = streamed
+                             ? ordered_json::array()
+                             : array_of(r.collections, [incremental](const CollectionRecord& c) {
+                                   return collection_entry_json(c, incremental);
+                               });
     doc["weakref_callbacks"] = array_of(r.weakref_callbacks, [](const WeakrefCallbackRecord& w) {
         return ordered_json{{"event", w.event}, {"weakref", w.weakref}, {"label", w.label}};
     });
     doc["finalizers"] = array_of(r.finalizers, [](const FinalizerRecord& f) {
         return ordered_json{{"event", f.event}, {"id", f.id}};
     });
-    doc["leaks"] = array_of(r.leaks, leak_json);
+    doc["leaks"] = streamed ? ordered_json::array() : array_of(r.leaks, leak_json);
     if (r.leaks_omitted != 0) doc["leaks_omitted"] = r.leaks_omitted;
     doc["pauses"] = report_pauses_json(r);
-    doc["promotions"] = ordered_json{{"gen0_to_gen1", r.promoted[0]}, {"gen1_to_gen2", r.promoted[1]}};
+    doc["promotions"] =
+        ordered_json{{"gen0_to_gen1", r.promoted[0]}, {"gen1_to_gen2", r.promoted[1]}};
     add_promotions_json(doc["promotions"], r.profile.promotions);
     doc["timeline"] = array_of(r.timeline, timeline_json);
 
-    doc["leak_groups"] = array_of(r.leak_groups, [](const LeakGroup& g) {
-        ordered_json j{{"reason", leak_reason_name(g.reason)},
-                       {"garbage", is_garbage(g.reason)},
-                       {"site", g.site},
-                       {"type", g.type},
-                       {"objects", g.objects},
-                       {"bytes", g.bytes}};
-        if (!g.held_by.empty()) j["held_by"] = g.held_by;
-        const auto& q = g.alive_at_quarters;
-        j["alive_at_quarters"] = ordered_json::array({q[0], q[1], q[2], q[3]});
-        j["growing"] = g.growing();
-        j["example"] = g.example_id;
-        j["path"] = retention_path_json(g.path);
-        if (!g.finalizer.empty()) j["finalizer"] = g.finalizer;
-        return j;
-    });
+    doc["leak_groups"] =
+        streamed ? ordered_json::array() : array_of(r.leak_groups, leak_group_json);
     const auto totals = [&](bool garbage) {
         const LeakTotals t = leak_totals(leak_section(r, garbage));
         return ordered_json{{"objects", t.objects}, {"bytes", t.bytes}};
@@ -158,9 +176,73 @@ ordered_json report_json(const RunResult& r) {
     return doc;
 }
 
+}  // namespace
+
+ordered_json report_json(const RunResult& r) {
+    return report_document(r, false);
+}
+
+namespace {
+
+// Sites and labels are arbitrary bytes: replace invalid UTF-8 rather than throw.
+std::string dumped(const ordered_json& j) {
+    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// `text` (a value dumped at indentation 0) as it reads nested `depth` levels
+// deep: strings hold no raw newline, so every newline starts a line of the
+// value.
+void write_indented(std::ostream& out, const std::string& text, std::size_t depth) {
+    std::size_t from = 0;
+    for (std::size_t nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', from)) {
+        out.write(text.data() + from, static_cast<std::streamsize>(nl + 1 - from));
+        out << std::string(2 * depth, ' ');
+        from = nl + 1;
+    }
+    out.write(text.data() + from, static_cast<std::streamsize>(text.size() - from));
+}
+
+// An array of the top-level object, one entry built and written at a time.
+template <typename T, typename F>
+void write_array(std::ostream& out, const std::vector<T>& items, F&& to_json) {
+    if (items.empty()) {
+        out << "[]";
+        return;
+    }
+    out << "[\n";
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        out << "    ";
+        write_indented(out, dumped(to_json(items[i])), 2);
+        out << (i + 1 < items.size() ? ",\n" : "\n");
+    }
+    out << "  ]";
+}
+
+}  // namespace
+
+// Byte for byte report_json(result).dump(2) and a newline, but the arrays
+// that grow with the trace (collections, leaks with their paths, leak
+// groups) are written entry by entry instead of held as one document.
 void write_json_report(const RunResult& result, std::ostream& out) {
-    // Sites and labels are arbitrary bytes: replace invalid UTF-8 rather than throw.
-    out << report_json(result).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    const ordered_json doc = report_document(result, true);
+    const bool incremental = result.collector == "incremental";
+    out << "{\n";
+    std::size_t i = 0;
+    for (const auto& [key, value] : doc.items()) {
+        out << "  " << dumped(ordered_json(key)) << ": ";
+        if (key == "collections")
+            write_array(out, result.collections, [incremental](const CollectionRecord& c) {
+                return collection_entry_json(c, incremental);
+            });
+        else if (key == "leaks")
+            write_array(out, result.leaks, leak_json);
+        else if (key == "leak_groups")
+            write_array(out, result.leak_groups, leak_group_json);
+        else
+            write_indented(out, dumped(value), 1);
+        out << (++i < doc.size() ? ",\n" : "\n");
+    }
+    out << "}\n";
 }
 
 }  // namespace heapsim
