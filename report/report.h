@@ -34,6 +34,13 @@ nlohmann::ordered_json report_json(const RunResult& result);
 nlohmann::ordered_json report_summary_json(const RunResult& result);
 nlohmann::ordered_json report_pauses_json(const RunResult& result);
 
+/// The document with `collections`, `leaks` and `leak_groups` empty, and
+/// one entry of each as report_json has it (for writers that choose entries).
+nlohmann::ordered_json report_json_without_entries(const RunResult& result);
+nlohmann::ordered_json report_collection_json(const RunResult& result, const CollectionRecord& c);
+nlohmann::ordered_json report_leak_json(const RunResult& result, const LeakRecord& l);
+nlohmann::ordered_json report_leak_group_json(const RunResult& result, const LeakGroup& g);
+
 /// A retention path as report-schema.md's STEPs (report_profile_json.cpp).
 nlohmann::ordered_json retention_path_json(const RetentionPath& path);
 /// total, survivor_age and by_site into the `promotions` object.

@@ -34,7 +34,7 @@ void leaks(const RunResult& r, std::ostream& out) {
     for (const LeakRecord& l : r.leaks)
         out << q(l.id) << ',' << q(l.type) << ',' << q(l.site) << ',' << l.bytes << ','
             << leak_reason_name(l.reason) << ',' << q(l.held_by) << ',' << q(l.finalizer) << ','
-            << q(path_text(l.path)) << '\n';
+            << q(path_text(r.paths.path(l.path))) << '\n';
 }
 
 void leak_groups(const RunResult& r, std::ostream& out) {
@@ -45,7 +45,7 @@ void leak_groups(const RunResult& r, std::ostream& out) {
         out << leak_reason_name(g.reason) << ',' << q(g.held_by) << ',' << q(g.type) << ','
             << q(g.site) << ',' << g.objects << ',' << g.bytes << ',' << a[0] << ',' << a[1] << ','
             << a[2] << ',' << a[3] << ',' << (g.growing() ? "true" : "false") << ','
-            << q(g.example_id) << ',' << q(path_text(g.path)) << '\n';
+            << q(g.example_id) << ',' << q(path_text(r.paths.path(g.path))) << '\n';
     }
 }
 

@@ -44,14 +44,14 @@ ordered_json collection_json(const CollectionRecord& c) {
                         {"pause_ns", c.pause_ns}};
 }
 
-ordered_json leak_json(const LeakRecord& l) {
+ordered_json leak_json(const RetentionPathStore& paths, const LeakRecord& l) {
     ordered_json j{{"id", l.id},
                    {"type", l.type},
                    {"site", l.site},
                    {"bytes", l.bytes},
                    {"reason", leak_reason_name(l.reason)}};
     if (!l.held_by.empty()) j["held_by"] = l.held_by;
-    j["path"] = retention_path_json(l.path);
+    j["path"] = retention_path_json(paths.path(l.path));
     if (!l.finalizer.empty()) j["finalizer"] = l.finalizer;
     return j;
 }
@@ -76,7 +76,7 @@ ordered_json collection_entry_json(const CollectionRecord& c, bool incremental) 
     return j;
 }
 
-ordered_json leak_group_json(const LeakGroup& g) {
+ordered_json leak_group_json(const RetentionPathStore& paths, const LeakGroup& g) {
     ordered_json j{{"reason", leak_reason_name(g.reason)},
                    {"garbage", is_garbage(g.reason)},
                    {"site", g.site},
@@ -88,7 +88,7 @@ ordered_json leak_group_json(const LeakGroup& g) {
     j["alive_at_quarters"] = ordered_json::array({q[0], q[1], q[2], q[3]});
     j["growing"] = g.growing();
     j["example"] = g.example_id;
-    j["path"] = retention_path_json(g.path);
+    j["path"] = retention_path_json(paths.path(g.path));
     if (!g.finalizer.empty()) j["finalizer"] = g.finalizer;
     return j;
 }
@@ -144,7 +144,9 @@ ordered_json report_document(const RunResult& r, bool streamed) {
     doc["finalizers"] = array_of(r.finalizers, [](const FinalizerRecord& f) {
         return ordered_json{{"event", f.event}, {"id", f.id}};
     });
-    doc["leaks"] = streamed ? ordered_json::array() : array_of(r.leaks, leak_json);
+    doc["leaks"] =
+        streamed ? ordered_json::array()
+                 : array_of(r.leaks, [&r](const LeakRecord& l) { return leak_json(r.paths, l); });
     if (r.leaks_omitted != 0) doc["leaks_omitted"] = r.leaks_omitted;
     doc["pauses"] = report_pauses_json(r);
     doc["promotions"] =
@@ -153,7 +155,9 @@ ordered_json report_document(const RunResult& r, bool streamed) {
     doc["timeline"] = array_of(r.timeline, timeline_json);
 
     doc["leak_groups"] =
-        streamed ? ordered_json::array() : array_of(r.leak_groups, leak_group_json);
+        streamed ? ordered_json::array() : array_of(r.leak_groups, [&r](const LeakGroup& g) {
+            return leak_group_json(r.paths, g);
+        });
     const auto totals = [&](bool garbage) {
         const LeakTotals t = leak_totals(leak_section(r, garbage));
         return ordered_json{{"objects", t.objects}, {"bytes", t.bytes}};
@@ -235,14 +239,32 @@ void write_json_report(const RunResult& result, std::ostream& out) {
                 return collection_entry_json(c, incremental);
             });
         else if (key == "leaks")
-            write_array(out, result.leaks, leak_json);
+            write_array(out, result.leaks,
+                        [&result](const LeakRecord& l) { return leak_json(result.paths, l); });
         else if (key == "leak_groups")
-            write_array(out, result.leak_groups, leak_group_json);
+            write_array(out, result.leak_groups,
+                        [&result](const LeakGroup& g) { return leak_group_json(result.paths, g); });
         else
             write_indented(out, dumped(value), 1);
         out << (++i < doc.size() ? ",\n" : "\n");
     }
     out << "}\n";
+}
+
+ordered_json report_json_without_entries(const RunResult& r) {
+    return report_document(r, true);
+}
+
+ordered_json report_collection_json(const RunResult& r, const CollectionRecord& c) {
+    return collection_entry_json(c, r.collector == "incremental");
+}
+
+ordered_json report_leak_json(const RunResult& r, const LeakRecord& l) {
+    return leak_json(r.paths, l);
+}
+
+ordered_json report_leak_group_json(const RunResult& r, const LeakGroup& g) {
+    return leak_group_json(r.paths, g);
 }
 
 }  // namespace heapsim

@@ -39,10 +39,11 @@ void write_profile_markdown(const RunResult& r, std::ostream& out, std::size_t t
     const RunProfile& p = r.profile;
     std::size_t paths = 0;
     for (const LeakGroup& g : r.leak_groups) {
-        if (g.path.empty()) continue;
+        if (g.path == kEmptyPath) continue;
         if (top != 0 && paths == top) break;
         if (paths++ == 0) out << "\n**Retention paths** (one object per group, shortest)\n\n";
-        out << "- " << md_code(path_text(g.path)) << (is_garbage(g.reason) ? " (" : " (held by ")
+        out << "- " << md_code(path_text(r.paths.path(g.path)))
+            << (is_garbage(g.reason) ? " (" : " (held by ")
             << (is_garbage(g.reason) ? leak_reason_name(g.reason) : g.held_by) << ")\n";
     }
     out << "\n**Memory**: peak live " << human_bytes(p.peak_live_bytes.value) << " at event "

@@ -156,7 +156,7 @@ void write_retention_text(const RunResult& r, std::ostream& out, std::size_t top
                                    : "held by " + g->held_by) +
             (g->finalizer.empty() ? "" : ", kept by the legacy finalizer of " + g->finalizer) + ")";
         out << fit(head, kWidth) << '\n';
-        out << "    " << wrap_path(path_text(g->path), 4, 6, kWidth) << '\n';
+        out << "    " << wrap_path(path_text(r.paths.path(g->path)), 4, 6, kWidth) << '\n';
     }
 }
 

@@ -241,8 +241,8 @@ class Heap {
     // --- end of run (leak_analysis.cpp, statistics.cpp) ---
     void analyse_leaks(RunResult& r) const;
     LeakRecord leak_record(Handle h, std::uint8_t mark, Sym held_by) const;
-    void add_retention(LeakReason reason, Handle h, const RetentionForest& f, RetentionPath& path,
-                       std::string& finalizer) const;
+    void add_retention(LeakReason reason, Handle h, const RetentionForest& f, PathBuilder& b,
+                       PathRef& path, std::string& finalizer) const;
     void compute_statistics(RunResult& r) const;
     void sample_timeline();
     // --- reports (timeline.cpp, retention_paths.cpp) ---
@@ -259,10 +259,11 @@ class Heap {
     }
     TimelineSample timeline_sample();
     RetentionForest retention() const;
-    RetentionPath retention_path(const RetentionForest& f, Handle h) const;
-    RetentionStep retention_step(Handle h, Sym key) const;
-    void append_steps(RetentionPath& path, const std::vector<std::pair<Handle, Sym>>& nodes,
-                      std::uint64_t elided, std::size_t head) const;
+    PathRef retention_path(const RetentionForest& f, PathBuilder& b, Handle h) const;
+    PathRef reachable_path(const RetentionForest& f, PathBuilder& b, Handle h) const;
+    PathRef path_step(PathBuilder& b, PathRef at, Handle h, Sym key) const;
+    PathRef append_steps(PathBuilder& b, PathRef at, const std::vector<std::pair<Handle, Sym>>& nodes,
+                         std::uint64_t elided, std::size_t head) const;
 
     SimOptions options_;
     SymbolTable& symbols_;

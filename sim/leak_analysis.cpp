@@ -17,15 +17,21 @@ namespace {
 
 enum Mark : std::uint8_t { kNone, kFromName, kFromTemp, kFromGarbage, kLegacyCycle };
 
-int reason_rank(LeakReason r) { return static_cast<int>(r); }
+int reason_rank(LeakReason r) {
+    return static_cast<int>(r);
+}
 
 LeakReason leak_reason(std::uint8_t mark, std::uint16_t flags) {
     switch (mark) {
-        case kFromName: return LeakReason::LiveAtEnd;
-        case kFromTemp: return (flags & flag::kCreationRef) ? LeakReason::NeverStored : LeakReason::LiveAtEnd;
+        case kFromName:
+            return LeakReason::LiveAtEnd;
+        case kFromTemp:
+            return (flags & flag::kCreationRef) ? LeakReason::NeverStored : LeakReason::LiveAtEnd;
         case kFromGarbage:
-        case kLegacyCycle: return LeakReason::Uncollectable;
-        default: return LeakReason::Cycle;
+        case kLegacyCycle:
+            return LeakReason::Uncollectable;
+        default:
+            return LeakReason::Cycle;
     }
 }
 
@@ -47,10 +53,10 @@ LeakRecord Heap::leak_record(Handle h, std::uint8_t mark, Sym held_by) const {
 }
 
 // The retention path (report-schema.md): none for a never-stored object.
-void Heap::add_retention(LeakReason reason, Handle h, const RetentionForest& f, RetentionPath& path,
-                         std::string& finalizer) const {
+void Heap::add_retention(LeakReason reason, Handle h, const RetentionForest& f, PathBuilder& b,
+                         PathRef& path, std::string& finalizer) const {
     if (reason == LeakReason::NeverStored) return;
-    path = retention_path(f, h);
+    path = retention_path(f, b, h);
     const std::uint32_t g = f.gidx[h];
     if (reason == LeakReason::Uncollectable && g != RetentionForest::kUnreached &&
         f.finalizer[g] != kNoHandle)
@@ -127,13 +133,15 @@ void Heap::analyse_leaks(RunResult& r) const {
         for (int q = 0; q < 3; ++q)
             if (o.born <= quarter[q]) ++g.alive_at_quarters[q];
         ++g.alive_at_quarters[3];
-        if (by_reason[reason_rank(reason)].size() < options_.max_leak_records) by_reason[reason_rank(reason)].push_back(h);
+        if (by_reason[reason_rank(reason)].size() < options_.max_leak_records)
+            by_reason[reason_rank(reason)].push_back(h);
     }
+    PathBuilder builder(r.paths, symbols_, n);
     for (const std::vector<Handle>& handles : by_reason) {
         for (Handle h : handles) {
             if (r.leaks.size() == options_.max_leak_records) break;
             r.leaks.push_back(leak_record(h, mark[h], held_by[h]));
-            add_retention(r.leaks.back().reason, h, forest, r.leaks.back().path,
+            add_retention(r.leaks.back().reason, h, forest, builder, r.leaks.back().path,
                           r.leaks.back().finalizer);
         }
     }
@@ -149,7 +157,7 @@ void Heap::analyse_leaks(RunResult& r) const {
         named.type = std::string(symbols_.str(key.type));
         const Handle ex = example.at(key);
         named.example_id = std::string(symbols_.str(objects_[ex].id));
-        add_retention(g.reason, ex, forest, named.path, named.finalizer);
+        add_retention(g.reason, ex, forest, builder, named.path, named.finalizer);
         if (key.root != kNoSym)
             named.held_by =
                 std::string(symbols_.str(key.root)) + (key.temp ? " (never stored)" : "");

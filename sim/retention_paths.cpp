@@ -224,67 +224,69 @@ RetentionForest Heap::retention() const {
     return f;
 }
 
-RetentionStep Heap::retention_step(Handle h, Sym key) const {
-    const Object& o = objects_[h];
-    RetentionStep s;
-    s.id = std::string(symbols_.str(o.id));
-    s.type = std::string(symbols_.str(types_[o.type].name));
-    if (key != kNoSym) {
-        s.key = std::string(symbols_.str(key));
-        s.has_key = true;
-    }
-    return s;
-}
-
 // Appends nodes (handle, key of the reference into it) as steps, with one
 // step standing for `elided` left out before node `head`. Hidden objects (a
 // materialized __dict__) are no step of their own: the reference out of
 // them is keyed, and that key is on the next step.
-void Heap::append_steps(RetentionPath& path, const std::vector<std::pair<Handle, Sym>>& nodes,
-                        std::uint64_t elided, std::size_t head) const {
+PathRef Heap::append_steps(PathBuilder& b, PathRef at,
+                           const std::vector<std::pair<Handle, Sym>>& nodes, std::uint64_t elided,
+                           std::size_t head) const {
     for (std::size_t i = 0; i <= nodes.size(); ++i) {
-        if (i == head && elided > 0) {
-            RetentionStep e;
-            e.elided = elided;
-            path.push_back(e);
-        }
+        if (i == head && elided > 0) at = b.store.elided(at, elided);
         if (i == nodes.size()) break;
         const auto [h, key] = nodes[i];
-        if (!(objects_[h].flags & flag::kHidden)) path.push_back(retention_step(h, key));
+        if (!(objects_[h].flags & flag::kHidden)) at = path_step(b, at, h, key);
     }
+    return at;
 }
 
-RetentionPath Heap::retention_path(const RetentionForest& f, Handle x) const {
-    RetentionPath path;
+PathRef Heap::path_step(PathBuilder& b, PathRef at, Handle h, Sym key) const {
+    const Object& o = objects_[h];
+    return b.store.object(at, b.string(o.id), b.string(types_[o.type].name), b.string(key));
+}
+
+// The path of a reachable object at most kPathHead + kPathTail - 1 deep:
+// its parent's path and one step, each made once (PathBuilder::memo).
+PathRef Heap::reachable_path(const RetentionForest& f, PathBuilder& b, Handle x) const {
+    std::vector<Handle>& chain = b.chain;
+    chain.clear();
+    Handle h = x;
+    while (b.memo[h] == PathBuilder::kUnset) {
+        chain.push_back(h);
+        if (f.parent[h] == kNoHandle) break;
+        h = f.parent[h];
+    }
+    PathRef at = b.memo[h];
+    if (at == PathBuilder::kUnset) {  // h is the root: its name, then itself
+        at = kEmptyPath;
+        if (f.via[h] != kNoSym) at = b.store.name(at, b.string(f.via[h]));
+        if (!(objects_[h].flags & flag::kHidden)) at = path_step(b, at, h, kNoSym);
+        b.memo[h] = at;
+        chain.pop_back();
+    }
+    for (std::size_t i = chain.size(); i-- > 0;) {
+        const Handle c = chain[i];
+        if (!(objects_[c].flags & flag::kHidden))
+            at = path_step(b, at, c, edge(f.parent[c], f.via[c]).key);
+        b.memo[c] = at;
+    }
+    return at;
+}
+
+PathRef Heap::retention_path(const RetentionForest& f, PathBuilder& b, Handle x) const {
     std::vector<std::pair<Handle, Sym>> nodes;
     const auto key_in = [&](Handle from, std::uint32_t pos) { return edge(from, pos).key; };
     if (f.depth[x] != kUnreached) {
-        // Root to x: the first kPathHead nodes through head_end, the last kPathTail from x.
+        // Root to x: the first kPathHead nodes (the path of head_end, shared),
+        // one step for the elided ones, the last kPathTail from x.
         const std::uint64_t count = std::uint64_t{f.depth[x]} + 1;
-        std::vector<std::pair<Handle, Sym>> tail;
-        std::uint64_t elided = 0;
+        if (count <= kPathHead + kPathTail) return reachable_path(f, b, x);
         Handle h = x;
-        if (count > kPathHead + kPathTail) {
-            for (std::size_t i = 0; i < kPathTail; ++i, h = f.parent[h])
-                tail.emplace_back(h, key_in(f.parent[h], f.via[h]));
-            h = f.head_end[x];
-            elided = count - kPathHead - kPathTail;
-        }
-        std::vector<std::pair<Handle, Sym>> head;
-        for (; f.parent[h] != kNoHandle; h = f.parent[h])
-            head.emplace_back(h, key_in(f.parent[h], f.via[h]));
-        head.emplace_back(h, kNoSym);
-        const Sym name = f.via[h];
-        if (name != kNoSym) {
-            RetentionStep s;
-            s.name = std::string(symbols_.str(name));
-            path.push_back(s);
-        }
-        nodes.assign(head.rbegin(), head.rend());
-        const std::size_t head_size = nodes.size();
-        nodes.insert(nodes.end(), tail.rbegin(), tail.rend());
-        append_steps(path, nodes, elided, head_size);
-        return path;
+        for (std::size_t i = 0; i < kPathTail; ++i, h = f.parent[h])
+            nodes.emplace_back(h, key_in(f.parent[h], f.via[h]));
+        std::reverse(nodes.begin(), nodes.end());
+        const PathRef head = reachable_path(f, b, f.head_end[x]);
+        return append_steps(b, head, nodes, count - kPathHead - kPathTail, 0);
     }
     // A cycle through x (x -> representative -> x), or the cycle of the
     // nearest member, then the chain from it to x.
@@ -318,13 +320,9 @@ RetentionPath Heap::retention_path(const RetentionForest& f, Handle x) const {
     std::size_t head_size = 0;
     if (f.comp[f.gidx[x]] != kUnreached && f.cyclic[f.comp[f.gidx[x]]]) {
         cycle_nodes(x, nodes, elided, head_size);
-        append_steps(path, nodes, elided, head_size);
-        return path;
+        return append_steps(b, kEmptyPath, nodes, elided, head_size);
     }
-    if (f.gdepth[f.gidx[x]] == kUnreached) {
-        path.push_back(retention_step(x, kNoSym));
-        return path;
-    }
+    if (f.gdepth[f.gidx[x]] == kUnreached) return path_step(b, kEmptyPath, x, kNoSym);
     Handle o = x;
     std::vector<std::pair<Handle, Sym>> chain;  // x up to (excluding) o, reversed
     std::uint64_t chain_elided = 0;
@@ -336,10 +334,9 @@ RetentionPath Heap::retention_path(const RetentionForest& f, Handle x) const {
         o = f.gpar[f.gidx[o]];
     }
     cycle_nodes(o, nodes, elided, head_size);
-    append_steps(path, nodes, elided, head_size);
+    const PathRef cycle = append_steps(b, kEmptyPath, nodes, elided, head_size);
     nodes.assign(chain.rbegin(), chain.rend());
-    append_steps(path, nodes, chain_elided, 0);
-    return path;
+    return append_steps(b, cycle, nodes, chain_elided, 0);
 }
 
 }  // namespace heapsim

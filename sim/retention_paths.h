@@ -13,12 +13,16 @@
 //   uncollectable garbage is attributed to the nearest object with a legacy
 //   finalizer (tp_del) that reaches it.
 //
-// Heap::retention() builds it; Heap::retention_path() reads one path off it.
+// Heap::retention() builds it; Heap::retention_path() reads one path off it
+// into a RetentionPathStore (retention_path_store.h).
 
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
+#include "events/symbol_table.h"
 #include "sim/ref_store.h"
+#include "sim/retention_path_store.h"
 
 namespace heapsim {
 
@@ -52,6 +56,26 @@ struct RetentionForest {
         if (cyclic[comp[g]]) return std::uint64_t{rdepth[g]} + fdepth[g];
         return gdepth[g] == kUnreached ? 0 : std::uint64_t{1} << 32 | gdepth[g];
     }
+};
+
+/// Writes paths into a store: each symbol's string once, and the path of
+/// each reachable object near a root once (`memo`), so paths through the
+/// same chain share its nodes.
+struct PathBuilder {
+    static constexpr PathRef kUnset = 0xFFFFFFFFu;
+    PathBuilder(RetentionPathStore& s, const SymbolTable& t, std::size_t handles)
+        : store(s), symbols(t), memo(handles, kUnset) {}
+    std::uint32_t string(Sym sym) {
+        if (sym == kNoSym) return RetentionPathStore::kNoString;
+        const auto [it, fresh] = strings.try_emplace(sym, 0);
+        if (fresh) it->second = store.add_string(symbols.str(sym));
+        return it->second;
+    }
+    RetentionPathStore& store;
+    const SymbolTable& symbols;
+    std::unordered_map<Sym, std::uint32_t> strings;
+    std::vector<PathRef> memo;  // by handle: the path of a reachable object, kUnset if not made
+    std::vector<Handle> chain;  // scratch
 };
 
 }  // namespace heapsim

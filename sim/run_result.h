@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/retention_path_store.h"
 #include "sim/run_profile.h"
 #include "sim/pause_model.h"
 
@@ -59,7 +60,7 @@ struct LeakRecord {
     std::uint64_t bytes = 0;
     LeakReason reason = LeakReason::LiveAtEnd;
     std::string held_by;  // live-at-end: the root name that keeps it alive; else ""
-    RetentionPath path;     // why it is still alive (sim/retention_paths.cpp)
+    PathRef path = kEmptyPath;  // why it is still alive: RunResult::paths (retention_path_store.h)
     std::string finalizer;  // uncollectable: the object whose legacy finalizer (tp_del) keeps it
 };
 
@@ -86,7 +87,7 @@ struct LeakGroup {
     /// The retention path of one of its objects (the one with the shortest
     /// path, then the first in handle order) and that object's id.
     std::string example_id;
-    RetentionPath path;
+    PathRef path = kEmptyPath;  // in RunResult::paths
     std::string finalizer;  // uncollectable: as LeakRecord::finalizer
     /// Strictly more objects at each quarter point: a group that keeps
     /// growing through the whole trace, unlike state built once.
@@ -165,6 +166,7 @@ struct RunResult {
     std::vector<FinalizerRecord> finalizers;
     std::vector<LeakRecord> leaks;             // at most SimOptions::max_leak_records
     std::uint64_t leaks_omitted = 0;           // leaked objects beyond that cap
+    RetentionPathStore paths;                  // the paths of leaks and leak_groups
     std::vector<LeakGroup> leak_groups;        // largest first (bytes, then objects), as reported
     std::vector<ExpectFailure> expect_failures;
     std::array<PauseStats, 3> pauses{};  // per generation

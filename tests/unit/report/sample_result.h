@@ -83,9 +83,10 @@ inline RunResult sample_result() {
     // c is the list under the name cache.
     RetentionStep n1{"", "n1", "Node", "", false, 0}, n2{"", "n2", "Node", "next", true, 0};
     RetentionStep n1_back{"", "n1", "Node", "prev", true, 0};
-    r.leaks[0].path = {n1, n2, n1_back};
+    r.leaks[0].path = r.paths.add({n1, n2, n1_back});
     r.leaks[0].finalizer = "n1";
-    r.leaks[2].path = {{"cache", "", "", "", false, 0}, {"", "c", "list", "", false, 0}};
+    r.leaks[2].path =
+        r.paths.add(RetentionPath{{"cache", "", "", "", false, 0}, {"", "c", "list", "", false, 0}});
     r.leak_groups[0].path = r.leaks[0].path;
     r.leak_groups[0].finalizer = "n1";
     r.leak_groups[1].path = r.leaks[2].path;

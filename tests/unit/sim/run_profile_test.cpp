@@ -32,6 +32,10 @@ const LeakRecord& leak(const RunResult& r, const std::string& id) {
     return r.leaks.front();
 }
 
+RetentionPath path_of(const RunResult& r, const std::string& id) {
+    return r.paths.path(leak(r, id).path);
+}
+
 }  // namespace
 
 TEST_CASE("retention paths: the shortest chain from any root, keys on the step they lead to") {
@@ -55,14 +59,14 @@ set d a n2
 bind short d
 alloc t list
 )");
-    CHECK(steps(leak(r, "n1").path) ==
+    CHECK(steps(path_of(r, "n1")) ==
           "$cache > dict:cache > dict:c[sessions] > list:u[users] > Session:s1 > Node:n1[root]");
     // n2 is six steps from cache but two from the name short.
-    CHECK(steps(leak(r, "n2").path) == "$short > dict:d > Node:n2[a]");
-    CHECK(steps(leak(r, "cache").path) == "$cache > dict:cache");
+    CHECK(steps(path_of(r, "n2")) == "$short > dict:d > Node:n2[a]");
+    CHECK(steps(path_of(r, "cache")) == "$cache > dict:cache");
     // A never-stored object has no path; what it holds starts at it.
     CHECK(leak(r, "t").reason == LeakReason::NeverStored);
-    CHECK(leak(r, "t").path.empty());
+    CHECK(path_of(r, "t").empty());
 }
 
 TEST_CASE("retention paths: a temporary root has no name step") {
@@ -70,7 +74,7 @@ TEST_CASE("retention paths: a temporary root has no name step") {
 alloc x int
 alloc t list x
 )");
-    CHECK(steps(leak(r, "x").path) == "list:t > int:x");
+    CHECK(steps(path_of(r, "x")) == "list:t > int:x");
 }
 
 TEST_CASE("retention paths: a materialized __dict__ is no step, its key is") {
@@ -84,7 +88,7 @@ TEST_CASE("retention paths: a materialized __dict__ is no step, its key is") {
     }
     trace += "alloc w int\nset a39 last w\n";
     const RunResult r = test::run_ok(trace);
-    CHECK(steps(leak(r, "w").path) == "$a39 > A:a39 > int:w[last]");
+    CHECK(steps(path_of(r, "w")) == "$a39 > A:a39 > int:w[last]");
 }
 
 TEST_CASE("retention paths: garbage shows its cycle, from the object back to it") {
@@ -108,12 +112,12 @@ append a c
 bind tmp c
 unbind tmp
 )");
-    CHECK(steps(leak(r, "x").path) == "list:x > list:y > list:x");
-    CHECK(steps(leak(r, "y").path) == "list:y > list:x > list:y");
+    CHECK(steps(path_of(r, "x")) == "list:x > list:y > list:x");
+    CHECK(steps(path_of(r, "y")) == "list:y > list:x > list:y");
     // z is on no cycle: the nearest cycle, then the way down to z.
-    CHECK(steps(leak(r, "z").path) == "list:y > list:x > list:y > dict:z");
-    CHECK(steps(leak(r, "s").path) == "list:s > list:s");
-    CHECK(steps(leak(r, "b").path) == "list:b > list:a > list:c > list:b");
+    CHECK(steps(path_of(r, "z")) == "list:y > list:x > list:y > dict:z");
+    CHECK(steps(path_of(r, "s")) == "list:s > list:s");
+    CHECK(steps(path_of(r, "b")) == "list:b > list:a > list:c > list:b");
     CHECK(leak(r, "b").reason == LeakReason::Cycle);
 }
 
@@ -132,7 +136,7 @@ collect 2
     CHECK(leak(r, "l2").reason == LeakReason::Uncollectable);
     CHECK(leak(r, "l2").finalizer == "l1");
     CHECK(leak(r, "d").finalizer == "l1");
-    CHECK(steps(leak(r, "l1").path) == "Legacy:l1 > list:l2 > Legacy:l1");
+    CHECK(steps(path_of(r, "l1")) == "Legacy:l1 > list:l2 > Legacy:l1");
 }
 
 TEST_CASE("retention paths: long chains are shortened in the middle") {
@@ -146,7 +150,7 @@ TEST_CASE("retention paths: long chains are shortened in the middle") {
                  std::to_string(i) + "\n";
     trace += "append r99 r0\nunbind tmp\ngc disable\n";
     const RunResult r = test::run_ok(trace);
-    const RetentionPath& deep = leak(r, "h100").path;
+    const RetentionPath deep = path_of(r, "h100");
     // The name, 32 objects from the root, one step for the 38 left out, the last 31.
     REQUIRE(deep.size() == 1 + 32 + 1 + 31);
     CHECK(deep[0].name == "head");
@@ -156,7 +160,7 @@ TEST_CASE("retention paths: long chains are shortened in the middle") {
     CHECK(deep[34].id == "h70");
     CHECK(deep.back().id == "h100");
     // A ring of 100: r50 -> ... -> r99 -> r0 -> ... -> r50, 101 objects.
-    const RetentionPath& ring = leak(r, "r50").path;
+    const RetentionPath ring = path_of(r, "r50");
     REQUIRE(ring.size() == 32 + 1 + 31);
     CHECK(ring.front().id == "r50");
     CHECK(ring[32].elided == 101 - 63);
