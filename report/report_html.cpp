@@ -1,9 +1,11 @@
 // `--format html`: one self-contained page. The template (report/report.html,
 // compiled in at build time) carries the styles and the script that draws
-// the charts; the only thing a run adds is its JSON report, embedded as data.
+// the charts; the only thing a run adds is its JSON report, embedded as data
+// (thinned to what the page shows: html_data.cpp).
 #include <string>
 #include <string_view>
 
+#include "report/html_data.h"
 #include "report/report.h"
 
 namespace heapsim {
@@ -46,7 +48,7 @@ void write_html_report(const RunResult& result, std::ostream& out, const ReportO
     const std::size_t at = page.find(kPlaceholder);
     // Sites and labels are arbitrary bytes: replace invalid UTF-8 rather than throw.
     const std::string json =
-        report_json(result).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        html_report_data(result).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     out << page.substr(0, at) << script_safe(json) << page.substr(at + kPlaceholder.size());
 }
 
