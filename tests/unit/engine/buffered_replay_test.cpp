@@ -60,12 +60,12 @@ std::string json_of(const ReplayOutcome& outcome) {
 
 }  // namespace
 
-// Under the sanitizers (a replay costs ~10x) shorter traces: the same code
-// paths and thread counts; Release replays the full lengths.
+// Under the sanitizers (a replay costs ~10x) a shorter trace: the same code
+// paths and thread counts; Release replays the full length.
 #if defined(__SANITIZE_ADDRESS__)
-constexpr std::uint64_t kGridEvents = 12000, kBufferedEvents = 10000;
+constexpr std::uint64_t kGridEvents = 12000;
 #else
-constexpr std::uint64_t kGridEvents = 60000, kBufferedEvents = 30000;
+constexpr std::uint64_t kGridEvents = 60000;
 #endif
 
 TEST_CASE("16 configurations give identical reports on 1, 2 and 4 threads") {
@@ -87,7 +87,7 @@ TEST_CASE("16 configurations give identical reports on 1, 2 and 4 threads") {
 }
 
 TEST_CASE("a buffered replay equals the streaming replay of the same file") {
-    const TempTrace trace(kBufferedEvents, 9);
+    const TempTrace trace(30000, 9);
     const LoadedTrace loaded = load_trace(trace.path);
     for (const ReplayOptions& config : threshold_grid()) {
         CHECK(json_of(replay_loaded(loaded, config)) == json_of(replay_trace(trace.path, config)));
