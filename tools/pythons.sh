@@ -26,9 +26,9 @@ root=${HEAPSIM_PYTHONS:-/var/cache/heapsim/pythons}
 mirror=${HEAPSIM_PYTHONS_MIRROR:-}
 versions=(3.13 3.14 3.15)
 # Headers for the recorder's tests (tests/recorder/recorder.cmake looks for
-# them in this cache's sysroot/usr/include): 3.13 only, the one sid version
+# them in this cache's sysroot/usr/include): 3.13 and 3.14, the sid versions
 # the recorder supports.
-dev_versions=(3.13)
+dev_versions=(3.13 3.14)
 refresh=0
 for arg in "$@"; do
     case $arg in
@@ -69,6 +69,18 @@ if ((!refresh)) && all_present; then
     exit 0
 fi
 
+# Interpreters laid out, headers missing (a cache from before a version's
+# headers were part of it): fetch only the -dev packages of the versions
+# already there, from the package lists already there (no update), and add
+# the packages not yet unpacked. The interpreters are left as they are.
+headers_only() {
+    local v
+    for v in "${versions[@]}"; do
+        [[ -n $(launcher_version "$v") ]] || return 1
+    done
+    [[ -f $root/apt/sid.sources && -d $root/apt/state/lists ]] || return 1
+}
+
 if [[ -z $mirror ]]; then
     # The same archive host the system's apt uses (read only, never changed).
     mirror=$(sed -n 's/^URIs:[[:space:]]*\(http[^ ]*debian\)[[:space:]]*$/\1/p' \
@@ -104,6 +116,24 @@ apt_opts=(
     -o "Debug::NoLocking=true"
 )
 export DEBIAN_FRONTEND=noninteractive
+if ((!refresh)) && headers_only; then
+    pinned=()
+    for v in "${dev_versions[@]}"; do
+        [[ -f $root/sysroot/usr/include/python$v/Python.h ]] && continue
+        deb=$(ls "$apt_dir"/cache/archives/python"$v"-minimal_*.deb 2>/dev/null | head -n1)
+        [[ -n $deb ]] || { pinned=(); break; }
+        pinned+=("libpython$v-dev=$(dpkg-deb -f "$deb" Version)")
+    done
+    if ((${#pinned[@]})); then
+        echo "== pythons.sh: adding ${pinned[*]} to $root/sysroot" >&2
+        before=$(ls "$apt_dir"/cache/archives/)
+        apt-get "${apt_opts[@]}" -q -y --download-only install "${pinned[@]}" </dev/null >&2
+        for deb in "$apt_dir"/cache/archives/*.deb; do
+            grep -qxF "$(basename "$deb")" <<<"$before" || dpkg -x "$deb" "$root/sysroot"
+        done
+        all_present && { report; exit 0; }
+    fi
+fi
 packages=()
 for v in "${versions[@]}"; do packages+=("python$v-minimal" "libpython$v-stdlib"); done
 for v in "${dev_versions[@]}"; do packages+=("libpython$v-dev"); done

@@ -50,8 +50,15 @@
 #define HSR_UNSUPPORTED "free-threaded builds are not supported (no generations to record)"
 #elif PY_VERSION_HEX < 0x030B0000
 #define HSR_UNSUPPORTED "CPython older than 3.11 is not supported"
-#elif PY_VERSION_HEX >= 0x030E0000
-#define HSR_UNSUPPORTED "CPython 3.14+ is not supported by this version of the recorder yet"
+#elif PY_VERSION_HEX >= 0x030E0000 && PY_VERSION_HEX < 0x030E0500
+/* 3.14.0-3.14.4 collect incrementally (young + two old spaces, no
+   generations 1 and 2); 3.14.5 forward-ported the generational collector
+   (gh-142516, ../shared/reference/cpython-gc.md 6.5). */
+#define HSR_UNSUPPORTED                                                                         \
+    "CPython 3.14.0-3.14.4 collect incrementally (no generations to record); use 3.14.5 or " \
+    "newer"
+#elif PY_VERSION_HEX >= 0x030F0000
+#define HSR_UNSUPPORTED "CPython 3.15+ is not supported by this version of the recorder yet"
 #endif
 
 #if PY_VERSION_HEX >= 0x030D0000
@@ -557,6 +564,11 @@ static const char* check_support(void) {
     if (Py_Version < 0x030D0300 && !getenv("HEAPSIM_RECORD_ALLOW_EARLY_313"))
         return "CPython 3.13.0-3.13.2 do not report every object destruction to PyRefTracer; use "
                "3.13.3 or newer";
+    /* Built against 3.14.5+ headers, run by an earlier 3.14 (same minor):
+       its collector state has another layout and no generations. */
+    if (Py_Version >= 0x030E0000 && Py_Version < 0x030E0500)
+        return "CPython 3.14.0-3.14.4 collect incrementally (no generations to record); use "
+               "3.14.5 or newer";
     return NULL;
 }
 
