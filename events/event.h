@@ -25,7 +25,7 @@ enum class EventKind : std::uint8_t {
     Drop,       // drop ID
     Weakref,    // weakref ID TARGET [callback=LABEL]
     Collect,    // collect [GEN]
-    GcControl,  // gc enable|disable|freeze|unfreeze|safepoint|uncounted|counts C0 C1 C2
+    GcControl,  // gc enable|disable|freeze|unfreeze|safepoint|uncounted|counts|longlived
     Threshold,  // threshold T0 [T1 [T2]]
     Expect,     // expect alive|freed|refcount|count|collected ...
 };
@@ -40,6 +40,7 @@ enum class GcAction : std::uint8_t {
     Safepoint,  // an eval-breaker check; from the first one on, the only safe points
     Uncounted,  // the next event's allocations and frees leave count0 alone
     Counts,     // set gc.get_count() (values: C0 C1 C2)
+    LongLived,  // set long_lived_total and long_lived_pending (values: TOTAL PENDING)
 };
 
 enum class ExpectKind : std::uint8_t { Alive, Freed, Refcount, Count, Collected };

@@ -495,6 +495,12 @@ std::optional<Diagnostic> Heap::on_gc(const Event& ev) {
         case GcAction::Counts:
             for (int i = 0; i < 3; ++i) gc_.count[i] = static_cast<std::uint64_t>(ev.values[i]);
             break;
+        case GcAction::LongLived:
+            // A recording's long_lived_total / long_lived_pending when its
+            // window opened: the full-collection rule starts from them.
+            gc_.long_lived_total = static_cast<std::uint64_t>(ev.values[0]);
+            gc_.long_lived_pending = static_cast<std::uint64_t>(ev.values[1]);
+            break;
     }
     refresh_trigger();
     return std::nullopt;

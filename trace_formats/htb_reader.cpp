@@ -290,12 +290,14 @@ bool HtbReader::decode_operands(std::uint8_t fields, Event& event) {
             }
             return true;
         case EventKind::GcControl:
-            if (fields > static_cast<int>(GcAction::Counts)) {
+            if (fields > static_cast<int>(GcAction::LongLived)) {
                 bad_operand(unknown_gc_action(std::to_string(fields)));
             }
             event.action = static_cast<GcAction>(fields);
             if (event.action == GcAction::Counts)
                 return decode_values(3, "counts", kMaxExpected, event);
+            if (event.action == GcAction::LongLived)
+                return decode_values(2, "longlived", kMaxExpected, event);
             return true;
         case EventKind::Threshold:
             if (fields < 1 || fields > 3) {

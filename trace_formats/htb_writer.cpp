@@ -131,6 +131,7 @@ void HtbTraceWriter::put_operands(const Event& event) {
             return;
         case EventKind::GcControl:
             if (event.action == GcAction::Counts) put_values(event, 3);
+            if (event.action == GcAction::LongLived) put_values(event, 2);
             return;  // the rest is in the opcode
         case EventKind::Collect:
             return;  // all in the opcode

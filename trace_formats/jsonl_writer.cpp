@@ -6,7 +6,7 @@ namespace heapsim {
 namespace {
 
 constexpr std::string_view kGcActions[] = {"enable",    "disable",   "freeze", "unfreeze",
-                                           "safepoint", "uncounted", "counts"};
+                                           "safepoint", "uncounted", "counts", "longlived"};
 
 }  // namespace
 
@@ -78,7 +78,8 @@ void JsonLinesTraceWriter::operands(const Event& event) {
         case EventKind::GcControl:
             member("action");
             string_value(kGcActions[static_cast<int>(event.action)]);
-            if (event.action == GcAction::Counts) values(event);
+            if (event.action == GcAction::Counts || event.action == GcAction::LongLived)
+                values(event);
             return;
         case EventKind::Threshold:
             return values(event);

@@ -223,6 +223,7 @@ std::optional<GcAction> gc_action_named(std::string_view name) {
     if (name == "safepoint") return GcAction::Safepoint;
     if (name == "uncounted") return GcAction::Uncounted;
     if (name == "counts") return GcAction::Counts;
+    if (name == "longlived") return GcAction::LongLived;
     return std::nullopt;
 }
 
@@ -324,7 +325,7 @@ const Signature& expect_signature_of(ExpectKind kind) {
 Diagnostic unknown_gc_action(std::string_view token) {
     return make_diagnostic(ErrorKind::Syntax, "gc: unknown action " + quote_token(token) +
                                                   " (expected enable, disable, freeze, unfreeze, "
-                                                  "safepoint, uncounted or counts)");
+                                                  "safepoint, uncounted, counts or longlived)");
 }
 
 Diagnostic unknown_expectation(std::string_view token) {

@@ -435,7 +435,11 @@ bool TextLineParser::parse_gc(Tokens args, Event& event, Diagnostic& error) {
         event.action = GcAction::Counts;
         return parse_numbers("gc", "count", args.subspan(1), kMaxExpected, event, error);
     }
-    if (args.size() != 1 || args[0].text == "counts") {
+    if (args.size() == 3 && args[0].text == "longlived") {  // gc longlived TOTAL PENDING
+        event.action = GcAction::LongLived;
+        return parse_numbers("gc", "long-lived count", args.subspan(1), kMaxExpected, event, error);
+    }
+    if (args.size() != 1 || args[0].text == "counts" || args[0].text == "longlived") {
         error = operand_count("gc", signature_of(EventKind::GcControl).usage, args.size());
         return false;
     }

@@ -8,7 +8,7 @@ namespace heapsim {
 namespace {
 
 constexpr std::string_view kGcActions[] = {"enable",    "disable",   "freeze", "unfreeze",
-                                           "safepoint", "uncounted", "counts"};
+                                           "safepoint", "uncounted", "counts", "longlived"};
 
 }  // namespace
 
@@ -78,7 +78,8 @@ void TextTraceWriter::write(const Event& event) {
         case EventKind::GcControl:
             out_.put(' ');
             out_.put(kGcActions[static_cast<int>(event.action)]);
-            if (event.action == GcAction::Counts) numbers(event);
+            if (event.action == GcAction::Counts || event.action == GcAction::LongLived)
+                numbers(event);
             break;
         case EventKind::Threshold:
             numbers(event);

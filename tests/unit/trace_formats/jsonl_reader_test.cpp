@@ -300,7 +300,7 @@ TEST_CASE("jsonl: each error kind with its exact message") {
         {R"({"ev":"collect","gen":"2"})", ErrorKind::Syntax,
          "collect: field 'gen' must be an integer"},
         {R"({"ev":"gc","action":"stop"})", ErrorKind::Syntax,
-         "gc: unknown action 'stop' (expected enable, disable, freeze, unfreeze, safepoint, uncounted or counts)"},
+         "gc: unknown action 'stop' (expected enable, disable, freeze, unfreeze, safepoint, uncounted, counts or longlived)"},
         {R"({"ev":"gc"})", ErrorKind::Syntax, "gc: missing field 'action'"},
         {R"({"ev":"threshold","values":[]})", ErrorKind::Syntax,
          "threshold: expected 1 to 3 values, got 0"},

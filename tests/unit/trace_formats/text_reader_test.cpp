@@ -110,6 +110,20 @@ TEST_CASE("text: the gc actions of recorded traces: safepoint, uncounted, counts
     REQUIRE(bad->errors().size() == 1);
 }
 
+TEST_CASE("text: gc longlived TOTAL PENDING, the long-lived counts of a recording") {
+    const auto r = read("gc longlived 11231 7\n");
+    REQUIRE(r->errors().empty());
+    REQUIRE(r->events().size() == 1);
+    const Event& e = r->events()[0];
+    CHECK(e.action == GcAction::LongLived);
+    CHECK(e.nvalues == 2);
+    CHECK(e.values[0] == 11231);
+    CHECK(e.values[1] == 7);
+    CHECK(read("gc longlived 1\n")->errors().size() == 1);
+    CHECK(read("gc longlived 1 2 3\n")->errors().size() == 1);
+    CHECK(read("gc longlived -1 2\n")->errors().size() == 1);
+}
+
 TEST_CASE("text: weakref, collect, gc and threshold") {
     const auto r = read(
         "weakref w 1 callback=on_gone\nweakref w2 1\ncollect\ncollect 0\ncollect 1\n"
@@ -379,7 +393,7 @@ TEST_CASE("text: each error kind with its exact message") {
         {"collect 1 2", ErrorKind::Syntax, "collect: expected [GEN], got 2 operands"},
         {"gc", ErrorKind::Syntax, "gc: expected enable|disable|freeze|unfreeze, got 0 operands"},
         {"gc stop", ErrorKind::Syntax,
-         "gc: unknown action 'stop' (expected enable, disable, freeze, unfreeze, safepoint, uncounted or counts)"},
+         "gc: unknown action 'stop' (expected enable, disable, freeze, unfreeze, safepoint, uncounted, counts or longlived)"},
         {"threshold", ErrorKind::Syntax, "threshold: expected T0 [T1 [T2]], got 0 operands"},
         {"threshold 1 2 3 4", ErrorKind::Syntax,
          "threshold: expected T0 [T1 [T2]], got 4 operands"},

@@ -123,6 +123,14 @@ TEST_CASE("text writer: canonical form of every event kind, then the end-of-trac
               "# end events=" + std::to_string(events) + "\n");
 }
 
+TEST_CASE("writers: gc longlived in text, JSON Lines and binary") {
+    const std::string text = "heaptrace 1\ngc longlived 11231 9223372036854775807\n";
+    check_round_trip(text, "longlived");
+    const std::string lines = rewrite(text, "in.trace", "out.jsonl");
+    CHECK(lines.find(R"({"ev":"gc","action":"longlived","values":[11231,9223372036854775807]})") !=
+          std::string::npos);
+}
+
 TEST_CASE("JSON Lines writer: members by the spec's names, labels escaped") {
     const std::string lines = rewrite(kCanonical, "in.trace", "out.jsonl");
     std::istringstream in(lines);
