@@ -150,6 +150,19 @@ bool RecordingReader::next(Record& r) {
                 c = static_cast<std::int64_t>(v);
             }
             return true;
+        case RecordKind::Freeze:
+        case RecordKind::Unfreeze:
+            for (auto& c : r.values) {
+                if (!varint(v)) return false;
+                c = static_cast<std::int64_t>(v);
+            }
+            return true;
+        case RecordKind::LongLived:
+            for (int i = 0; i < 2; ++i) {
+                if (!varint(v)) return false;
+                r.values[i] = static_cast<std::int64_t>(v);
+            }
+            return true;
         case RecordKind::DebugCount:
             return varint(v);
     }

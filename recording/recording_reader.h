@@ -38,7 +38,10 @@ enum class RecordKind : std::uint8_t {
     Time = 0x0A,
     End = 0x0B,
     NewEarly = 0x0C,
-    Snapshot = 0x0D,  // a young-generation snapshot without a collection (cadence)
+    Snapshot = 0x0D,   // a young-generation snapshot without a collection (cadence)
+    Freeze = 0x0E,     // gc.freeze(); values: the counts after it
+    Unfreeze = 0x0F,   // gc.unfreeze(); values: the counts after it
+    LongLived = 0x10,  // values[0] long_lived_total, values[1] long_lived_pending
     DebugCount = 0x7F,
 };
 
@@ -63,7 +66,8 @@ struct Record {
     std::string type_name;
     int generation = 0;  // CollectStart, CollectStop
     bool explicit_collect = false;
-    std::array<std::int64_t, 3> values{};  // counts (CollectStart, End), thresholds (GcState)
+    std::array<std::int64_t, 3> values{};  // counts (CollectStart, End, Freeze, Unfreeze),
+                                           // thresholds (GcState), LongLived (total, pending)
     bool enabled = true;                   // GcState
     std::uint64_t collected = 0, uncollectable = 0;  // CollectStop
     std::uint64_t objects = 0;                       // CollectStart: snapshot objects that follow

@@ -547,11 +547,57 @@ void SnapshotImporter::handle_simple(const Record& r) {
         case RecordKind::End:
             ended_ = true;
             break;
+        case RecordKind::Freeze:
+        case RecordKind::Unfreeze:
+            on_freeze(r);
+            break;
+        case RecordKind::LongLived:
+            // The first one is the collector's state when the window opened
+            // (events mode: the model's full-collection rule starts from
+            // it); the later ones, before each collection, are the
+            // recorded process's own, for checks.
+            if (events() && !long_lived_seen_) {
+                Event l;
+                l.kind = EventKind::GcControl;
+                l.action = GcAction::LongLived;
+                l.nvalues = 2;
+                l.values[0] = r.values[0];
+                l.values[1] = r.values[1];
+                emit(l);
+            }
+            long_lived_seen_ = true;
+            break;
         case RecordKind::CollectStart:
         case RecordKind::Snapshot:
         case RecordKind::DebugCount:
             break;
     }
+}
+
+// gc.freeze() moves generations 0-2 into the permanent one, gc.unfreeze()
+// moves it back into the oldest (_PyGC_Freeze/_PyGC_Unfreeze); the model
+// does the same on `gc freeze` / `gc unfreeze`. Frozen objects are in no
+// snapshot: the mirror must not take them for dead.
+void SnapshotImporter::on_freeze(const Record& r) {
+    if (r.kind == RecordKind::Freeze) {
+        for (int g = 0; g < 3; ++g) {
+            for (const std::uint32_t o : gens_[g]) {
+                if (!objs_[o].alive || objs_[o].gen != g) continue;
+                objs_[o].gen = kFrozen;
+                frozen_.push_back(o);
+            }
+            gens_[g].clear();
+        }
+    } else {
+        for (const std::uint32_t o : frozen_) {
+            if (!objs_[o].alive || objs_[o].gen != kFrozen) continue;
+            objs_[o].gen = 2;
+            gens_[2].push_back(o);
+        }
+        frozen_.clear();
+    }
+    if (events()) count_ = r.values;
+    emit_gc(r.kind == RecordKind::Freeze ? GcAction::Freeze : GcAction::Unfreeze);
 }
 
 // Thresholds and the enabled state as the recorded program set them (the

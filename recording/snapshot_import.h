@@ -97,6 +97,7 @@ class SnapshotImporter {
     void handle_simple(const Record& r);
     void handle_deferred(const Record& r) { handle_simple(r); }
     void on_gcstate(const Record& r);
+    void on_freeze(const Record& r);
 
     // --- events mode (the model decides when to collect) ---
     bool events() const { return mode_ == ImportMode::Events; }
@@ -118,6 +119,11 @@ class SnapshotImporter {
     AddressMap by_addr_;
     std::unordered_map<std::uint32_t, TypeInfo> types_;
     std::vector<std::uint32_t> gens_[3];
+    /// gc.freeze(): objects in the permanent generation (gen kFrozen), which
+    /// no snapshot lists and none may release as missing.
+    static constexpr std::uint8_t kFrozen = 3;
+    std::vector<std::uint32_t> frozen_;
+    bool long_lived_seen_ = false;  // the window-open long-lived counts are in the trace
     std::uint32_t snapshot_no_ = 0;
     std::uint64_t time_ns_ = 0;
     std::vector<std::uint32_t> free_stack_;  // cascade work list

@@ -54,7 +54,7 @@
 /* 3.14.0-3.14.4 collect incrementally (young + two old spaces, no
    generations 1 and 2); 3.14.5 forward-ported the generational collector
    (gh-142516, ../shared/reference/cpython-gc.md 6.5). */
-#define HSR_UNSUPPORTED                                                                         \
+#define HSR_UNSUPPORTED                                                                      \
     "CPython 3.14.0-3.14.4 collect incrementally (no generations to record); use 3.14.5 or " \
     "newer"
 #elif PY_VERSION_HEX >= 0x030F0000
@@ -86,7 +86,10 @@ enum {
     OP_END = 0x0B,
     OP_NEW_EARLY =
         0x0C, /* fresh, its memory (count0 + 1) taken before the latest collection started */
-    OP_SNAPSHOT = 0x0D, /* a young-generation snapshot, no collection (snapshot_every) */
+    OP_SNAPSHOT = 0x0D,   /* a young-generation snapshot, no collection (snapshot_every) */
+    OP_FREEZE = 0x0E,     /* gc.freeze() ran; the counts after it */
+    OP_UNFREEZE = 0x0F,   /* gc.unfreeze() ran; the counts after it */
+    OP_LONG_LIVED = 0x10, /* long_lived_total, long_lived_pending (full-collection rule) */
 };
 
 enum { END_STOP = 0, END_MAX_SECONDS = 1, END_MAX_BYTES = 2, END_WRITE_ERROR = 3 };
@@ -134,6 +137,7 @@ static struct {
     uint64_t raw_bytes, written_bytes;
     uint64_t deadline_ns, max_bytes;
     uint64_t snapshot_every, since_snapshot; /* GC creations between young snapshots */
+    uint64_t snapshots, snapshot_objects;    /* written (collections' and young ones) */
     atomic_int end_reason;
     _Atomic uint64_t closed_ns; /* when a limit closed the window */
     int write_error;
@@ -802,6 +806,8 @@ static uint64_t prepare_snapshot(int gen) {
 
 static void write_snapshot(int gen, uint64_t n) {
     struct _gc_runtime_state* g = gcstate();
+    R.snapshots++;
+    R.snapshot_objects += n;
     ensure(CHUNK_SLACK);
     put_varint_raw(n);
     for (int i = 0; i <= gen; i++) {
@@ -848,6 +854,19 @@ static PyObject *key_generation, *key_collected, *key_uncollectable;
 static int explicit_collect; /* inside our gc.collect wrapper */
 static PyObject *orig_gc_collect, *gc_module, *gc_callbacks, *our_callback, *our_callback_last,
     *our_collect;
+static PyObject *orig_gc_freeze, *orig_gc_unfreeze, *our_freeze, *our_unfreeze;
+
+/* The collector's long-lived counts: a full collection (automatic) runs
+   only when long_lived_pending >= long_lived_total / 4 (gc.c
+   gc_collect_generations, cpython-gc.md). Written when the window opens
+   and before every collection, so a replay can start from them. */
+static void put_long_lived(void) {
+    struct _gc_runtime_state* g = gcstate();
+    ensure(CHUNK_SLACK);
+    put_byte(OP_LONG_LIVED);
+    put_varint_raw((uint64_t)(g->long_lived_total < 0 ? 0 : g->long_lived_total));
+    put_varint_raw((uint64_t)(g->long_lived_pending < 0 ? 0 : g->long_lived_pending));
+}
 
 static long dict_long(PyObject* info, PyObject* key) {
     PyObject* v = PyDict_GetItemWithError(info, key); /* borrowed; no allocation */
@@ -915,6 +934,7 @@ static PyObject* gc_callback_last(PyObject* self, PyObject* const* args, Py_ssiz
     struct _gc_runtime_state* g = gcstate();
     poll_gcstate();
     uint64_t n = prepare_snapshot((int)gen);
+    put_long_lived();
     ensure(CHUNK_SLACK);
     put_time();
     put_byte(OP_COLLECT_START);
@@ -936,6 +956,29 @@ static PyObject* gc_collect_wrapper(PyObject* self, PyObject* const* args, Py_ss
     PyObject* r = PyObject_Vectorcall(orig_gc_collect, args, (size_t)nargs, kwnames);
     explicit_collect = 0;
     return r;
+}
+
+/* gc.freeze / gc.unfreeze while recording: each moves whole generations
+   (into or out of the permanent one) and resets counts; the record follows
+   the call with the counts it left. Neither allocates. */
+static PyObject* freeze_wrapper(PyObject* orig, int op) {
+    PyObject* r = PyObject_CallNoArgs(orig);
+    if (r && atomic_load_explicit(&R.active, memory_order_relaxed)) {
+        struct _gc_runtime_state* g = gcstate();
+        ensure(CHUNK_SLACK);
+        put_byte((uint8_t)op);
+        for (int i = 0; i < 3; i++) put_varint_raw((uint64_t)g->generations[i].count);
+        R.events++;
+    }
+    return r;
+}
+
+static PyObject* gc_freeze_wrapper(PyObject* self, PyObject* unused) {
+    return freeze_wrapper(orig_gc_freeze, OP_FREEZE);
+}
+
+static PyObject* gc_unfreeze_wrapper(PyObject* self, PyObject* unused) {
+    return freeze_wrapper(orig_gc_unfreeze, OP_UNFREEZE);
 }
 
 /* ------------------------------------------------------------ the writer */
@@ -1110,17 +1153,23 @@ static PyObject* rec_start(PyObject* self, PyObject* args, PyObject* kw) {
     gc_module = gc;
     gc_callbacks = PyObject_GetAttrString(gc, "callbacks");
     orig_gc_collect = PyObject_GetAttrString(gc, "collect");
-    if (!gc_callbacks || !orig_gc_collect) return NULL;
+    orig_gc_freeze = PyObject_GetAttrString(gc, "freeze");
+    orig_gc_unfreeze = PyObject_GetAttrString(gc, "unfreeze");
+    if (!gc_callbacks || !orig_gc_collect || !orig_gc_freeze || !orig_gc_unfreeze) return NULL;
     if (PyList_Insert(gc_callbacks, 0, our_callback) < 0 ||
         PyList_Append(gc_callbacks, our_callback_last) < 0)
         return NULL;
-    if (PyObject_SetAttrString(gc, "collect", our_collect) < 0) return NULL;
+    if (PyObject_SetAttrString(gc, "collect", our_collect) < 0 ||
+        PyObject_SetAttrString(gc, "freeze", our_freeze) < 0 ||
+        PyObject_SetAttrString(gc, "unfreeze", our_unfreeze) < 0)
+        return NULL;
 
     R.queue_head = R.queue_tail = NULL;
     R.closing = 0;
     R.write_error = 0;
     R.raw_bytes = R.written_bytes = 0;
     R.events = 0;
+    R.snapshots = R.snapshot_objects = 0;
     R.last_addr = 0;
     R.max_bytes = max_bytes;
     R.snapshot_every = snapshot_every;
@@ -1159,6 +1208,7 @@ static PyObject* rec_start(PyObject* self, PyObject* args, PyObject* kw) {
     put_varint_raw((uint64_t)seen_enabled);
     for (int i = 0; i < 3; i++) put_varint_raw((uint64_t)g->generations[i].count);
     put_time();
+    put_long_lived();
 
     if (pthread_create(&R.writer, NULL, writer_main, NULL) != 0) {
         PyErr_SetString(PyExc_OSError, "heapsim_record: cannot start the writer thread");
@@ -1201,7 +1251,7 @@ static PyObject* rec_stop(PyObject* self, PyObject* unused) {
 
     remove_object_hooks();
     PyMem_SetAllocator(PYMEM_DOMAIN_OBJ, &orig_obj_alloc);
-    uint64_t events = R.events;
+    uint64_t events = R.events, snapshots = R.snapshots, snapshot_objects = R.snapshot_objects;
 
     pthread_mutex_lock(&R.mu);
     chunk* c = R.cur;
@@ -1239,8 +1289,12 @@ static PyObject* rec_stop(PyObject* self, PyObject* unused) {
             PyErr_Clear();
     }
     PyObject_SetAttrString(gc_module, "collect", orig_gc_collect);
+    PyObject_SetAttrString(gc_module, "freeze", orig_gc_freeze);
+    PyObject_SetAttrString(gc_module, "unfreeze", orig_gc_unfreeze);
     Py_CLEAR(gc_callbacks);
     Py_CLEAR(orig_gc_collect);
+    Py_CLEAR(orig_gc_freeze);
+    Py_CLEAR(orig_gc_unfreeze);
     Py_CLEAR(gc_module);
 
     uint64_t raw = R.raw_bytes, written = R.written_bytes;
@@ -1256,9 +1310,10 @@ static PyObject* rec_stop(PyObject* self, PyObject* unused) {
     }
     free(path);
     static const char* reasons[] = {"stop", "max_seconds", "max_bytes", "write_error"};
-    return Py_BuildValue("{s:K,s:K,s:K,s:s}", "events", (unsigned long long)events, "raw_bytes",
-                         (unsigned long long)raw, "bytes", (unsigned long long)written, "end",
-                         reasons[reason & 3]);
+    return Py_BuildValue("{s:K,s:K,s:K,s:s,s:K,s:K}", "events", (unsigned long long)events,
+                         "raw_bytes", (unsigned long long)raw, "bytes", (unsigned long long)written,
+                         "end", reasons[reason & 3], "snapshots", (unsigned long long)snapshots,
+                         "snapshot_objects", (unsigned long long)snapshot_objects);
 }
 
 static PyObject* rec_is_recording(PyObject* self, PyObject* unused) {
@@ -1280,6 +1335,10 @@ static PyMethodDef callback_last_def = {"_heapsim_record_gc_callback_last",
 static PyMethodDef collect_def = {"collect", (PyCFunction)(void (*)(void))gc_collect_wrapper,
                                   METH_FASTCALL | METH_KEYWORDS,
                                   "gc.collect, seen by heapsim_record"};
+static PyMethodDef freeze_def = {"freeze", gc_freeze_wrapper, METH_NOARGS,
+                                 "gc.freeze, seen by heapsim_record"};
+static PyMethodDef unfreeze_def = {"unfreeze", gc_unfreeze_wrapper, METH_NOARGS,
+                                   "gc.unfreeze, seen by heapsim_record"};
 
 static PyMethodDef methods[] = {
     {"start", (PyCFunction)(void (*)(void))rec_start, METH_VARARGS | METH_KEYWORDS,
@@ -1313,8 +1372,10 @@ PyMODINIT_FUNC PyInit__recorder(void) {
     our_callback = PyCFunction_New(&callback_def, NULL);
     our_callback_last = PyCFunction_New(&callback_last_def, NULL);
     our_collect = PyCFunction_New(&collect_def, NULL);
+    our_freeze = PyCFunction_New(&freeze_def, NULL);
+    our_unfreeze = PyCFunction_New(&unfreeze_def, NULL);
     if (!key_generation || !key_collected || !key_uncollectable || !our_callback ||
-        !our_callback_last || !our_collect) {
+        !our_callback_last || !our_collect || !our_freeze || !our_unfreeze) {
         Py_DECREF(m);
         return NULL;
     }

@@ -47,6 +47,8 @@ def rebuild_counts(header, recs):
         elif op == "freed":
             if c[0] > 0:
                 c[0] -= 1
+        elif op in ("freeze", "unfreeze"):
+            c = list(r[1])  # the counts gc.freeze() / gc.unfreeze() left
         elif op == "collect_start":
             gen, counts = r[1], r[3]
             expected = [c[0] + early_after.get(i, 0), c[1], c[2]]
@@ -105,6 +107,8 @@ def main():
             c0 += 1
         elif r[0] == "freed" and c0 > 0:
             c0 -= 1
+        elif r[0] in ("freeze", "unfreeze"):
+            c0 = r[1][0]
         elif r[0] == "collect_start":
             c0 = 0  # a NEW_EARLY was counted before this reset: it does not count after
         elif r[0] == "debug_count":
@@ -126,6 +130,30 @@ def main():
         if expected != got:
             failures.append(f"collection at record {i} (generation {gen}): counts rebuilt {expected}, "
                             f"collector had {got}")
+
+    # The full-collection rule (gc_collect_generations): an automatic
+    # collection of generation 2 runs only when long_lived_pending >=
+    # long_lived_total / 4; otherwise generation 2 over its threshold gives
+    # way to the next younger one. Checked with the long-lived counts the
+    # recorder wrote before each collection.
+    thresholds = list(header["thresholds"])
+    long_lived = None
+    full_rule = [0, 0]  # collections where the rule decided, of them consistent
+    for i, r in enumerate(recs):
+        if r[0] == "gcstate":
+            thresholds = list(r[1])
+        elif r[0] == "long_lived":
+            long_lived = r[1:]
+        elif r[0] == "collect_start" and not r[2] and long_lived is not None:
+            total, pend = long_lived
+            deferred = pend < total // 4
+            if r[1] == 2 or r[3][2] > thresholds[2]:
+                full_rule[0] += 1
+                if (r[1] == 2) == (not deferred):
+                    full_rule[1] += 1
+                else:
+                    failures.append(f"collection at record {i} (generation {r[1]}): long-lived "
+                                    f"{total}, pending {pend}: the full-collection rule says otherwise")
 
     collections = []
     pending = None
@@ -166,6 +194,7 @@ def main():
     print(f"{a.recording}: {header['interpreter']}: {events} object events, {len(collections)} collections "
           f"({sum(1 for c in collections if c[4])} explicit), counts matched at {counted - sum(1 for f in failures if 'counts rebuilt' in f)}/{counted}, "
           f"snapshots matched ({a.snapshot}) {len(collections) - len(snapshot_mismatch)}/{len(collections)}"
+          + (f", full-collection rule held at {full_rule[1]}/{full_rule[0]}" if full_rule[0] else "")
           + (f", per-event count0 matched {per_event[0] - per_event[1]}/{per_event[0]}" if per_event[0] else "")
           + (f", gc.callbacks log {'matched' if not any('log' in f for f in failures) else 'DIFFERS'}" if a.log else ""))
     for f in failures[:20]:

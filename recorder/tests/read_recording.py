@@ -90,6 +90,10 @@ def parse(path):
             recs.append(("time", r.varint()))
         elif op == 11:
             recs.append(("end", r.varint(), [r.varint() for _ in range(3)]))
+        elif op in (0x0E, 0x0F):  # gc.freeze() / gc.unfreeze(), the counts after it
+            recs.append(("freeze" if op == 0x0E else "unfreeze", [r.varint() for _ in range(3)]))
+        elif op == 0x10:  # long_lived_total, long_lived_pending
+            recs.append(("long_lived", r.varint(), r.varint()))
         elif op == 0x7F:
             recs.append(("debug_count", r.varint()))
         else:

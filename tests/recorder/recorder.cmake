@@ -29,6 +29,7 @@ set(work ${CMAKE_CURRENT_BINARY_DIR}/recorder)
 set(programs
     "orders_json exact exact" "closures_generators exact exact" "exceptions_tracebacks exact exact"
     "explicit_collections exact exact" "gc_disabled exact exact" "thresholds exact exact"
+    "long_lived_freeze exact exact"
     "finalizers at-least departures" "weakref_callbacks at-most departures")
 
 set(found_any OFF)
