@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# bench/recorder/run.sh VENV|PYTHON [REPEATS] (PYTHON with heapsim_record on PYTHONPATH): the recorder's CPU overhead and
-# volume on the orders workload (docs/recording.md, "What it costs"):
-# median CPU seconds without and with recording, object events, raw and
-# compressed bytes per million events, and `heapsim import` speed when
-# HEAPSIM is set.
+# bench/recorder/run.sh VENV|PYTHON [REPEATS [CADENCES]] (PYTHON with
+# heapsim_record on PYTHONPATH): the recorder's CPU overhead and volume on
+# the orders workload (docs/recording.md, "What it costs"): median CPU
+# seconds of the whole process (writer thread included) without recording
+# and with it, for each young-snapshot cadence in CADENCES (default "0 50":
+# snapshots only at collections, then one every 50 GC allocations); object
+# events and records (object events + snapshot entries) per CPU second,
+# raw and zstd bytes per million object events; `heapsim import` speed
+# when HEAPSIM is set.
 set -euo pipefail
-venv=$1 repeats=${2:-5}
+venv=$1 repeats=${2:-5} cadences=${3:-"0 50"}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -13,23 +17,31 @@ py=$venv
 [[ -d $venv ]] && py=$venv/bin/python
 for i in $(seq "$repeats"); do
     "$py" "$here/orders_bench.py" >>"$work/plain.jsonl"
-    "$py" "$here/orders_bench.py" "$work/rec.hsr" >>"$work/rec.jsonl"
+    for k in $cadences; do
+        "$py" "$here/orders_bench.py" "$work/rec-$k.hsr" "$k" >>"$work/rec-$k.jsonl"
+    done
 done
-python3 - "$work" <<'PY'
+python3 - "$work" $cadences <<'PY'
 import json, statistics, sys
-work = sys.argv[1]
+work, cadences = sys.argv[1], sys.argv[2:]
 plain = [json.loads(l) for l in open(work + "/plain.jsonl")]
-rec = [json.loads(l) for l in open(work + "/rec.jsonl")]
 p = statistics.median(x["cpu_s"] for x in plain)
-r = statistics.median(x["cpu_s"] for x in rec)
-s = rec[-1]["recorder"]
-ev = s["events"]
-print(f"CPU without recording {p:.3f} s, with {r:.3f} s: overhead {r / p:.2f}x (median of {len(plain)})")
-print(f"{ev} object events, {ev / r / 1e6:.2f} M events per CPU second recorded")
-print(f"volume: {s['raw_bytes'] / ev:.1f} bytes per event before compression "
-      f"({s['raw_bytes'] / ev * 1e6 / 2**20:.2f} MiB per million events), "
-      f"{s['bytes'] / ev * 1e6 / 2**20:.2f} MiB per million events with zstd")
+print(f"CPU without recording {p:.3f} s (median of {len(plain)})")
+mib = 2**20
+for k in cadences:
+    rec = [json.loads(l) for l in open(f"{work}/rec-{k}.jsonl")]
+    r = statistics.median(x["cpu_s"] for x in rec)
+    s = rec[-1]["recorder"]
+    ev, snap = s["events"], s["snapshot_objects"]
+    label = "snapshots at collections only" if k == "0" else f"young snapshot every {k} GC allocations"
+    print(f"{label}: CPU {r:.3f} s, overhead {r / p:.2f}x; {ev} object events, "
+          f"{s['snapshots']} snapshots of {snap} objects; "
+          f"{ev / r / 1e6:.2f} M object events and {(ev + snap) / r / 1e6:.2f} M records per CPU second; "
+          f"{s['raw_bytes'] / ev * 1e6 / mib:.2f} MiB per million object events raw, "
+          f"{s['bytes'] / ev * 1e6 / mib:.2f} MiB zstd ({s['raw_bytes'] / mib:.1f} / {s['bytes'] / mib:.1f} MiB)")
 PY
 if [[ -n ${HEAPSIM:-} ]]; then
-    "$HEAPSIM" import "$work/rec.hsr" -o "$work/rec.htb.zst"
+    for k in $cadences; do
+        "$HEAPSIM" import "$work/rec-$k.hsr" -o "$work/rec-$k.htb.zst"
+    done
 fi
