@@ -27,9 +27,26 @@ enum Phase : std::uint8_t {
 
 }  // namespace
 
+// An object whose tp_dealloc has nothing to run but the free itself: no
+// trashcan, no finalizer, no weakref to clear, no reference to release.
+// Its frame would go straight from kEnter to kFree, so it is freed in place
+// (most deaths are of ints and strings: no frame is pushed for them).
+bool Heap::frees_at_once(const Object& o) const {
+    if (o.nedges != 0) return false;
+    const TypeInfo& t = types_[o.type];
+    return !t.trashcan && !t.finalizer && !t.legacy_finalizer && t.layout != Layout::Weakref &&
+           (!t.weakrefable || o.first_weakref() == kNoHandle);
+}
+
+void Heap::free_at_once(Handle h) {
+    objects_.unlink(h);
+    free_object(h);
+}
+
 void Heap::decref(Handle h) {
     Object& o = objects_[h];
     if (--o.refcnt != 0) return;
+    if (frees_at_once(o)) return free_at_once(h);
     const std::size_t base = frames_.size();
     frames_.push_back(Frame{h, 0, kEnter, false});
     run_deallocs(base);
@@ -61,7 +78,12 @@ std::uint32_t Heap::visit_position(Handle h, std::uint32_t n) const {
 // child frame (returns false; it resumes when the child is done).
 bool Heap::dealloc_step(std::size_t index) {
     auto child = [&](Handle h) {
-        if (--objects_[h].refcnt != 0) return false;
+        Object& o = objects_[h];
+        if (--o.refcnt != 0) return false;
+        if (frees_at_once(o)) {
+            free_at_once(h);
+            return false;
+        }
         frames_.push_back(Frame{h, 0, kEnter, false});
         return true;
     };

@@ -82,6 +82,7 @@ class Heap {
         return (objects_[h].flags & flag::kMaterialized) ? edge(h, 0).target : h;
     }
     // --- events (heap_events.cpp) ---
+    std::optional<Diagnostic> dispatch(const Event& ev);  // the handler of ev.kind
     std::optional<Diagnostic> on_type(const Event& ev);
     std::optional<Diagnostic> on_alloc(const Event& ev);
     std::optional<Diagnostic> on_bind(const Event& ev);
@@ -98,8 +99,16 @@ class Heap {
     std::optional<Diagnostic> on_threshold(const Event& ev);
     std::optional<Diagnostic> on_expect(const Event& ev);
     Diagnostic error(const Event& ev, ErrorKind kind, std::string message) const;
+    /// `out` = the live object `id` names; else the diagnostic (not_live).
+    /// Inline: every event checks one or two ids.
     std::optional<Diagnostic> check_live(const Event& ev, Sym id, const char* what,
-                                         Handle& out) const;
+                                         Handle& out) const {
+        out = live(id);
+        if (out != kNoHandle) [[likely]]
+            return std::nullopt;
+        return not_live(ev, id, what);
+    }
+    Diagnostic not_live(const Event& ev, Sym id, const char* what) const;
     std::optional<Diagnostic> check_container(const Event& ev, Handle h) const;
     std::string quote(Sym s) const;
 
@@ -169,10 +178,19 @@ class Heap {
     void maintain_dict_tracking(Handle dict, Handle value);
     Handle materialize_dict(Handle instance);
     Sym auto_key(Handle h);
+    /// The symbol of "0", "1", ...: the keys of displays, positional
+    /// attributes and appends, interned once per run instead of per use.
+    Sym index_key(std::uint32_t i) const {
+        if (i < index_keys_.size() && index_keys_[i] != kNoSym) return index_keys_[i];
+        return intern_index_key(i);
+    }
+    Sym intern_index_key(std::uint32_t i) const;
     std::uint64_t object_bytes(TypeId type, std::uint32_t items, std::int64_t size_opt) const;
 
     // --- freeing (dealloc.cpp) ---
     void decref(Handle h);
+    bool frees_at_once(const Object& o) const;
+    void free_at_once(Handle h);
     void run_deallocs(std::size_t base);
     bool dealloc_step(std::size_t frame);
     Handle clear_weakrefs_on_death(Handle h);
@@ -347,6 +365,7 @@ class Heap {
     std::vector<Sym> bound_names_;           // names bound since the last measurement, or still bound
     std::vector<std::uint8_t> name_listed_;  // by name symbol: in bound_names_
     std::vector<Sym> freed_ids_;  // SimOptions::record_frees
+    mutable std::vector<Sym> index_keys_;  // index_key's cache, by index
 };
 
 }  // namespace heapsim

@@ -22,10 +22,7 @@ std::string Heap::quote(Sym s) const {
     return "'" + std::string(symbols_.str(s)) + "'";
 }
 
-std::optional<Diagnostic> Heap::check_live(const Event& ev, Sym id, const char* what,
-                                           Handle& out) const {
-    out = id < id_to_object_.size() ? id_to_object_[id] : kNoHandle;
-    if (out != kNoHandle) return std::nullopt;
+Diagnostic Heap::not_live(const Event& ev, Sym id, const char* what) const {
     const bool seen = id < id_seen_.size() && id_seen_[id];
     return error(ev, ErrorKind::UnknownId,
                  std::string(what) + " " + quote(id) +
@@ -63,57 +60,47 @@ std::optional<Diagnostic> Heap::apply(const Event& ev) {
     // 3.12+: a collection still scheduled runs at the first eval-breaker
     // check of this event's statement (§15.1).
     safe_point();
-    std::optional<Diagnostic> d;
-    switch (ev.kind) {
-        case EventKind::Type:
-            d = on_type(ev);
-            break;
-        case EventKind::Alloc:
-            d = on_alloc(ev);
-            break;
-        case EventKind::Bind:
-            d = on_bind(ev);
-            break;
-        case EventKind::Unbind:
-            d = on_unbind(ev);
-            break;
-        case EventKind::Append:
-            d = on_append(ev);
-            break;
-        case EventKind::Set:
-            d = on_set(ev);
-            break;
-        case EventKind::Unset:
-            d = on_unset(ev);
-            break;
-        case EventKind::Remove:
-            d = on_remove(ev);
-            break;
-        case EventKind::Clear:
-            d = on_clear(ev);
-            break;
-        case EventKind::Drop:
-            d = on_drop(ev);
-            break;
-        case EventKind::Weakref:
-            d = on_weakref(ev);
-            break;
-        case EventKind::Collect:
-            d = on_collect(ev);
-            break;
-        case EventKind::GcControl:
-            d = on_gc(ev);
-            break;
-        case EventKind::Threshold:
-            d = on_threshold(ev);
-            break;
-        case EventKind::Expect:
-            d = on_expect(ev);
-            break;
-    }
+    // Initialised from the handler's return value (no optional move per event).
+    std::optional<Diagnostic> d = dispatch(ev);
     uncounted_ = false;
     sample_timeline();
     return d;
+}
+
+std::optional<Diagnostic> Heap::dispatch(const Event& ev) {
+    switch (ev.kind) {
+        case EventKind::Type:
+            return on_type(ev);
+        case EventKind::Alloc:
+            return on_alloc(ev);
+        case EventKind::Bind:
+            return on_bind(ev);
+        case EventKind::Unbind:
+            return on_unbind(ev);
+        case EventKind::Append:
+            return on_append(ev);
+        case EventKind::Set:
+            return on_set(ev);
+        case EventKind::Unset:
+            return on_unset(ev);
+        case EventKind::Remove:
+            return on_remove(ev);
+        case EventKind::Clear:
+            return on_clear(ev);
+        case EventKind::Drop:
+            return on_drop(ev);
+        case EventKind::Weakref:
+            return on_weakref(ev);
+        case EventKind::Collect:
+            return on_collect(ev);
+        case EventKind::GcControl:
+            return on_gc(ev);
+        case EventKind::Threshold:
+            return on_threshold(ev);
+        case EventKind::Expect:
+            return on_expect(ev);
+    }
+    return std::nullopt;
 }
 
 std::optional<Diagnostic> Heap::on_type(const Event& ev) {
@@ -153,7 +140,7 @@ std::optional<Diagnostic> Heap::on_alloc(const Event& ev) {
     if (t.layout == Layout::Instance && t.slots >= 0) {
         std::uint64_t fresh = 0;
         for (std::size_t i = 0; i < ev.refs.size(); ++i)
-            if (!t.key_index.count(symbols_.intern(std::to_string(i)))) ++fresh;
+            if (!t.key_index.count(index_key(static_cast<std::uint32_t>(i)))) ++fresh;
         if (t.key_index.size() + fresh > static_cast<std::uint64_t>(t.slots))
             return error(ev, ErrorKind::SlotsExhausted,
                          quote(ev.type) + " has " + std::to_string(t.slots) +
@@ -191,7 +178,8 @@ std::optional<Diagnostic> Heap::on_alloc(const Event& ev) {
         bool trackable = false;
         for (std::uint32_t i = 0; i < n; ++i) {
             const Handle r = id_to_object_[ev.refs[i]];
-            const Sym key = layout == Layout::Dict ? symbols_.intern(std::to_string(i)) : kNoSym;
+            const Sym key =
+                layout == Layout::Dict ? index_key(static_cast<std::uint32_t>(i)) : kNoSym;
             insert_edge(h, i, Edge{r, key});
             trackable = trackable || may_be_tracked(r);
         }
@@ -222,7 +210,7 @@ std::optional<Diagnostic> Heap::on_alloc(const Event& ev) {
             continue;
         }
         incref(r);
-        store_keyed(h, symbols_.intern(std::to_string(i)), r);
+        store_keyed(h, index_key(static_cast<std::uint32_t>(i)), r);
         // A temporary is released after the store that uses it last.
         if (std::find(ev.refs.begin() + i + 1, ev.refs.end(), ev.refs[i]) == ev.refs.end())
             release_creation_ref(r);

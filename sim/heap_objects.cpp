@@ -177,6 +177,15 @@ std::optional<std::uint32_t> Heap::find_target(Handle h, Handle target) const {
     return std::nullopt;
 }
 
+// Interning is idempotent, so the cache gives the symbols interning would,
+// and the first use of each key still interns it at the moment it did.
+Sym Heap::intern_index_key(std::uint32_t i) const {
+    if (i >= 4096) return symbols_.intern(std::to_string(i));  // keep the cache small
+    if (index_keys_.size() <= i) index_keys_.resize(std::size_t{i} + 1, kNoSym);
+    if (index_keys_[i] == kNoSym) index_keys_[i] = symbols_.intern(std::to_string(i));
+    return index_keys_[i];
+}
+
 Sym Heap::auto_key(Handle container) {
     return next_append_key(objects_[container].id);
 }

@@ -104,7 +104,7 @@ Sym Heap::next_append_key(Sym container) const {
     if (c == kNoHandle) return kNoSym;
     const Handle from = holder(c);
     for (std::uint32_t n = objects_[from].nedges;; ++n) {
-        const Sym k = symbols_.intern(std::to_string(n));
+        const Sym k = index_key(n);
         if (!find_key(from, k)) return k;
     }
 }

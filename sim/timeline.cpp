@@ -101,8 +101,9 @@ TimelineSample Heap::timeline_sample() {
 // One sample every `timeline_stride_` events; when the buffer fills, each
 // pair of neighbours keeps the one with more live bytes (so the peaks stay
 // on the chart) and the stride doubles: at most kTimelineMax samples.
+// The stride is a power of two: a mask, not a division, on every event.
 void Heap::sample_timeline() {
-    if (event_number_ % timeline_stride_ != 0) return;
+    if ((event_number_ & (timeline_stride_ - 1)) != 0) return;
     if (timeline_.size() == kTimelineMax) {
         std::size_t kept = 0;
         for (std::size_t i = 0; i + 1 < timeline_.size(); i += 2) {
@@ -112,7 +113,7 @@ void Heap::sample_timeline() {
         }
         timeline_.resize(kept);
         timeline_stride_ *= 2;
-        if (event_number_ % timeline_stride_ != 0) return;
+        if ((event_number_ & (timeline_stride_ - 1)) != 0) return;
     }
     timeline_.push_back(timeline_sample());
 }

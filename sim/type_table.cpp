@@ -49,18 +49,36 @@ TypeId TypeTable::add(const std::string& name, TypeInfo info) {
     info.name = symbols_.intern(name);
     const auto id = static_cast<TypeId>(types_.size());
     types_.push_back(std::move(info));
-    by_name_.emplace(types_.back().name, id);
+    index(types_.back().name, id);
     return id;
 }
 
+std::size_t TypeTable::slot_of(Sym name) const {
+    const std::size_t mask = by_name_.size() - 1;
+    std::size_t i = (std::uint64_t{name} * 0x9E3779B97F4A7C15ULL) >> 40 & mask;
+    while (by_name_[i].first != name && by_name_[i].first != kNoSym) i = (i + 1) & mask;
+    return i;
+}
+
+void TypeTable::index(Sym name, TypeId id) {
+    if (2 * (types_.size() + 1) > by_name_.size()) {
+        std::vector<std::pair<Sym, TypeId>> old(2 * by_name_.size(), {kNoSym, 0});
+        old.swap(by_name_);
+        for (const auto& [sym, type] : old)
+            if (sym != kNoSym) by_name_[slot_of(sym)] = {sym, type};
+    }
+    by_name_[slot_of(name)] = {name, id};
+}
+
 std::optional<TypeId> TypeTable::find(Sym name) const {
-    auto it = by_name_.find(name);
-    if (it == by_name_.end()) return std::nullopt;
-    return it->second;
+    if (name == kNoSym) return std::nullopt;
+    const std::pair<Sym, TypeId>& slot = by_name_[slot_of(name)];
+    if (slot.first == kNoSym) return std::nullopt;
+    return slot.second;
 }
 
 bool TypeTable::declare(Sym name, const TypeDecl& decl) {
-    if (by_name_.count(name)) return false;
+    if (find(name)) return false;
     TypeInfo t;
     if (decl.instance) {
         const bool slotted = decl.slots >= 0;
@@ -80,7 +98,7 @@ bool TypeTable::declare(Sym name, const TypeDecl& decl) {
     t.name = name;
     const auto id = static_cast<TypeId>(types_.size());
     types_.push_back(std::move(t));
-    by_name_.emplace(name, id);
+    index(name, id);
     return true;
 }
 

@@ -80,7 +80,14 @@ private:
     TypeId add(const std::string& name, TypeInfo info);
     SymbolTable& symbols_;
     std::vector<TypeInfo> types_;
-    std::unordered_map<Sym, TypeId> by_name_;
+    void index(Sym name, TypeId id);
+    std::size_t slot_of(Sym name) const;
+    // Type by name symbol: every alloc looks its type up, so an open-addressed
+    // table with a multiplicative hash (a type is one of a trace's few symbols;
+    // std::unordered_map cost a division and a node per lookup). Power-of-two
+    // size, at most half full; kNoSym marks an empty slot.
+    std::vector<std::pair<Sym, TypeId>> by_name_ =
+        std::vector<std::pair<Sym, TypeId>>(32, {kNoSym, 0});
     TypeId list_ = 0, dict_ = 0, tuple_ = 0, weakref_ = 0;
 };
 
