@@ -27,6 +27,10 @@ private:
 template <typename Read>
 ReplayOutcome replay(const std::string& path, const ReplayOptions& options, Read&& read) {
     SymbolTable symbols;
+    // Streaming: each event is applied before the next is read, so the ids
+    // of dead objects can be forgotten (symbol_table.h). `verify` asks for
+    // the ids freed, so it keeps them.
+    symbols.forget_dead_ids(!options.sim.record_frees);
     Simulator sim(options.sim, symbols);
     ReplayLoop loop(sim, options.lenient);
     ReplaySink sink(loop, options.progress);

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 #include "events/symbol_table.h"
 
@@ -81,5 +82,6 @@ struct Event {
 };
 
 const char* event_name(EventKind kind);
+
 
 }  // namespace heapsim

@@ -111,6 +111,9 @@ class Heap {
     Diagnostic not_live(const Event& ev, Sym id, const char* what) const;
     std::optional<Diagnostic> check_container(const Event& ev, Handle h) const;
     std::string quote(Sym s) const;
+    /// Id forgetting (SymbolTable::forget_dead_ids): after each event.
+    void forget_ids(const Event& ev, bool failed);
+    bool ever_allocated(Sym id) const;
 
     // --- object life (heap_objects.cpp) ---
     Handle new_object(TypeId type, Sym id, Sym site, std::uint64_t bytes, bool hidden);
@@ -292,6 +295,7 @@ class Heap {
     std::vector<std::uint32_t> free_weak_infos_;
     std::vector<Handle> id_to_object_;   // by id symbol; kNoHandle = not live
     std::vector<std::uint8_t> id_seen_;  // by id symbol: ever allocated
+    std::vector<Sym> dead_ids_;          // died in this event, to release (forget_ids)
     std::vector<Handle> names_;          // by name symbol; kNoHandle = unbound
     std::vector<Handle> garbage_;        // gc.garbage
     GcState gc_;

@@ -23,7 +23,7 @@ std::string Heap::quote(Sym s) const {
 }
 
 Diagnostic Heap::not_live(const Event& ev, Sym id, const char* what) const {
-    const bool seen = id < id_seen_.size() && id_seen_[id];
+    const bool seen = ever_allocated(id);
     return error(ev, ErrorKind::UnknownId,
                  std::string(what) + " " + quote(id) +
                      (seen ? " is not live (it was freed)" : " was never allocated"));
@@ -63,6 +63,7 @@ std::optional<Diagnostic> Heap::apply(const Event& ev) {
     // Initialised from the handler's return value (no optional move per event).
     std::optional<Diagnostic> d = dispatch(ev);
     uncounted_ = false;
+    if (symbols_.forgets_dead_ids()) forget_ids(ev, d.has_value());
     sample_timeline();
     return d;
 }
@@ -101,6 +102,30 @@ std::optional<Diagnostic> Heap::dispatch(const Event& ev) {
             return on_expect(ev);
     }
     return std::nullopt;
+}
+
+// Hands the ids of the objects that died in this event back to the symbol
+// table, and the id operands that name no live object (an `expect` about a
+// dead or unknown id, a rejected event): the table then grows with the live
+// heap only. Done once the event is over, so the event's own symbols stay
+// valid while it is applied; the heap interns keys meanwhile.
+void Heap::forget_ids(const Event& ev, bool failed) {
+    auto release = [&](Sym s) {
+        if (s == kNoSym || (s < id_to_object_.size() && id_to_object_[s] != kNoHandle)) return;
+        const bool allocated = s < id_seen_.size() && id_seen_[s];
+        if (symbols_.release_id(s, allocated) && allocated) id_seen_[s] = 0;
+    };
+    for (Sym s : dead_ids_) release(s);
+    dead_ids_.clear();
+    if (!failed && ev.kind != EventKind::Expect) return;
+    release(ev.id);
+    release(ev.ref);
+    for (Sym s : ev.refs) release(s);
+}
+
+bool Heap::ever_allocated(Sym id) const {
+    if (id < id_seen_.size() && id_seen_[id]) return true;
+    return symbols_.forgets_dead_ids() && symbols_.retired(symbols_.str(id));
 }
 
 std::optional<Diagnostic> Heap::on_type(const Event& ev) {
@@ -528,7 +553,7 @@ std::optional<Diagnostic> Heap::on_expect(const Event& ev) {
     };
     const Handle h =
         ev.id != kNoSym && ev.id < id_to_object_.size() ? id_to_object_[ev.id] : kNoHandle;
-    const bool seen = ev.id != kNoSym && ev.id < id_seen_.size() && id_seen_[ev.id];
+    const bool seen = ev.id != kNoSym && ever_allocated(ev.id);
     const std::string who = ev.id != kNoSym ? quote(ev.id) : "";
     switch (ev.expect) {
         case ExpectKind::Alive:

@@ -89,7 +89,7 @@ class JsonEventBuilder {
   private:
     /// The symbol of an object id (every id, ref, refs item and target): the
     /// one place where ids are interned, so their namespace can change here.
-    Sym id_of(std::string_view id) { return symbols_.intern(id); }
+    Sym id_of(std::string_view id) { return symbols_.intern_id(id); }
 
     enum class JsonType : std::uint8_t {
         String,

@@ -64,7 +64,7 @@ class TextLineParser {
 
     /// The symbol of an object id (every ID, REF and TARGET operand): the
     /// one place where ids are interned, so their namespace can change here.
-    Sym id_of(std::string_view id) { return symbols_.intern(id); }
+    Sym id_of(std::string_view id) { return symbols_.intern_id(id); }
     /// The fast path: true when `text` is a well-formed event of a common
     /// kind, with `event` filled but for its number and line; false, having
     /// interned nothing, for any other line (text_common_events.cpp).
