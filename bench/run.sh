@@ -278,6 +278,32 @@ for b in doc["benchmarks"]:
 PY
 )
 
+# --- 7. ids that are never reused (issue 13) -----------------------------------
+# The twin of the `web` trace whose every allocation names a new id (a
+# counter), made by bench/never_reused_ids.awk: the symbol table forgets the
+# ids of dead objects (events/symbol_table.h), so it must run like its
+# source and stream in the same memory.
+UNIQUE=${WEB%.trace}-never-reused.trace
+if [[ ! -s $UNIQUE ]]; then
+    log "rewriting $(basename "$WEB") with never-reused ids"
+    awk -f "$ROOT/bench/never_reused_ids.awk" "$WEB" >"$UNIQUE.tmp" && mv "$UNIQUE.tmp" "$UNIQUE"
+fi
+log "heapsim run $(basename "$UNIQUE") x$REPS"
+timed run-unique "$HEAPSIM" run "$UNIQUE"
+unique_rate=$(calc "$(report_value "$SCRATCH/run-unique.out" events) / $T_WALL")
+row "text, never-reused ids (twin of \`web\` $(mega "$WEB_EVENTS"))" "≥ 15M events/s" \
+    "$(mega "$unique_rate") events/s (wall $T_WALL s, user $T_CPU s, peak RSS $((T_RSS / 1024)) MiB; reused ids: $(mega "${RATE[trace]}"))" \
+    "$(verdict "$unique_rate >= 15e6")"
+# The longest streamed length of section 3, same seed, ids rewritten on the fly.
+log "heapsim gen --profile web --events $n2 -o - | never_reused_ids.awk | heapsim run -"
+"$HEAPSIM" gen --profile web --events "$n2" --seed 4 -o - | awk -f "$ROOT/bench/never_reused_ids.awk" |
+    /usr/bin/time -f '%e %U %M' -o "$SCRATCH/long-unique.time" "$HEAPSIM" run - >"$SCRATCH/long-unique.out" \
+    || die "streaming $n2 never-reused events failed"
+read -r _ _ unique_rss <"$SCRATCH/long-unique.time"
+row "peak RSS, never-reused vs reused ids, \`web\` $(mega "$n2") streamed" "within 10 %" \
+    "$((unique_rss / 1024)) MiB vs $((r2 / 1024)) MiB ($(calc "int(($unique_rss / $r2 - 1) * 1000) / 10") %)" \
+    "$(verdict "$unique_rss <= 1.1 * $r2")"
+
 # --- report ------------------------------------------------------------------
 cpu=$(lscpu | awk -F: '/^Model name/ { gsub(/^ +/, "", $2); print $2; exit }')
 cores=$(nproc)

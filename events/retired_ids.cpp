@@ -15,8 +15,7 @@ int hex_digit(char c, bool& lower, bool& upper) {
 
 }  // namespace
 
-bool RetiredIds::split(std::string_view id, std::string& family, std::uint64_t& value) {
-    family.clear();
+bool RetiredIds::split(std::string_view id, Parts& out) {
     if (id.size() > 2 && id[0] == '0' && id[1] == 'x' && id.size() <= 2 + 16) {
         // 0x-hex: no leading zero (but "0x0"), one case of letters; digits
         // only counts as lowercase, so the text is rebuilt the same way.
@@ -28,8 +27,7 @@ bool RetiredIds::split(std::string_view id, std::string& family, std::uint64_t& 
             v = (v << 4) | static_cast<std::uint64_t>(d < 0 ? 0 : d);
         }
         if (ok && !(lower && upper)) {
-            family.push_back(upper ? 'X' : 'x');
-            value = v;
+            out = Parts{upper ? 'X' : 'x', {}, v};
             return true;
         }
     }
@@ -42,9 +40,7 @@ bool RetiredIds::split(std::string_view id, std::string& family, std::uint64_t& 
     std::uint64_t v = 0;
     for (std::size_t i = start; i < id.size(); ++i)
         v = v * 10 + static_cast<std::uint64_t>(id[i] - '0');
-    family.push_back('d');
-    family.append(id.substr(0, start));
-    value = v;
+    out = Parts{'d', id.substr(0, start), v};
     return true;
 }
 
@@ -77,25 +73,26 @@ bool RetiredIds::holds(const Intervals& set, std::uint64_t v) {
 }
 
 void RetiredIds::add(std::string_view id) {
-    std::string& family = scratch_;
-    std::uint64_t value = 0;
-    if (!split(id, family, value)) {
+    Parts p{};
+    if (!split(id, p)) {
         texts_.emplace(id);
         return;
     }
-    if (last_ == nullptr || family != last_family_) {
-        last_ = &numbered_[family];
-        last_family_ = family;
+    const bool same = last_ != nullptr && last_family_.size() == p.prefix.size() + 1 &&
+                      last_family_[0] == p.form &&
+                      std::string_view(last_family_).substr(1) == p.prefix;
+    if (!same) {
+        last_family_ = family_of(p);
+        last_ = &numbered_[last_family_];
     }
-    insert(*last_, value);
+    insert(*last_, p.value);
 }
 
 bool RetiredIds::contains(std::string_view id) const {
-    std::string family;
-    std::uint64_t value = 0;
-    if (!split(id, family, value)) return texts_.count(std::string(id)) != 0;
-    const auto it = numbered_.find(family);
-    return it != numbered_.end() && holds(it->second, value);
+    Parts p{};
+    if (!split(id, p)) return texts_.count(std::string(id)) != 0;
+    const auto it = numbered_.find(family_of(p));
+    return it != numbered_.end() && holds(it->second, p.value);
 }
 
 std::size_t RetiredIds::intervals() const {

@@ -32,26 +32,31 @@ class RetiredIds {
     std::size_t intervals() const;
     std::size_t texts() const { return texts_.size(); }
 
-    /// An id read as a number of a family: family is a form letter ('d'
-    /// decimal suffix, 'x' lowercase 0x-hex, 'X' uppercase 0x-hex) then the
-    /// text before the number. Distinct ids give distinct (family, value)
-    /// pairs: the number is canonical in its form, so the text is rebuilt
-    /// from them. False when the id is not such a number.
-    static bool split(std::string_view id, std::string& family, std::uint64_t& value);
+    /// An id read as a number of a family: `form` says how the number is
+    /// written ('d' a decimal suffix after `prefix`, 'x' lowercase 0x-hex,
+    /// 'X' uppercase 0x-hex, prefix empty). Distinct ids give distinct
+    /// (form, prefix, value): the number is canonical in its form, so the
+    /// text is rebuilt from them. False when the id is not such a number.
+    struct Parts {
+        char form;
+        std::string_view prefix;
+        std::uint64_t value;
+    };
+    static bool split(std::string_view id, Parts& out);
 
   private:
     /// Closed intervals of values, keyed by their first value.
     using Intervals = std::map<std::uint64_t, std::uint64_t>;
     static void insert(Intervals& set, std::uint64_t v);
     static bool holds(const Intervals& set, std::uint64_t v);
+    static std::string family_of(const Parts& p) { return p.form + std::string(p.prefix); }
 
     std::unordered_map<std::string, Intervals> numbered_;
     std::unordered_set<std::string> texts_;
     // The family of the last add: deaths come in runs of one family, and the
     // map lookup would otherwise build and hash the family's string each time.
-    std::string last_family_;
+    std::string last_family_;  // form letter, then prefix
     Intervals* last_ = nullptr;
-    std::string scratch_;
 };
 
 }  // namespace heapsim

@@ -273,7 +273,7 @@ void Heap::free_object(Handle h) {
         }
         id_to_object_[o.id] = kNoHandle;
         if (options_.record_frees) freed_ids_.push_back(o.id);
-        if (symbols_.forgets_dead_ids()) dead_ids_.push_back(o.id);  // released after the event
+        if (forget_ids_) dead_ids_.push_back(o.id);  // released in batches (forget_ids)
     }
     release_edges(h);
     objects_.destroy(h);

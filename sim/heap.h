@@ -295,7 +295,10 @@ class Heap {
     std::vector<std::uint32_t> free_weak_infos_;
     std::vector<Handle> id_to_object_;   // by id symbol; kNoHandle = not live
     std::vector<std::uint8_t> id_seen_;  // by id symbol: ever allocated
-    std::vector<Sym> dead_ids_;          // died in this event, to release (forget_ids)
+    std::vector<Sym> dead_ids_;          // died since the last forget_ids batch
+    static constexpr std::size_t kForgetBatch = 1 << 16;
+    std::size_t forget_at_ = kForgetBatch;  // batch size that triggers forget_ids
+    bool forget_ids_ = false;               // symbols_.forgets_dead_ids(), fixed per run
     std::vector<Handle> names_;          // by name symbol; kNoHandle = unbound
     std::vector<Handle> garbage_;        // gc.garbage
     GcState gc_;

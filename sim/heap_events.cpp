@@ -63,7 +63,8 @@ std::optional<Diagnostic> Heap::apply(const Event& ev) {
     // Initialised from the handler's return value (no optional move per event).
     std::optional<Diagnostic> d = dispatch(ev);
     uncounted_ = false;
-    if (symbols_.forgets_dead_ids()) forget_ids(ev, d.has_value());
+    if (forget_ids_ && (d || ev.kind == EventKind::Expect || dead_ids_.size() > forget_at_))
+        forget_ids(ev, d.has_value());
     sample_timeline();
     return d;
 }
@@ -104,19 +105,25 @@ std::optional<Diagnostic> Heap::dispatch(const Event& ev) {
     return std::nullopt;
 }
 
-// Hands the ids of the objects that died in this event back to the symbol
-// table, and the id operands that name no live object (an `expect` about a
-// dead or unknown id, a rejected event): the table then grows with the live
-// heap only. Done once the event is over, so the event's own symbols stay
-// valid while it is applied; the heap interns keys meanwhile.
+// Hands the ids of dead objects back to the symbol table, so that it grows
+// with the live heap only, and the id operands of a rejected event or an
+// `expect` that name no live object. Dead ids go in batches, once there are
+// more than a quarter of the live objects (and 64k) waiting: an id reused
+// meanwhile (an address) is live again and stays, at no cost, and a table
+// of never-reused ids (counters) holds at most 1.25x the live ones plus the
+// batch. Done between events, so an event's own symbols stay valid while it
+// is applied (the heap interns keys meanwhile).
 void Heap::forget_ids(const Event& ev, bool failed) {
     auto release = [&](Sym s) {
         if (s == kNoSym || (s < id_to_object_.size() && id_to_object_[s] != kNoHandle)) return;
         const bool allocated = s < id_seen_.size() && id_seen_[s];
         if (symbols_.release_id(s, allocated) && allocated) id_seen_[s] = 0;
     };
-    for (Sym s : dead_ids_) release(s);
-    dead_ids_.clear();
+    if (dead_ids_.size() > forget_at_) {
+        for (Sym s : dead_ids_) release(s);
+        dead_ids_.clear();
+        forget_at_ = kForgetBatch + live_objects_ / 4;
+    }
     if (!failed && ev.kind != EventKind::Expect) return;
     release(ev.id);
     release(ev.ref);

@@ -78,6 +78,7 @@ const std::vector<Sym>& Simulator::freed_ids() const {
 Heap::Heap(const SimOptions& options, SymbolTable& symbols)
     : options_(options), symbols_(symbols), types_(symbols), traits_(options.policy.traits()) {
     gc_.threshold = options.policy.thresholds;
+    forget_ids_ = symbols.forgets_dead_ids();
     gc_.long_lived_total = options.interpreter_objects;
     heap_size_ = static_cast<std::int64_t>(options.interpreter_objects);
     free_threaded_ = traits_.collector == Collector::FreeThreaded;
