@@ -7,7 +7,6 @@
 
 #include <cstdint>
 #include <span>
-#include <string_view>
 
 #include "events/symbol_table.h"
 
@@ -82,6 +81,5 @@ struct Event {
 };
 
 const char* event_name(EventKind kind);
-
 
 }  // namespace heapsim
