@@ -337,6 +337,7 @@ class Heap {
     std::vector<Handle> trash_later_;  // trashcan's delete-later chain (LIFO)
     int trash_nesting_ = 0;
     int trash_limit_;                // traits_.trashcan_limit; INT_MAX = none
+    int trash_drain_at_ = 0;         // traits_.trashcan_drain_at
     std::vector<Handle> scratch_;    // detached references awaiting release (stack)
     std::vector<Handle> work_;       // collector traversal scratch
     std::vector<Handle> survivors_;  // garbage that outlived its own clear

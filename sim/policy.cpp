@@ -5,9 +5,20 @@
 namespace heapsim {
 namespace {
 
+// 3.13's trashcan defers a dealloc once c_recursion_remaining <= 50
+// (Py_TRASHCAN_HEADROOM, Py_TRASHCAN_BEGIN, Include/cpython/object.h:475-493
+// @3.13.0). At a statement of `python script.py` the counter stands at
+// Py_C_RECURSION_LIMIT 10000 less PY_EVAL_C_STACK_UNITS 2 for the one
+// evaluation frame entered from C (Python calls are inlined), so the dealloc
+// at nesting 9948 is deferred. Measured on 3.13.0 and 3.13.18: the order of
+// 30,000 and 12,345 finalizers of `t = [O(i), t]` chains equals this model's
+// (docs/policies.md, "The trashcan"; traces/scenarios/t29b_trashcan_long_chain.trace).
+constexpr int kTrashcan313 = 9948;
+
 constexpr PolicyTraits kTraits[] = {
     // name, kind, thresholds, collection_point, weakref_tuple_min, trashcan_limit,
-    // untrack_dicts, dicts_tracked_at_creation, tuple_display_tracks_by_item_type,
+    // trashcan_drain_at, untrack_dicts, dicts_tracked_at_creation,
+    // tuple_display_tracks_by_item_type,
     // collector, provenance
     {"refcount",
      PolicyKind::Refcount,
@@ -15,6 +26,7 @@ constexpr PolicyTraits kTraits[] = {
      CollectionPoint::InAllocation,
      2,
      50,
+     0,
      true,
      false,
      false,
@@ -27,6 +39,7 @@ constexpr PolicyTraits kTraits[] = {
      CollectionPoint::InAllocation,
      2,
      50,
+     0,
      true,
      false,
      false,
@@ -39,20 +52,21 @@ constexpr PolicyTraits kTraits[] = {
      CollectionPoint::AtSafePoint,
      2,
      50,
+     0,
      true,
      false,
      false,
      Collector::Generational,
      "verified against interpreter 3.12.1"},
     // (2000, 10, 10): pycore_runtime_init.h:233@3.13.0 (§15.6); weakref tuple
-    // for one callback (§15.7); trashcan headroom (§15.8, measured: a chain of
-    // 10000 is not cut at the depth of a trace's statement).
+    // for one callback (§15.7); trashcan headroom (§2.5, kTrashcan313).
     {"cpython-3.13",
      PolicyKind::CPython313,
      {2000, 10, 10},
      CollectionPoint::AtSafePoint,
      1,
-     PolicyTraits::kNoTrashcan,
+     kTrashcan313,
+     kTrashcan313 - 51,
      true,
      false,
      false,
@@ -66,6 +80,7 @@ constexpr PolicyTraits kTraits[] = {
      CollectionPoint::AtSafePoint,
      1,
      PolicyTraits::kNoTrashcan,
+     0,
      false,
      true,
      true,
@@ -78,6 +93,7 @@ constexpr PolicyTraits kTraits[] = {
      CollectionPoint::AtSafePoint,
      1,
      PolicyTraits::kNoTrashcan,
+     0,
      false,
      true,
      true,
@@ -94,6 +110,7 @@ constexpr PolicyTraits kTraits[] = {
      CollectionPoint::AtSafePoint,
      1,
      PolicyTraits::kNoTrashcan,
+     0,
      false,
      true,
      false,
@@ -107,6 +124,7 @@ constexpr PolicyTraits kTraits[] = {
      CollectionPoint::AtSafePoint,
      1,
      PolicyTraits::kNoTrashcan,
+     0,
      false,
      false,
      false,
@@ -119,6 +137,7 @@ constexpr PolicyTraits kTraits[] = {
      CollectionPoint::AtSafePoint,
      1,
      PolicyTraits::kNoTrashcan,
+     0,
      false,
      true,
      true,

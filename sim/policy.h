@@ -68,9 +68,18 @@ struct PolicyTraits {
     std::uint32_t weakref_tuple_min;
     /// Trashcan nesting at which deallocs are deferred (§2.5): 50 up to
     /// 3.12 (_PyTrash_UNWIND_LEVEL); 3.13 counts C recursion headroom
-    /// (Include/cpython/object.h:475@3.13.0); 3.14+ the C stack margin in
-    /// _Py_Dealloc, not reproducible (kNoTrashcan).
+    /// (Include/cpython/object.h:475@3.13.0): deferred once
+    /// c_recursion_remaining <= 50, at a trace's statement the 9948th nested
+    /// dealloc, measured (docs/policies.md, "The trashcan"); 3.14+ the C
+    /// stack margin in _Py_Dealloc, which depends on the process's stack
+    /// size (kNoTrashcan: ~103,000 list levels with 8 MiB, measured).
     int trashcan_limit;
+    /// The deferred chain is destroyed when a participating dealloc ends at
+    /// this nesting or less: 0 up to 3.12 (_PyTrash_end, nesting <= 0);
+    /// 3.13 when c_recursion_remaining > 2 * Py_TRASHCAN_HEADROOM, i.e. 51
+    /// levels above the limit (Py_TRASHCAN_END, Include/cpython/object.h:475-493@3.13.0). The
+    /// chain runs one level deeper than that end (_PyTrash_thread_destroy_chain).
+    int trashcan_drain_at;
     /// Full collections untrack dicts with nothing trackable (untrack_dicts,
     /// gcmodule.c:647@3.11); gone in 3.14 (GH-127010, §3.3).
     bool untrack_dicts;

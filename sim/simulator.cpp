@@ -85,6 +85,7 @@ Heap::Heap(const SimOptions& options, SymbolTable& symbols)
     refresh_trigger();
     trash_limit_ =
         traits_.trashcan_limit == PolicyTraits::kNoTrashcan ? INT_MAX : traits_.trashcan_limit;
+    trash_drain_at_ = traits_.trashcan_drain_at;
 }
 
 // The reader's skipped events of a buffered trace are noted before the

@@ -8,6 +8,8 @@
 
 #include <fstream>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "sim/policy.h"
 #include "sim/simulator.h"
@@ -172,6 +174,37 @@ TEST_CASE("3.13+: no trashcan reordering at the depth of a trace's chain") {
         CHECK(order.front() == "o0");
         CHECK(order.back() == "o119");
     }
+}
+
+// §2.5: 3.13's trashcan defers the 9948th nested dealloc of a statement
+// (C recursion headroom) and destroys the deferred chain 51 levels up;
+// 3.14/3.15's C stack margin is ~103,000 list levels away (8 MiB stack).
+// The order below is what 3.13.0 and 3.13.18 print for this trace.
+TEST_CASE("3.13: the trashcan cuts a chain 10000 deep but 3.14 and 3.15 do not") {
+    const std::string trace = read_scenario("t29b_trashcan_long_chain.trace");
+    // Runs of consecutive finalized indices, as (first, last).
+    auto runs = [](const std::vector<std::string>& ids) {
+        std::vector<std::pair<int, int>> out;
+        for (const std::string& id : ids) {
+            const int i = std::stoi(id.substr(1));
+            if (!out.empty() && out.back().second + 1 == i)
+                out.back().second = i;
+            else
+                out.emplace_back(i, i);
+        }
+        return out;
+    };
+    const std::vector<std::pair<int, int>> cpython_313{{53, 102}, {52, 52}, {3, 51},
+                                                       {2, 2},    {0, 1},   {103, 9999}};
+    CHECK(runs(finalizer_ids(run_ok(trace, "cpython-3.13"))) == cpython_313);
+    for (const char* p : {"cpython-3.14", "cpython-3.15"}) {
+        CAPTURE(p);
+        CHECK(runs(finalizer_ids(run_ok(trace, p))) == std::vector<std::pair<int, int>>{{0, 9999}});
+    }
+    // 3.11/3.12: cut every 50 levels from the top (9951..9999 first).
+    const auto order = runs(finalizer_ids(run_ok(trace, "cpython-3.11")));
+    REQUIRE(order.size() > 100);
+    CHECK(order.front() == std::pair<int, int>{9951, 9999});
 }
 
 // §3.2, §3.3, §6.5: 3.14 tracks every dict from creation and never untracks
