@@ -11,9 +11,11 @@
 #include "cli/exit_status.h"
 #include "cli/options.h"
 #include "engine/buffered_replay.h"
+#include "platform/atomic_file.h"
 #include "verify/comparison.h"
 #include "verify/interpreter_run.h"
 #include "verify/model_run.h"
+#include "verify/observation.h"
 
 namespace heapsim::cli {
 
@@ -27,6 +29,7 @@ struct VerifyArgs {
     bool brief = false;
     bool plain = false;  // only write the uninstrumented program (benchmarks)
     std::string naming = "handle";  // or "walk" (the invisibility check, docs/verify.md)
+    std::string observed;           // write the interpreter's observation here
 };
 
 int model_error(const VerifyArgs& args, const Diagnostic& d, CommandIo& io) {
@@ -108,6 +111,14 @@ int verify(const VerifyArgs& args, CommandIo& io) {
            << log->version << " (" << args.python << ")\n";
     const ModelSide side{*model.result, model.labels, loaded.events, loaded.symbols};
     const bool ok = compare_with_interpreter(side, *log, args.brief, io.out);
+    if (!args.observed.empty()) {
+        const std::string text = format_observation(observation_of(side, *log, args.trace));
+        if (auto failed =
+                write_file_atomically(args.observed, [&](std::ostream& o) { o << text; })) {
+            io.err << "heapsim verify: " << *failed << '\n';
+            return kExitUsage;
+        }
+    }
     io.out << (ok ? "verify: exact agreement\n" : "verify: heapsim and the interpreter differ\n");
     return ok ? kExitOk : kExitCheckFailed;
 }
@@ -137,6 +148,9 @@ Command setup_verify_command(CLI::App& app) {
                     "object) or walk (through lists, dicts and attributes from a name; for the "
                     "check that handles are invisible, docs/verify.md)")
         ->check(CLI::IsMember({"handle", "walk"}));
+    cmd->add_option("--observed", args->observed,
+                    "Also write what the interpreter did, in trace terms, to this file (the "
+                    "expected values of tests/policies/, docs/policies.md)");
     return Command{cmd, [args](CommandIo& io) { return verify(*args, io); }};
 }
 

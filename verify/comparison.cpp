@@ -163,6 +163,18 @@ std::vector<WeakrefCallbackRecord> observed_callbacks(const InterpreterLog& log,
 
 }  // namespace
 
+std::vector<FinalizerRecord> interpreter_finalizers(const ModelSide& model,
+                                                    const InterpreterLog& log) {
+    Resolver resolve(log, model);
+    return observed_finalizers(log, resolve);
+}
+
+std::vector<WeakrefCallbackRecord> interpreter_callbacks(const ModelSide& model,
+                                                         const InterpreterLog& log) {
+    Resolver resolve(log, model);
+    return observed_callbacks(log, resolve, model);
+}
+
 bool compare_with_interpreter(const ModelSide& model, const InterpreterLog& log, bool brief, std::ostream& out) {
     const RunResult& r = model.result;
     const Tally collections = compare_collections(r, log, brief, out);

@@ -25,4 +25,11 @@ struct ModelSide {
 /// differ) and returns true on exact agreement.
 bool compare_with_interpreter(const ModelSide& model, const InterpreterLog& log, bool brief, std::ostream& out);
 
+/// The interpreter's finalizer and weakref-callback calls, in its order,
+/// named by trace id as the comparison names them.
+std::vector<FinalizerRecord> interpreter_finalizers(const ModelSide& model,
+                                                    const InterpreterLog& log);
+std::vector<WeakrefCallbackRecord> interpreter_callbacks(const ModelSide& model,
+                                                         const InterpreterLog& log);
+
 }  // namespace heapsim
