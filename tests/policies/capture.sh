@@ -53,6 +53,7 @@ for python in "$@"; do
         : >"$one"
     done
     rm -f "$one" "$one.verdict" "$one.err"
+    chmod 644 "$tmp"
     mv "$tmp" "$file"
     echo "$file: $total traces, heapsim agrees on $agree"
 done
