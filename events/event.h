@@ -25,7 +25,7 @@ enum class EventKind : std::uint8_t {
     Drop,       // drop ID
     Weakref,    // weakref ID TARGET [callback=LABEL]
     Collect,    // collect [GEN]
-    GcControl,  // gc enable|disable|freeze|unfreeze|safepoint|uncounted|counts|longlived
+    GcControl,  // gc enable|disable|freeze|unfreeze|safepoint|uncounted|counts|longlived|finalizer|callback
     Threshold,  // threshold T0 [T1 [T2]]
     Expect,     // expect alive|freed|refcount|count|collected ...
 };
@@ -41,6 +41,10 @@ enum class GcAction : std::uint8_t {
     Uncounted,  // the next event's allocations and frees leave count0 alone
     Counts,     // set gc.get_count() (values: C0 C1 C2)
     LongLived,  // set long_lived_total and long_lived_pending (values: TOTAL PENDING)
+    // Collection hooks (heapsim import, docs/trace-format.md): what a
+    // recorded __del__ or weakref callback did, run by the next collection.
+    Finalizer,  // gc finalizer ID NAME: ID's finalizer binds NAME to ID
+    Callback,   // gc callback ID NAME: a callback runs for ID and unbinds NAME
 };
 
 enum class ExpectKind : std::uint8_t { Alive, Freed, Refcount, Count, Collected };

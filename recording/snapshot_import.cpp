@@ -311,6 +311,8 @@ bool SnapshotImporter::snapshot(RecordingReader& reader, const Record& start, st
             if (objs_[o].alive) gens_[objs_[o].gen].push_back(o);
         return true;
     }
+    if (!look_ahead(reader, error)) return false;
+    emit_collection_effects();
     if (events()) {
         run_collection(start);
     } else {
@@ -319,12 +321,15 @@ bool SnapshotImporter::snapshot(RecordingReader& reader, const Record& start, st
         c.generation = gen;
         emit(c);
     }
-    // The model frees the unreachable objects; survivors move up.
+    // The model frees the unreachable objects; survivors move up, and so
+    // does the garbage a finalizer resurrected (held by its pin again).
     const int up = gen < 2 ? gen + 1 : 2;
+    for (const std::uint32_t o : resurrected_) objs_[o].pinned = true;
     for (std::size_t k = 0; k < n; ++k) {
         const std::uint32_t o = snap_objs_[k];
         if (!objs_[o].alive) continue;
-        if (reach_[k]) {
+        if (reach_[k] || died_[k] == 2) {
+            reach_[k] = 1;
             objs_[o].gen = static_cast<std::uint8_t>(up);
             gens_[up].push_back(o);
         }
@@ -635,7 +640,16 @@ bool SnapshotImporter::run(RecordingReader& reader, std::string& error) {
         emit_gc(GcAction::Disable);
     }
     Record r;
-    while (reader.next(r)) {
+    for (;;) {
+        if (queue_at_ < queue_.size()) {
+            r = std::move(queue_[queue_at_++]);
+            if (queue_at_ == queue_.size()) {
+                queue_.clear();
+                queue_at_ = 0;
+            }
+        } else if (!reader.next(r)) {
+            break;
+        }
         if (!handle(reader, r, error)) return false;
     }
     if (awaiting_early_) {  // the window closed before the allocation came

@@ -99,6 +99,15 @@ class SnapshotImporter {
     void on_gcstate(const Record& r);
     void on_freeze(const Record& r);
 
+    // --- finalizers and weakref callbacks (collection_effects.cpp) ---
+    bool look_ahead(RecordingReader& reader, std::string& error);
+    bool in_garbage(std::uint32_t o) const;
+    void emit_collection_effects();
+    std::vector<Record> queue_;  // records read ahead, drained by run() first
+    std::size_t queue_at_ = 0;
+    std::vector<std::uint32_t> resurrected_;  // garbage a finalizer kept, this collection
+    std::vector<std::uint8_t> died_;          // by snapshot index
+
     // --- events mode (the model decides when to collect) ---
     bool events() const { return mode_ == ImportMode::Events; }
     void start_events(const RecordingHeader& h);

@@ -152,10 +152,11 @@ std::uint64_t Heap::handle_weakrefs(ListId old) {
             objects_.move_tail(kCallbacks, wr);
         }
     }
+    if (!hooks_.empty()) queue_hook_callbacks();
     std::uint64_t freed = 0;
     while (!objects_.empty(kCallbacks)) {
         const Handle wr = objects_.first(kCallbacks);
-        record_callback(wr);
+        if (hooks_.empty() || !run_hook_callback(wr)) record_callback(wr);
         objects_[wr].flags |= flag::kGcFreed;
         decref(wr);
         if (objects_.first(kCallbacks) == wr) {
@@ -177,6 +178,7 @@ void Heap::finalize_garbage() {
         if (!(o.flags & flag::kFinalized) && types_[o.type].finalizer) {
             o.flags |= flag::kFinalized;
             record_finalizer(h);
+            if (!hooks_.empty()) run_hook(GcAction::Finalizer, h);
         }
     }
     objects_.merge(kSeen, kUnreachable);
@@ -237,8 +239,11 @@ Heap::RegionOutcome Heap::collect_unreachable(ListId old) {
     bytes_freed_in_collection_ = 0;
     std::uint64_t collected = handle_weakrefs(old);
     finalize_garbage();
-    // handle_resurrected_objects: trace finalizers and callbacks cannot store
-    // references, so nothing is ever resurrected and the list stays as it is.
+    // handle_resurrected_objects: only a finalizer hook (`gc finalizer`) can
+    // store a reference; without one the list stays as it is.
+    if (hook_bound_) handle_resurrected_objects(old);
+    hook_bound_ = false;
+    hooks_.clear();  // armed for this collection only
     collected += objects_.size(kUnreachable);
     delete_garbage(old);
     const std::uint64_t uncollectable = objects_.size(kLegacy);

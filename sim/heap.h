@@ -216,6 +216,17 @@ class Heap {
     void move_legacy_finalizers();
     std::uint64_t handle_weakrefs(ListId old);
     void finalize_garbage();
+    // Collection hooks (collection_hooks.cpp): `gc finalizer` / `gc callback`.
+    struct CollectionHook {
+        GcAction kind;
+        Handle obj;
+        Sym name;
+    };
+    std::optional<Diagnostic> on_collection_hook(const Event& ev);
+    void queue_hook_callbacks();
+    bool run_hook(GcAction kind, Handle h);
+    bool run_hook_callback(Handle wr);
+    void handle_resurrected_objects(ListId old);
     void delete_garbage(ListId old);
     void clear_freelists();
     std::uint64_t freelist_entries() const;
@@ -341,6 +352,8 @@ class Heap {
     std::vector<Handle> scratch_;    // detached references awaiting release (stack)
     std::vector<Handle> work_;       // collector traversal scratch
     std::vector<Handle> survivors_;  // garbage that outlived its own clear
+    std::vector<CollectionHook> hooks_;  // for the next collection
+    bool hook_bound_ = false;            // a finalizer hook bound a name in this collection
 
     // Run bookkeeping.
     std::uint64_t event_number_ = 0;

@@ -521,6 +521,9 @@ std::optional<Diagnostic> Heap::on_gc(const Event& ev) {
             gc_.long_lived_total = static_cast<std::uint64_t>(ev.values[0]);
             gc_.long_lived_pending = static_cast<std::uint64_t>(ev.values[1]);
             break;
+        case GcAction::Finalizer:
+        case GcAction::Callback:
+            return on_collection_hook(ev);
     }
     refresh_trigger();
     return std::nullopt;

@@ -31,6 +31,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "events/event.h"
+
 namespace heapsim::htb {
 
 inline constexpr std::string_view kMagic{"\x89HTB\r\n\x1a\n", 8};
@@ -69,7 +71,21 @@ inline constexpr int kFieldShift = 5;             // op >> 5: the per-kind field
 //   gc:        GcAction
 //   threshold: value count (1..3)
 //   expect:    ExpectKind
+//   gc field 7 (kGcExtended): the actions after counts, then a varint:
+//              0 longlived (then its two values), 1 finalizer / 2 callback
+//              (collection hooks; then the id and the name)
 inline constexpr std::uint8_t kAllocSize = 1, kAllocSite = 2, kAllocRefs = 4;
+inline constexpr std::uint8_t kGcExtended = 7;
+// The field bits hold 0..7 and GcAction outgrew them: every action from
+// LongLived on shares kGcExtended and is told apart by the varint after it.
+inline constexpr std::uint64_t kExtendedGcActions = 3;
+inline bool is_extended_gc_action(GcAction a) { return a >= GcAction::LongLived; }
+inline std::uint64_t extended_gc_action_index(GcAction a) {
+    return static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(GcAction::LongLived);
+}
+inline GcAction extended_gc_action(int which) {
+    return static_cast<GcAction>(static_cast<int>(GcAction::LongLived) + which);
+}
 inline constexpr std::uint8_t kWeakrefLabel = 1;
 
 // The flags byte after a type's name.

@@ -290,14 +290,25 @@ bool HtbReader::decode_operands(std::uint8_t fields, Event& event) {
             }
             return true;
         case EventKind::GcControl:
-            if (fields > static_cast<int>(GcAction::LongLived)) {
+            if (fields == htb::kGcExtended) {
+                std::uint64_t which = 0;
+                if (!varint(which)) return false;
+                if (which >= htb::kExtendedGcActions) {
+                    bad_operand(unknown_gc_action(std::to_string(fields + which)));
+                    return true;
+                }
+                event.action = htb::extended_gc_action(static_cast<int>(which));
+                if (event.action == GcAction::LongLived)
+                    return decode_values(2, "longlived", kMaxExpected, event);
+                return symbol(TokenRule::Id, "id", event.id) &&
+                       symbol(TokenRule::Name, "name", event.name);
+            }
+            if (fields > static_cast<int>(GcAction::Counts)) {
                 bad_operand(unknown_gc_action(std::to_string(fields)));
             }
             event.action = static_cast<GcAction>(fields);
             if (event.action == GcAction::Counts)
                 return decode_values(3, "counts", kMaxExpected, event);
-            if (event.action == GcAction::LongLived)
-                return decode_values(2, "longlived", kMaxExpected, event);
             return true;
         case EventKind::Threshold:
             if (fields < 1 || fields > 3) {

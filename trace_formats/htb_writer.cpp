@@ -93,8 +93,9 @@ std::uint8_t HtbTraceWriter::fields_of(const Event& event) const {
             return event.label != kNoSym ? htb::kWeakrefLabel : 0;
         case EventKind::Collect:
             return static_cast<std::uint8_t>(event.generation);
-        case EventKind::GcControl:
-            return static_cast<std::uint8_t>(event.action);
+        case EventKind::GcControl:  // longlived and the hooks: htb::kGcExtended, then which one
+            return htb::is_extended_gc_action(event.action) ? htb::kGcExtended
+                                                            : static_cast<std::uint8_t>(event.action);
         case EventKind::Threshold:
             return static_cast<std::uint8_t>(event.nvalues);
         case EventKind::Expect:
@@ -131,7 +132,15 @@ void HtbTraceWriter::put_operands(const Event& event) {
             return;
         case EventKind::GcControl:
             if (event.action == GcAction::Counts) put_values(event, 3);
-            if (event.action == GcAction::LongLived) put_values(event, 2);
+            if (htb::is_extended_gc_action(event.action)) {
+                put_varint(htb::extended_gc_action_index(event.action));
+                if (event.action == GcAction::LongLived) {
+                    put_values(event, 2);
+                } else {
+                    put_sym(event.id);
+                    put_sym(event.name);
+                }
+            }
             return;  // the rest is in the opcode
         case EventKind::Collect:
             return;  // all in the opcode

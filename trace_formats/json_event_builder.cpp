@@ -334,6 +334,8 @@ bool JsonEventBuilder::take_operands(std::string_view label, Event& event, Diagn
                 return take_values(label, "counts", 3, 3, kMaxExpected, event, error);
             if (event.action == GcAction::LongLived)
                 return take_values(label, "longlived", 2, 2, kMaxExpected, event, error);
+            if (is_collection_hook(event.action))
+                return take_symbols(label, collection_hook_signature(), event, error);
             return true;
         case EventKind::Threshold:
             return take_values(label, "threshold", 1, 3, kMaxThreshold, event, error);

@@ -6,7 +6,8 @@ namespace heapsim {
 namespace {
 
 constexpr std::string_view kGcActions[] = {"enable",    "disable",   "freeze", "unfreeze",
-                                           "safepoint", "uncounted", "counts", "longlived"};
+                                           "safepoint", "uncounted", "counts", "longlived", "finalizer",
+                                           "callback"};
 
 }  // namespace
 
@@ -80,6 +81,10 @@ void JsonLinesTraceWriter::operands(const Event& event) {
             string_value(kGcActions[static_cast<int>(event.action)]);
             if (event.action == GcAction::Counts || event.action == GcAction::LongLived)
                 values(event);
+            if (is_collection_hook(event.action)) {
+                string_member("id", event.id);
+                string_member("name", event.name);
+            }
             return;
         case EventKind::Threshold:
             return values(event);

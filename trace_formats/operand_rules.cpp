@@ -224,6 +224,8 @@ std::optional<GcAction> gc_action_named(std::string_view name) {
     if (name == "uncounted") return GcAction::Uncounted;
     if (name == "counts") return GcAction::Counts;
     if (name == "longlived") return GcAction::LongLived;
+    if (name == "finalizer") return GcAction::Finalizer;
+    if (name == "callback") return GcAction::Callback;
     return std::nullopt;
 }
 
@@ -318,6 +320,11 @@ const Signature& signature_of(EventKind kind) {
     return kSignatures[static_cast<int>(kind)];
 }
 
+const Signature& collection_hook_signature() {
+    static constexpr Signature kHook{"finalizer|callback ID NAME", 2, {kId, kName}};
+    return kHook;
+}
+
 const Signature& expect_signature_of(ExpectKind kind) {
     return kExpectSignatures[static_cast<int>(kind)];
 }
@@ -325,7 +332,7 @@ const Signature& expect_signature_of(ExpectKind kind) {
 Diagnostic unknown_gc_action(std::string_view token) {
     return make_diagnostic(ErrorKind::Syntax, "gc: unknown action " + quote_token(token) +
                                                   " (expected enable, disable, freeze, unfreeze, "
-                                                  "safepoint, uncounted, counts or longlived)");
+                                                  "safepoint, uncounted, counts, longlived, finalizer or callback)");
 }
 
 Diagnostic unknown_expectation(std::string_view token) {

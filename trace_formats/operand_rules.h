@@ -193,6 +193,11 @@ struct Signature {
 const Signature& signature_of(EventKind kind);
 const Signature& expect_signature_of(ExpectKind kind);
 
+/// `gc finalizer ID NAME` / `gc callback ID NAME` (collection hooks): the
+/// symbols after the action.
+const Signature& collection_hook_signature();
+inline bool is_collection_hook(GcAction a) { return a == GcAction::Finalizer || a == GcAction::Callback; }
+
 /// "gc: unknown action 'x' (expected enable, disable, freeze or unfreeze)", Syntax.
 Diagnostic unknown_gc_action(std::string_view token);
 /// "expect: unknown assertion 'x' (expected alive, freed, ...)", Syntax.

@@ -439,7 +439,14 @@ bool TextLineParser::parse_gc(Tokens args, Event& event, Diagnostic& error) {
         event.action = GcAction::LongLived;
         return parse_numbers("gc", "long-lived count", args.subspan(1), kMaxExpected, event, error);
     }
-    if (args.size() != 1 || args[0].text == "counts" || args[0].text == "longlived") {
+    if (args.size() == 3 && (args[0].text == "finalizer" || args[0].text == "callback")) {
+        event.action = *gc_action_named(args[0].text);  // gc finalizer|callback ID NAME
+        if (!check_symbols("gc", collection_hook_signature(), args.subspan(1), error)) return false;
+        intern_symbols(collection_hook_signature(), args.subspan(1), event);
+        return true;
+    }
+    if (args.size() != 1 || args[0].text == "counts" || args[0].text == "longlived" ||
+        args[0].text == "finalizer" || args[0].text == "callback") {
         error = operand_count("gc", signature_of(EventKind::GcControl).usage, args.size());
         return false;
     }

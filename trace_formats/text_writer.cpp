@@ -8,7 +8,8 @@ namespace heapsim {
 namespace {
 
 constexpr std::string_view kGcActions[] = {"enable",    "disable",   "freeze", "unfreeze",
-                                           "safepoint", "uncounted", "counts", "longlived"};
+                                           "safepoint", "uncounted", "counts", "longlived", "finalizer",
+                                           "callback"};
 
 }  // namespace
 
@@ -80,6 +81,12 @@ void TextTraceWriter::write(const Event& event) {
             out_.put(kGcActions[static_cast<int>(event.action)]);
             if (event.action == GcAction::Counts || event.action == GcAction::LongLived)
                 numbers(event);
+            if (is_collection_hook(event.action)) {
+                out_.put(' ');
+                out_.put(symbols_.str(event.id));
+                out_.put(' ');
+                out_.put(symbols_.str(event.name));
+            }
             break;
         case EventKind::Threshold:
             numbers(event);

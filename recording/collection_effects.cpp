@@ -1,0 +1,146 @@
+// What __del__ and weakref callbacks did inside a recorded collection, as
+// collection hooks for the model (docs/recording.md, "Finalizers and weakref
+// callbacks"; docs/trace-format.md, "Collection hooks").
+//
+// The recording shows a collection as its snapshot (COLLECT_START), then the
+// deaths and creations while it ran, then its result (COLLECT_STOP). The
+// importer reads those records ahead before it emits the collection, and
+// compares them with the garbage the snapshot implies (objects unreachable
+// from outside the collected generations):
+//
+//   - garbage that does not die in the collection was resurrected by a
+//     finalizer (cpython-gc.md §5.7): each such object with a finalizer gets
+//     `gc finalizer oK oK` (its finalizer binds its pin again), and the
+//     model's handle_resurrected_objects keeps it and what it reaches;
+//   - objects outside the garbage that die before any garbage does died in
+//     the weakref-callback step (§5.5; callbacks run before finalizers and
+//     before delete_garbage frees anything). A weakref freed right after
+//     its callback counts as collected (rule (d)); the recording does not
+//     say which dying objects are weakrefs whose callbacks ran, so the
+//     recorded `collected` says how many: that many of them, weakref types
+//     first, get `gc callback oK oK` (the callback drops the weakref's pin).
+#include <algorithm>
+
+#include "recording/snapshot_import.h"
+
+namespace heapsim {
+
+namespace {
+
+bool weakref_type_name(const std::string& name) {
+    return name.find("ref") != std::string::npos || name.find("Ref") != std::string::npos;
+}
+
+}  // namespace
+
+// Reads the records of the collection that just started, up to its
+// COLLECT_STOP (or whatever ends it early), into the queue run() drains.
+bool SnapshotImporter::look_ahead(RecordingReader& reader, std::string& error) {
+    Record r;
+    while (reader.next(r)) {
+        queue_.push_back(r);
+        if (r.kind == RecordKind::CollectStop || r.kind == RecordKind::CollectStart ||
+            r.kind == RecordKind::Snapshot || r.kind == RecordKind::End)
+            return true;
+    }
+    if (!reader.error().empty()) {
+        error = reader.error();
+        return false;
+    }
+    return true;
+}
+
+bool SnapshotImporter::in_garbage(std::uint32_t o) const {
+    const Obj& x = objs_[o];
+    return x.alive && x.stamp == snapshot_no_ && !reach_[x.snap_index];
+}
+
+// Emits the hooks for the collection whose records are in queue_[queue_at_..]
+// and updates the mirror: `survivors_` gets the resurrected garbage.
+void SnapshotImporter::emit_collection_effects() {
+    resurrected_.clear();
+    const Record* stop = nullptr;
+    std::vector<std::uint32_t> dying_outside;
+    died_.assign(snap_objs_.size(), 0);
+    bool garbage_died = false;
+    for (std::size_t i = queue_at_; i < queue_.size(); ++i) {
+        const Record& r = queue_[i];
+        if (r.kind == RecordKind::CollectStop) stop = &r;
+        if (r.kind != RecordKind::Dealloc && r.kind != RecordKind::Freed) continue;
+        const std::uint32_t o = by_addr_.find(r.addr);
+        if (o == AddressMap::kNone || !objs_[o].alive) continue;
+        if (in_garbage(o)) {
+            died_[objs_[o].snap_index] = 1;
+            garbage_died = true;
+        } else if (!garbage_died && std::find(dying_outside.begin(), dying_outside.end(), o) ==
+                                        dying_outside.end()) {
+            dying_outside.push_back(o);
+        }
+    }
+    if (stop == nullptr) return;  // the window closed inside the collection
+    std::uint64_t garbage = 0;
+    for (std::size_t k = 0; k < snap_objs_.size(); ++k) {
+        const std::uint32_t o = snap_objs_[k];
+        if (!in_garbage(o)) continue;
+        ++garbage;
+        if (died_[k]) continue;
+        if (types_[objs_[o].tid].flags & kTypeFinalizer) resurrected_.push_back(o);
+    }
+    // Resurrection keeps what the resurrected objects reach.
+    std::vector<std::uint32_t> stack = resurrected_;
+    std::uint64_t kept = 0;
+    std::vector<std::uint8_t>& keep = died_;  // reused: 2 = kept
+    for (const std::uint32_t o : stack) keep[objs_[o].snap_index] = 2;
+    while (!stack.empty()) {
+        const std::uint32_t o = stack.back();
+        stack.pop_back();
+        ++kept;
+        for (const std::uint32_t t : objs_[o].out)
+            if (in_garbage(t) && keep[objs_[t].snap_index] != 2) {
+                keep[objs_[t].snap_index] = 2;
+                stack.push_back(t);
+            }
+    }
+    for (const std::uint32_t o : resurrected_) {
+        Event e;
+        e.kind = EventKind::GcControl;
+        e.action = GcAction::Finalizer;
+        e.id = objs_[o].id;
+        e.name = objs_[o].pin;
+        emit(e);
+    }
+    // Weakrefs freed right after their callback: collected beyond the garbage kept.
+    const std::uint64_t recorded = stop->collected + stop->uncollectable;
+    const std::uint64_t model = garbage - kept;
+    if (recorded <= model) return;
+    std::uint64_t want = recorded - model;
+    std::stable_partition(dying_outside.begin(), dying_outside.end(), [this](std::uint32_t o) {
+        return weakref_type_name(types_[objs_[o].tid].name);
+    });
+    for (const std::uint32_t o : dying_outside) {
+        if (want == 0) break;
+        // Its pin must be its only holder for the callback's unbind to free
+        // it: the references the callback drops (`del d[key]`) go now. Those
+        // holders are outside the garbage, so no reachability changes.
+        if (std::any_of(objs_[o].in.begin(), objs_[o].in.end(),
+                        [this](std::uint32_t s) { return in_garbage(s); }))
+            continue;
+        pin(o);
+        while (!objs_[o].in.empty()) remove_ref(objs_[o].in.back(), o);
+        --want;
+        Obj& x = objs_[o];
+        Event e;
+        e.kind = EventKind::GcControl;
+        e.action = GcAction::Callback;
+        e.id = x.id;
+        e.name = x.pin;
+        emit(e);
+        const std::uint64_t addr = x.addr;
+        x.pinned = false;
+        maybe_free(o);
+        // Events mode keeps the address: its FREED is the model's doing.
+        if (events() && by_addr_.find(addr) == AddressMap::kNone) by_addr_.put(addr, o);
+    }
+}
+
+}  // namespace heapsim
