@@ -25,7 +25,7 @@ enum class EventKind : std::uint8_t {
     Drop,       // drop ID
     Weakref,    // weakref ID TARGET [callback=LABEL]
     Collect,    // collect [GEN]
-    GcControl,  // gc enable|disable|freeze|unfreeze|safepoint|uncounted|counts|longlived|finalizer|callback
+    GcControl,  // gc enable|disable|freeze|unfreeze|safepoint|uncounted|counts C0 C1 C2|longlived T P|finalizer|callback ID NAME
     Threshold,  // threshold T0 [T1 [T2]]
     Expect,     // expect alive|freed|refcount|count|collected ...
 };
@@ -47,7 +47,9 @@ enum class GcAction : std::uint8_t {
     Callback,   // gc callback ID NAME: a callback runs for ID and unbinds NAME
 };
 
-enum class ExpectKind : std::uint8_t { Alive, Freed, Refcount, Count, Collected };
+// Collection: `expect collection GEN COLLECTED UNCOLLECTABLE`, the latest
+// collection the replay ran (automatic or not) since the previous one.
+enum class ExpectKind : std::uint8_t { Alive, Freed, Refcount, Count, Collected, Collection };
 
 /// Flags of a `type` declaration.
 struct TypeDecl {

@@ -352,7 +352,17 @@ bool SnapshotImporter::snapshot(RecordingReader& reader, const Record& start, st
 
 void SnapshotImporter::collected(const Record& stop) {
     if (pending_generation_ != stop.generation) return;
-    if (events() && !explicit_pending_) {  // automatic: checked by its counts
+    if (events()) {  // every collection: generation, collected, uncollectable
+        Event c;
+        c.kind = EventKind::Expect;
+        c.expect = ExpectKind::Collection;
+        c.nvalues = 3;
+        c.values[0] = stop.generation;
+        c.values[1] = static_cast<std::int64_t>(stop.collected);
+        c.values[2] = static_cast<std::int64_t>(stop.uncollectable);
+        emit(c);
+    }
+    if (events() && !explicit_pending_) {  // automatic: checked above and by its counts
         pending_generation_ = -1;
         return;
     }

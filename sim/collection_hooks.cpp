@@ -96,3 +96,26 @@ void Heap::handle_resurrected_objects(ListId old) {
 }
 
 }  // namespace heapsim
+
+namespace heapsim {
+
+// `expect collection GEN COLLECTED UNCOLLECTABLE` (recorded traces: each
+// collection of the recording, docs/trace-format.md): the replay ran a
+// collection since the previous such check, and its latest one has the
+// recorded generation and result.
+std::optional<std::string> Heap::check_collection(const Event& ev) {
+    const std::string what = "expect collection " + std::to_string(ev.values[0]) + " " +
+                             std::to_string(ev.values[1]) + " " + std::to_string(ev.values[2]);
+    const std::size_t since = collections_checked_;
+    collections_checked_ = collections_.size();
+    if (collections_.size() == since) return what + ": the replay ran no collection here";
+    const CollectionRecord& c = collections_.back();
+    if (c.generation == ev.values[0] && static_cast<std::int64_t>(c.collected) == ev.values[1] &&
+        static_cast<std::int64_t>(c.uncollectable) == ev.values[2])
+        return std::nullopt;
+    return what + ": the replay's collection was generation " + std::to_string(c.generation) +
+           ", collected " + std::to_string(c.collected) + ", uncollectable " +
+           std::to_string(c.uncollectable);
+}
+
+}  // namespace heapsim

@@ -98,6 +98,8 @@ class Heap {
     std::optional<Diagnostic> on_gc(const Event& ev);
     std::optional<Diagnostic> on_threshold(const Event& ev);
     std::optional<Diagnostic> on_expect(const Event& ev);
+    /// `expect collection`: why the latest collection differs, if it does.
+    std::optional<std::string> check_collection(const Event& ev);
     Diagnostic error(const Event& ev, ErrorKind kind, std::string message) const;
     /// `out` = the live object `id` names; else the diagnostic (not_live).
     /// Inline: every event checks one or two ids.
@@ -353,6 +355,7 @@ class Heap {
     std::vector<Handle> work_;       // collector traversal scratch
     std::vector<Handle> survivors_;  // garbage that outlived its own clear
     std::vector<CollectionHook> hooks_;  // for the next collection
+    std::size_t collections_checked_ = 0;  // collections_.size() at the last `expect collection`
     bool hook_bound_ = false;            // a finalizer hook bound a name in this collection
 
     // Run bookkeeping.

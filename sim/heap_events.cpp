@@ -607,6 +607,9 @@ std::optional<Diagnostic> Heap::on_expect(const Event& ev) {
                 fail("expect collected " + std::to_string(ev.values[0]) +
                      ": the last collect returned " + std::to_string(last_collect_result_));
             break;
+        case ExpectKind::Collection:
+            if (auto why = check_collection(ev)) fail(std::move(*why));
+            break;
     }
     return std::nullopt;
 }

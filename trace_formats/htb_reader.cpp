@@ -28,7 +28,7 @@ std::uint8_t rules_of(std::string_view text) {
     return rules;
 }
 
-constexpr std::size_t kExpectValues[] = {0, 0, 1, 3, 1};  // by ExpectKind
+constexpr std::size_t kExpectValues[] = {0, 0, 1, 3, 1, 3};  // by ExpectKind
 
 }  // namespace
 
@@ -408,7 +408,7 @@ bool HtbReader::decode_alloc(std::uint8_t fields, Event& event) {
 }
 
 bool HtbReader::decode_expect(std::uint8_t fields, Event& event) {
-    if (fields > static_cast<int>(ExpectKind::Collected)) {
+    if (fields > static_cast<int>(ExpectKind::Collection)) {
         return damaged(ErrorKind::Syntax, "unknown expectation " + std::to_string(fields));
     }
     event.expect = static_cast<ExpectKind>(fields);

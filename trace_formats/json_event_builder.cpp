@@ -104,8 +104,8 @@ std::uint32_t allowed_members(EventKind kind) {
             return bit(Field::Id) | bit(Field::Target) | bit(Field::Callback);
         case EventKind::Collect:
             return bit(Field::Gen);
-        case EventKind::GcControl:
-            return bit(Field::Action) | bit(Field::Values);
+        case EventKind::GcControl:  // id, name: collection hooks
+            return bit(Field::Action) | bit(Field::Values) | bit(Field::Id) | bit(Field::Name);
         case EventKind::Threshold:
             return bit(Field::Values);
         case EventKind::Expect:
@@ -123,6 +123,7 @@ std::uint32_t allowed_expect_members(ExpectKind kind) {
             return bit(Field::What) | bit(Field::Id) | bit(Field::Values);
         case ExpectKind::Count:
         case ExpectKind::Collected:
+        case ExpectKind::Collection:
             return bit(Field::What) | bit(Field::Values);
     }
     return 0;
@@ -601,6 +602,9 @@ bool JsonEventBuilder::take_expect(Event& event, Diagnostic& error) {
             break;
         case ExpectKind::Collected:
             if (!take_values(label, "count", 1, 1, kMaxExpected, event, error)) return false;
+            break;
+        case ExpectKind::Collection:
+            if (!take_values(label, "count", 3, 3, kMaxExpected, event, error)) return false;
             break;
         default:
             break;

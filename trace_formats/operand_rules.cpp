@@ -235,6 +235,7 @@ std::optional<ExpectKind> expect_kind_named(std::string_view name) {
     if (name == "refcount") return ExpectKind::Refcount;
     if (name == "count") return ExpectKind::Count;
     if (name == "collected") return ExpectKind::Collected;
+    if (name == "collection") return ExpectKind::Collection;
     return std::nullopt;
 }
 
@@ -250,6 +251,8 @@ const char* expect_kind_name(ExpectKind kind) {
             return "count";
         case ExpectKind::Collected:
             return "collected";
+        case ExpectKind::Collection:
+            return "collection";
     }
     return "?";
 }
@@ -266,6 +269,8 @@ const char* expect_label(ExpectKind kind) {
             return "expect count";
         case ExpectKind::Collected:
             return "expect collected";
+        case ExpectKind::Collection:
+            return "expect collection";
     }
     return "expect";
 }
@@ -312,8 +317,9 @@ constexpr Signature kExpectSignatures[] = {
     {"ID N", 1, {kId}},   // refcount
     {"C0 C1 C2", 0, {}},  // count
     {"N", 0, {}},         // collected
+    {"GEN COLLECTED UNCOLLECTABLE", 0, {}},  // collection
 };
-static_assert(std::size(kExpectSignatures) == static_cast<std::size_t>(ExpectKind::Collected) + 1);
+static_assert(std::size(kExpectSignatures) == static_cast<std::size_t>(ExpectKind::Collection) + 1);
 }  // namespace
 
 const Signature& signature_of(EventKind kind) {
@@ -338,7 +344,7 @@ Diagnostic unknown_gc_action(std::string_view token) {
 Diagnostic unknown_expectation(std::string_view token) {
     return make_diagnostic(ErrorKind::Syntax,
                            "expect: unknown assertion " + quote_token(token) +
-                               " (expected alive, freed, refcount, count or collected)");
+                               " (expected alive, freed, refcount, count, collected or collection)");
 }
 
 }  // namespace heapsim

@@ -491,7 +491,7 @@ bool TextLineParser::parse_expect(Tokens args, Event& event, Diagnostic& error) 
     const char* label = expect_label(*kind);
     const Signature& signature = expect_signature_of(*kind);
     const Tokens operands = args.subspan(1);
-    static constexpr std::size_t kOperands[] = {1, 1, 2, 3, 1};  // by ExpectKind
+    static constexpr std::size_t kOperands[] = {1, 1, 2, 3, 1, 3};  // by ExpectKind
     if (operands.size() != kOperands[static_cast<int>(*kind)]) {
         error = operand_count(label, signature.usage, operands.size());
         return false;

@@ -270,7 +270,7 @@ TEST_CASE("import: references a later snapshot no longer shows are removed") {
 // Threshold 2: A, B, C fresh make count0 3 > 2, so the recorded process
 // scheduled a collection at C and ran it at its next safe point; D came
 // from a free list and was not counted.
-Builder events_recording() {
+Builder events_recording(std::uint64_t recorded_collected = 2) {
     Builder b;
     header_312(b, 2, 0);
     b.type(3, "Node").fresh(A, 3).fresh(B, 3);
@@ -281,7 +281,7 @@ Builder events_recording() {
     b.a(B).v(3).v(1).v(0).v(1).a(A);
     b.a(C).v(3).v(1).v(0).v(0);
     b.a(0x7f0000003000).v(3).v(1).v(0).v(0);
-    b.op(RecordKind::CollectStop).v(0).v(2).v(0);
+    b.op(RecordKind::CollectStop).v(0).v(recorded_collected).v(0);
     b.op(RecordKind::Freed).a(A).op(RecordKind::Freed).a(B).end();
     return b;
 }
@@ -355,6 +355,72 @@ TEST_CASE("import: a recording without its end record is refused") {
     b.header().type(3, "Node").fresh(A, 3);
     const Imported r = import_and_replay(b);
     CHECK(r.import_error.find("no end record") != std::string::npos);
+}
+
+
+TEST_CASE("import, events mode: a collection whose result departs is reported") {
+    const Imported r = import_and_replay(events_recording(3), ImportMode::Events, "cpython-3.12");
+    CHECK(r.errors.empty());
+    REQUIRE(r.result.collections.size() == 1);
+    CHECK(r.result.collections[0].collected == 2);
+    REQUIRE(r.result.expect_failures.size() == 1);  // the counts agree, the result does not
+    CHECK(r.result.expect_failures[0].message ==
+          "expect collection 0 3 0: the replay's collection was generation 0, collected 2, "
+          "uncollectable 0");
+}
+
+// Resurrection: A and B are self-cycles whose type has __del__; only B dies
+// in the collection, which reports 1 collected: A's __del__ kept it.
+TEST_CASE("import: garbage a finalizer resurrected is kept by a `gc finalizer` hook") {
+    for (const ImportMode mode : {ImportMode::Snapshot, ImportMode::Events}) {
+        Builder b;
+        header_312(b, 700, 0);
+        b.type(3, "Fin", kTypeGc | kTypeFinalizer).fresh(A, 3).fresh(B, 3);
+        b.op(RecordKind::CollectStart).v(0).v(1).v(2).v(0).v(0).v(2);
+        b.a(A).v(3).v(1).v(0).v(1).a(A);
+        b.a(B).v(3).v(1).v(0).v(1).a(B);
+        b.op(RecordKind::Dealloc).a(B).op(RecordKind::Freed).a(B);
+        b.op(RecordKind::CollectStop).v(0).v(1).v(0);
+        b.end();
+        const Imported r = import_and_replay(b, mode, "cpython-3.12");
+        CHECK(r.import_error.empty());
+        CHECK(r.errors.empty());
+        REQUIRE(r.result.collections.size() == 1);
+        CHECK(r.result.collections[0].collected == 1);
+        CHECK(r.result.expect_failures.empty());
+        int hooks = 0;
+        for (const Event& e : r.events) hooks += e.kind == EventKind::GcControl && e.action == GcAction::Finalizer;
+        CHECK(hooks == 1);
+    }
+}
+
+// A weakref held from outside (K) dies in the callback step, before the
+// garbage A <-> B: the recorded 3 counts it (freed right after its callback).
+TEST_CASE("import: a weakref freed by its own callback is a `gc callback` hook") {
+    for (const ImportMode mode : {ImportMode::Snapshot, ImportMode::Events}) {
+        Builder b;
+        header_312(b, 700, 0);
+        b.type(3, "Node").type(4, "KeyedRef", kTypeGc | kTypeWeakrefable);
+        b.fresh(C, 4).fresh(A, 3).fresh(B, 3);
+        b.op(RecordKind::CollectStart).v(0).v(1).v(3).v(0).v(0).v(3);
+        b.a(C).v(4).v(1).v(0).v(0);
+        b.a(A).v(3).v(1).v(0).v(1).a(B);
+        b.a(B).v(3).v(1).v(0).v(1).a(A);
+        b.op(RecordKind::Dealloc).a(C).op(RecordKind::Freed).a(C);
+        b.op(RecordKind::Dealloc).a(A).op(RecordKind::Freed).a(A);
+        b.op(RecordKind::Dealloc).a(B).op(RecordKind::Freed).a(B);
+        b.op(RecordKind::CollectStop).v(0).v(3).v(0);
+        b.end();
+        const Imported r = import_and_replay(b, mode, "cpython-3.12");
+        CHECK(r.import_error.empty());
+        CHECK(r.errors.empty());
+        REQUIRE(r.result.collections.size() == 1);
+        CHECK(r.result.collections[0].collected == 3);
+        CHECK(r.result.expect_failures.empty());
+        int hooks = 0;
+        for (const Event& e : r.events) hooks += e.kind == EventKind::GcControl && e.action == GcAction::Callback;
+        CHECK(hooks == 1);
+    }
 }
 
 }  // namespace

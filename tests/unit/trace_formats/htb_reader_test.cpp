@@ -168,8 +168,8 @@ TEST_CASE("htb: malformed records inside a good checksum") {
     CHECK(d.message == "block 1 at byte 12: unknown string index (0 back, 0 defined)");
     // Unknown record, unknown expectation, empty string, string past the block.
     CHECK(only_error(events_block(1, "\x3f")).message == "block 1 at byte 12: unknown record 63");
-    CHECK(only_error(events_block(1, op(EventKind::Expect, 5))).message ==
-          "block 1 at byte 12: unknown expectation 5");
+    CHECK(only_error(events_block(1, op(EventKind::Expect, 6))).message ==
+          "block 1 at byte 12: unknown expectation 6");
     CHECK(only_error(events_block(0, define(""))).message == "block 1 at byte 12: bad string length 0");
     CHECK(only_error(events_block(0, "\x0f\x05" "ab")).message ==
           "block 1 at byte 12: string cut short at the end of the block");

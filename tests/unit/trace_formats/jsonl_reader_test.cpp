@@ -300,7 +300,8 @@ TEST_CASE("jsonl: each error kind with its exact message") {
         {R"({"ev":"collect","gen":"2"})", ErrorKind::Syntax,
          "collect: field 'gen' must be an integer"},
         {R"({"ev":"gc","action":"stop"})", ErrorKind::Syntax,
-         "gc: unknown action 'stop' (expected enable, disable, freeze, unfreeze, safepoint, uncounted, counts or longlived)"},
+         "gc: unknown action 'stop' (expected enable, disable, freeze, unfreeze, safepoint, uncounted, "
+         "counts, longlived, finalizer or callback)"},
         {R"({"ev":"gc"})", ErrorKind::Syntax, "gc: missing field 'action'"},
         {R"({"ev":"threshold","values":[]})", ErrorKind::Syntax,
          "threshold: expected 1 to 3 values, got 0"},
@@ -316,8 +317,8 @@ TEST_CASE("jsonl: each error kind with its exact message") {
          "threshold: field 'values' must be an array of non-negative integers"},
         {R"({"ev":"threshold"})", ErrorKind::Syntax, "threshold: missing field 'values'"},
         {R"({"ev":"expect","what":"dead"})", ErrorKind::Syntax,
-         "expect: unknown assertion 'dead' (expected alive, freed, refcount, count or "
-         "collected)"},
+         "expect: unknown assertion 'dead' (expected alive, freed, refcount, count, collected or "
+         "collection)"},
         {R"({"ev":"expect","id":"1"})", ErrorKind::Syntax, "expect: missing field 'what'"},
         {R"({"ev":"expect","what":"alive"})", ErrorKind::Syntax,
          "expect alive: missing field 'id'"},

@@ -393,7 +393,8 @@ TEST_CASE("text: each error kind with its exact message") {
         {"collect 1 2", ErrorKind::Syntax, "collect: expected [GEN], got 2 operands"},
         {"gc", ErrorKind::Syntax, "gc: expected enable|disable|freeze|unfreeze, got 0 operands"},
         {"gc stop", ErrorKind::Syntax,
-         "gc: unknown action 'stop' (expected enable, disable, freeze, unfreeze, safepoint, uncounted, counts or longlived)"},
+         "gc: unknown action 'stop' (expected enable, disable, freeze, unfreeze, safepoint, uncounted, "
+         "counts, longlived, finalizer or callback)"},
         {"threshold", ErrorKind::Syntax, "threshold: expected T0 [T1 [T2]], got 0 operands"},
         {"threshold 1 2 3 4", ErrorKind::Syntax,
          "threshold: expected T0 [T1 [T2]], got 4 operands"},
@@ -404,8 +405,8 @@ TEST_CASE("text: each error kind with its exact message") {
         {"expect", ErrorKind::Syntax,
          "expect: expected alive|freed|refcount|count|collected ..., got 0 operands"},
         {"expect dead 1", ErrorKind::Syntax,
-         "expect: unknown assertion 'dead' (expected alive, freed, refcount, count or "
-         "collected)"},
+         "expect: unknown assertion 'dead' (expected alive, freed, refcount, count, collected or "
+         "collection)"},
         {"expect alive", ErrorKind::Syntax, "expect alive: expected ID, got 0 operands"},
         {"expect refcount 1", ErrorKind::Syntax, "expect refcount: expected ID N, got 1 operand"},
         {"expect refcount 1 x", ErrorKind::BadNumber,

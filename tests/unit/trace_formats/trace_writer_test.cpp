@@ -52,7 +52,8 @@ const std::string kEveryEvent =
     "threshold 700\nthreshold 700 10\nthreshold 2147483647 10 10\n"
     "expect alive n1\nexpect freed n2\nexpect refcount n1 9223372036854775807\n"
     "expect count 1 2 3\nexpect collected 0\n"
-    "@18446744073709551615 bind y/z.w:1 n1\n";
+    "@18446744073709551615 bind y/z.w:1 n1\n"
+    "gc finalizer n1 y/z.w:1\ngc callback w2 keep\nexpect collection 2 5 1\n";
 
 const std::string kCanonical =
     "heaptrace 1\n"
@@ -79,7 +80,8 @@ const std::string kCanonical =
     "threshold 700\nthreshold 700 10\nthreshold 2147483647 10 10\n"
     "expect alive n1\nexpect freed n2\nexpect refcount n1 9223372036854775807\n"
     "expect count 1 2 3\nexpect collected 0\n"
-    "@18446744073709551615 bind y/z.w:1 n1\n";
+    "@18446744073709551615 bind y/z.w:1 n1\n"
+    "gc finalizer n1 y/z.w:1\ngc callback w2 keep\nexpect collection 2 5 1\n";
 
 // Text -> htb -> JSON Lines -> text must give back the canonical text.
 void check_round_trip(const std::string& text, const std::string& name) {
@@ -136,7 +138,7 @@ TEST_CASE("JSON Lines writer: members by the spec's names, labels escaped") {
     std::istringstream in(lines);
     std::vector<std::string> got;
     for (std::string line; std::getline(in, line);) got.push_back(line);
-    REQUIRE(got.size() == 36);
+    REQUIRE(got.size() == 39);
     CHECK(got[0] ==
           R"({"ev":"type","name":"Node","gc":true,"weakrefable":true,"finalizer":true,"legacy_finalizer":true,"instance":true,"size":72,"slots":3})");
     CHECK(got[3] == R"({"ev":"alloc","t":100,"id":"n1","type":"Node"})");
@@ -154,6 +156,9 @@ TEST_CASE("JSON Lines writer: members by the spec's names, labels escaped") {
     CHECK(got[32] == R"({"ev":"expect","what":"refcount","id":"n1","values":[9223372036854775807]})");
     CHECK(got[33] == R"({"ev":"expect","what":"count","values":[1,2,3]})");
     CHECK(got[35] == R"({"ev":"bind","t":18446744073709551615,"name":"y/z.w:1","id":"n1"})");
+    CHECK(got[36] == R"({"ev":"gc","action":"finalizer","id":"n1","name":"y/z.w:1"})");
+    CHECK(got[37] == R"({"ev":"gc","action":"callback","id":"w2","name":"keep"})");
+    CHECK(got[38] == R"({"ev":"expect","what":"collection","values":[2,5,1]})");
 }
 
 TEST_CASE("writers: every field of every event kind survives text -> htb -> jsonl -> text") {
