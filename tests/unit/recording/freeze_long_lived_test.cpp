@@ -12,44 +12,20 @@
 #include "recording/recording_reader.h"
 #include "recording/snapshot_import.h"
 #include "sim/simulator.h"
+#include "tests/unit/recording/recording_builder.h"
 
 namespace heapsim {
 namespace {
 
-// The recording format, byte by byte: varints, address deltas in words.
-struct Bytes {
-    std::string bytes = "heapsimR";
-    std::uint64_t last = 0;
-
-    Bytes& v(std::uint64_t x) {
-        for (; x >= 0x80; x >>= 7) bytes.push_back(static_cast<char>((x & 0x7F) | 0x80));
-        bytes.push_back(static_cast<char>(x));
-        return *this;
-    }
-    Bytes& a(std::uint64_t addr) {
-        const auto d = static_cast<std::int64_t>((addr >> 3) - last);
-        last = addr >> 3;
-        return v((static_cast<std::uint64_t>(d) << 1) ^ static_cast<std::uint64_t>(d >> 63));
-    }
-    Bytes& op(RecordKind k) {
-        bytes.push_back(static_cast<char>(k));
-        return *this;
-    }
-    // 3.12.1, thresholds 700 10 10, enabled, counts 0 0 0.
-    Bytes& header() {
-        v(1).v(18);
-        bytes += "cpython 3.12.1 got";
-        return v(0x030C01F0).v(0).v(16).v(700).v(10).v(10).v(1).v(0).v(0).v(0);
-    }
-};
+using test::Builder;
+using test::Imported;
 
 constexpr std::uint64_t A = 0x7f0000001000, B = 0x7f0000000800, C = 0x7f0000002000;
 
-Bytes freeze_recording() {
-    Bytes b;
+Builder freeze_recording() {
+    Builder b;
     b.header().op(RecordKind::LongLived).v(11231).v(7);
-    b.op(RecordKind::Type).v(3).v(kTypeGc).v(56).v(0).v(4);
-    b.bytes += "Node";
+    b.type(3, "Node");
     b.op(RecordKind::NewFresh).a(A).v(3).op(RecordKind::NewFresh).a(B).v(3);
     b.op(RecordKind::Freeze).v(0).v(0).v(0);
     b.op(RecordKind::NewFresh).a(C).v(3);
@@ -64,34 +40,9 @@ Bytes freeze_recording() {
     return b;
 }
 
-struct Imported {
-    std::vector<Event> events;
-    std::vector<std::string> errors;
-    RunResult result;
-    std::string import_error;
-};
-
-Imported import_and_replay(const Bytes& b, ImportMode mode) {
-    SymbolTable symbols;
-    SimOptions options;
-    options.policy = *policy_by_name("cpython-3.12");
-    Simulator sim(options, symbols);
-    Imported out;
-    std::uint64_t n = 0;
-    SnapshotImporter importer(
-        symbols,
-        [&](const Event& e) {
-            Event numbered = e;
-            numbered.number = numbered.line = ++n;
-            out.events.push_back(numbered);
-            if (auto d = sim.apply(numbered)) out.errors.push_back(d->message);
-        },
-        mode);
-    ByteSource source = ByteSource::over(b.bytes);
-    RecordingReader reader(source);
-    importer.run(reader, out.import_error);
-    out.result = sim.finish("rec", n);
-    return out;
+// Imported through the 3.12 model (the recording's interpreter).
+Imported import_312(const Builder& b, ImportMode mode) {
+    return test::import_and_replay(b, mode, "cpython-3.12");
 }
 
 int count_gc(const Imported& r, GcAction action) {
@@ -103,7 +54,7 @@ int count_gc(const Imported& r, GcAction action) {
 }  // namespace
 
 TEST_CASE("the reader decodes LONG_LIVED, FREEZE and UNFREEZE") {
-    Bytes b;
+    Builder b;
     b.header().op(RecordKind::LongLived).v(11231).v(7);
     b.op(RecordKind::Freeze).v(0).v(0).v(0).op(RecordKind::Unfreeze).v(3).v(1).v(2);
     ByteSource source = ByteSource::over(b.bytes);
@@ -125,7 +76,7 @@ TEST_CASE("the reader decodes LONG_LIVED, FREEZE and UNFREEZE") {
 }
 
 TEST_CASE("import, events mode: the window's long-lived counts, then freeze and unfreeze") {
-    const Imported r = import_and_replay(freeze_recording(), ImportMode::Events);
+    const Imported r = import_312(freeze_recording(), ImportMode::Events);
     CHECK(r.import_error.empty());
     CHECK(r.errors.empty());
     // Only the first LONG_LIVED (the window opening) goes into the trace.
@@ -144,7 +95,7 @@ TEST_CASE("import, events mode: the window's long-lived counts, then freeze and 
 }
 
 TEST_CASE("import, snapshot mode: frozen objects are not released for missing from a snapshot") {
-    const Imported r = import_and_replay(freeze_recording(), ImportMode::Snapshot);
+    const Imported r = import_312(freeze_recording(), ImportMode::Snapshot);
     CHECK(r.import_error.empty());
     CHECK(r.errors.empty());
     CHECK(count_gc(r, GcAction::LongLived) == 0);  // the recorded collections need none

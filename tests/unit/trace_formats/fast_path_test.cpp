@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/unit/trace_formats/line_mutations.h"
 #include "trace_formats/jsonl_reader.h"
 #include "trace_formats/text_reader.h"
 
@@ -51,37 +52,10 @@ std::string parse_with(Parser& parser, const SymbolTable& symbols, const std::st
     return "?";
 }
 
-// The corpus, then `rounds` mutations of it (bytes replaced, erased,
-// inserted), with a fixed seed.
+// The corpus, then `rounds` mutations of it (line_mutations.h).
 std::vector<std::string> mutated(const std::vector<std::string>& corpus, std::string_view replace,
                                  std::string_view insert, int rounds) {
-    std::vector<std::string> lines = corpus;
-    std::uint64_t state = 0x2545F4914F6CDD1Dull;
-    const auto next = [&state] {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        return state;
-    };
-    for (int round = 0; round < rounds; ++round) {
-        std::string line = corpus[next() % corpus.size()];
-        for (int e = 1 + static_cast<int>(next() % 3); e > 0 && !line.empty(); --e) {
-            const std::size_t at = next() % line.size();
-            switch (next() % 3) {
-                case 0:
-                    line[at] = replace[next() % replace.size()];
-                    break;
-                case 1:
-                    line.erase(at, 1 + next() % 4);
-                    break;
-                case 2:
-                    line.insert(at, 1, insert[next() % insert.size()]);
-                    break;
-            }
-        }
-        lines.push_back(line);
-    }
-    return lines;
+    return test::mutated_lines(corpus, corpus.size(), replace, insert, rounds);
 }
 
 template <class Parser>

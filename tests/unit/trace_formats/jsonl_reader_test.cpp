@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "recording_sink.h"
+#include "tests/unit/trace_formats/line_mutations.h"
 
 using namespace heapsim;
 using heapsim::test::Mode;
@@ -300,7 +301,8 @@ TEST_CASE("jsonl: each error kind with its exact message") {
         {R"({"ev":"collect","gen":"2"})", ErrorKind::Syntax,
          "collect: field 'gen' must be an integer"},
         {R"({"ev":"gc","action":"stop"})", ErrorKind::Syntax,
-         "gc: unknown action 'stop' (expected enable, disable, freeze, unfreeze, safepoint, uncounted, "
+         "gc: unknown action 'stop' (expected enable, disable, freeze, unfreeze, safepoint, "
+         "uncounted, "
          "counts, longlived, finalizer or callback)"},
         {R"({"ev":"gc"})", ErrorKind::Syntax, "gc: missing field 'action'"},
         {R"({"ev":"threshold","values":[]})", ErrorKind::Syntax,
@@ -451,34 +453,10 @@ TEST_CASE("jsonl: the hand scanner and nlohmann read every line the same") {
         "",
         "   ",
     };
-    std::vector<std::string> lines = corpus;
     constexpr std::string_view kReplace = "{}[]\",:0123456789-.eE \\tfnul";
     constexpr std::string_view kInsert("{}[]\",:019-. \\u\x01\xff", 17);
-    std::uint64_t state = 0x2545F4914F6CDD1Dull;  // fixed seed
-    const auto next = [&state] {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        return state;
-    };
-    for (int round = 0; round < 4000; ++round) {
-        std::string line = corpus[next() % 8];  // mutate the well-formed ones
-        for (int e = 1 + static_cast<int>(next() % 3); e > 0 && !line.empty(); --e) {
-            const std::size_t at = next() % line.size();
-            switch (next() % 3) {
-                case 0:
-                    line[at] = kReplace[next() % kReplace.size()];
-                    break;
-                case 1:
-                    line.erase(at, 1 + next() % 4);
-                    break;
-                case 2:
-                    line.insert(at, 1, kInsert[next() % kInsert.size()]);
-                    break;
-            }
-        }
-        lines.push_back(line);
-    }
+    // Mutations of the well-formed ones (the first 8).
+    const std::vector<std::string> lines = test::mutated_lines(corpus, 8, kReplace, kInsert, 4000);
     SymbolTable fast_symbols, slow_symbols;
     JsonLineParser fast(fast_symbols, true), slow(slow_symbols, false);
     std::uint64_t number = 0;
