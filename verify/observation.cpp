@@ -4,17 +4,28 @@
 
 namespace heapsim {
 
-Observation observation_of(const ModelSide& model, const InterpreterLog& log, std::string trace) {
-    Observation o;
-    o.trace = std::move(trace);
-    o.python = log.version;
-    o.interpreter_objects = log.interpreter_objects;
-    for (const ObservedCollection& c : log.collections)
+namespace {
+
+// The interpreter's log and the model's result name a collection's fields
+// alike (ObservedCollection, CollectionRecord).
+template <class Collections>
+void add_collections(Observation& o, const Collections& collections) {
+    for (const auto& c : collections)
         o.collections.push_back({c.event,
                                  c.generation,
                                  c.collected,
                                  c.uncollectable,
                                  {c.gen_sizes[0], c.gen_sizes[1]}});
+}
+
+}  // namespace
+
+Observation observation_of(const ModelSide& model, const InterpreterLog& log, std::string trace) {
+    Observation o;
+    o.trace = std::move(trace);
+    o.python = log.version;
+    o.interpreter_objects = log.interpreter_objects;
+    add_collections(o, log.collections);
     o.finalizers = interpreter_finalizers(model, log);
     o.callbacks = interpreter_callbacks(model, log);
     o.final_count = log.final_count;
@@ -24,12 +35,7 @@ Observation observation_of(const ModelSide& model, const InterpreterLog& log, st
 Observation observation_of(const RunResult& r, std::string trace) {
     Observation o;
     o.trace = std::move(trace);
-    for (const CollectionRecord& c : r.collections)
-        o.collections.push_back({c.event,
-                                 c.generation,
-                                 c.collected,
-                                 c.uncollectable,
-                                 {c.gen_sizes[0], c.gen_sizes[1]}});
+    add_collections(o, r.collections);
     o.finalizers = r.finalizers;
     o.callbacks = r.weakref_callbacks;
     o.final_count = r.summary.final_count;
