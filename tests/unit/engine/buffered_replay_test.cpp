@@ -64,8 +64,10 @@ std::string json_of(const ReplayOutcome& outcome) {
 // paths and thread counts; Release replays the full length.
 #if defined(__SANITIZE_ADDRESS__)
 constexpr std::uint64_t kGridEvents = 12000;
+constexpr std::uint64_t kEqualityEvents = 8000;
 #else
 constexpr std::uint64_t kGridEvents = 60000;
+constexpr std::uint64_t kEqualityEvents = 30000;
 #endif
 
 TEST_CASE("16 configurations give identical reports on 1, 2 and 4 threads") {
@@ -74,7 +76,8 @@ TEST_CASE("16 configurations give identical reports on 1, 2 and 4 threads") {
     REQUIRE_FALSE(loaded.error);
     const std::vector<ReplayOptions> configs = threshold_grid();
     std::vector<std::string> one;
-    for (const ReplayOutcome& o : replay_configurations(loaded, configs, 1)) one.push_back(json_of(o));
+    for (const ReplayOutcome& o : replay_configurations(loaded, configs, 1))
+        one.push_back(json_of(o));
     REQUIRE(one.size() == 16);
     for (unsigned threads : {2u, 4u}) {
         CAPTURE(threads);
@@ -87,7 +90,7 @@ TEST_CASE("16 configurations give identical reports on 1, 2 and 4 threads") {
 }
 
 TEST_CASE("a buffered replay equals the streaming replay of the same file") {
-    const TempTrace trace(30000, 9);
+    const TempTrace trace(kEqualityEvents, 9);
     const LoadedTrace loaded = load_trace(trace.path);
     for (const ReplayOptions& config : threshold_grid()) {
         CHECK(json_of(replay_loaded(loaded, config)) == json_of(replay_trace(trace.path, config)));
