@@ -33,7 +33,8 @@ bool RecordingReader::fill(std::size_t need) {
     return len_ - pos_ >= need;
 }
 
-bool RecordingReader::varint(std::uint64_t& v) {
+// The varint at the end of the input (fewer than ten bytes buffered).
+bool RecordingReader::varint_slow(std::uint64_t& v) {
     if (len_ - pos_ < 10) fill(10);
     v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
@@ -43,16 +44,6 @@ bool RecordingReader::varint(std::uint64_t& v) {
         if (b < 0x80) return true;
     }
     return fail("varint longer than 64 bits");
-}
-
-// Addresses are zigzag deltas, in 8-byte words, from the previous address.
-bool RecordingReader::addr(std::uint64_t& a) {
-    std::uint64_t z = 0;
-    if (!varint(z)) return false;
-    const auto delta = static_cast<std::int64_t>((z >> 1) ^ (~(z & 1) + 1));
-    last_addr_ += static_cast<std::uint64_t>(delta);
-    a = last_addr_ << 3;
-    return true;
 }
 
 bool RecordingReader::read_header(RecordingHeader& h) {

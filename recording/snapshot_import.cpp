@@ -1,6 +1,7 @@
 #include "recording/snapshot_import.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace heapsim {
 
@@ -54,15 +55,16 @@ Sym SnapshotImporter::declare_type(std::uint32_t tid) {
 // alloc + bind to its pin: the pin takes over the creation reference.
 std::uint32_t SnapshotImporter::create(std::uint64_t addr, std::uint32_t tid, bool counted) {
     const auto o = static_cast<std::uint32_t>(objs_.size());
-    objs_.emplace_back();
-    Obj& x = objs_.back();
+    Obj& x = objs_.emplace_back();
     x.addr = addr;
     x.tid = tid;
     x.alive = true;
     x.pinned = true;
     // The pin is a root named like the object (roots and objects are separate
     // namespaces): one symbol per object.
-    x.id = symbols_.intern("o" + std::to_string(o));
+    char text[16] = {'o'};
+    const auto end = std::to_chars(text + 1, text + sizeof text, o).ptr;
+    x.id = symbols_.intern(std::string_view(text, static_cast<std::size_t>(end - text)));
     x.pin = x.id;
     by_addr_.put(addr, o);
     gens_[0].push_back(o);
@@ -245,7 +247,8 @@ bool SnapshotImporter::snapshot(RecordingReader& reader, const Record& start, st
     // 2. Objects the model has in generations 0..gen that the snapshot lacks
     //    are dead or untracked in the recorded process.
     for (int g = 0; g <= gen; ++g) {
-        std::vector<std::uint32_t> list;
+        std::vector<std::uint32_t>& list = scratch_list_;
+        list.clear();
         list.swap(gens_[g]);
         for (const std::uint32_t o : list)
             if (objs_[o].alive && objs_[o].gen == g && objs_[o].stamp != snapshot_no_) kill(o);
@@ -253,7 +256,8 @@ bool SnapshotImporter::snapshot(RecordingReader& reader, const Record& start, st
 
     // 3. References among snapshot objects are the recorded ones.
     const std::size_t n = snap_objs_.size();
-    std::vector<std::uint32_t> want, have;
+    std::vector<std::uint32_t>&want = scratch_want_, &have = scratch_have_;
+    std::vector<std::uint32_t>&extra = scratch_extra_, &missing = scratch_missing_;
     for (std::size_t k = 0; k < n; ++k) {
         const std::uint32_t o = snap_objs_[k];
         want.clear();
@@ -265,7 +269,8 @@ bool SnapshotImporter::snapshot(RecordingReader& reader, const Record& start, st
         have = objs_[o].out;
         std::sort(want.begin(), want.end());
         std::sort(have.begin(), have.end());
-        std::vector<std::uint32_t> extra, missing;
+        extra.clear();
+        missing.clear();
         std::set_difference(have.begin(), have.end(), want.begin(), want.end(),
                             std::back_inserter(extra));
         std::set_difference(want.begin(), want.end(), have.begin(), have.end(),
@@ -280,7 +285,8 @@ bool SnapshotImporter::snapshot(RecordingReader& reader, const Record& start, st
     for (std::size_t k = 0; k < n; ++k)
         for (const std::uint32_t t : objs_[snap_objs_[k]].out) ++internal_[objs_[t].snap_index];
     reach_.assign(n, 0);
-    std::vector<std::uint32_t> stack;
+    std::vector<std::uint32_t>& stack = scratch_stack_;
+    stack.clear();
     for (std::size_t k = 0; k < n; ++k) {
         const std::uint32_t o = snap_objs_[k];
         if (snap_refcnt_[k] > internal_[k]) {
@@ -288,7 +294,8 @@ bool SnapshotImporter::snapshot(RecordingReader& reader, const Record& start, st
             stack.push_back(static_cast<std::uint32_t>(k));
             continue;
         }
-        std::vector<std::uint32_t> outside;
+        std::vector<std::uint32_t>& outside = scratch_outside_;
+        outside.clear();
         for (const std::uint32_t s : objs_[o].in)
             if (objs_[s].stamp != snapshot_no_) outside.push_back(s);
         for (const std::uint32_t s : outside) remove_ref(s, o);

@@ -32,6 +32,7 @@
 #include "events/symbol_table.h"
 #include "recording/address_map.h"
 #include "recording/recording_reader.h"
+#include "recording/stable_vector.h"
 
 namespace heapsim {
 
@@ -124,7 +125,7 @@ class SnapshotImporter {
     SymbolTable& symbols_;
     Sink sink_;
     ImportStats stats_;
-    std::vector<Obj> objs_;
+    StableVector<Obj> objs_;  // by object number: never moved as it grows
     AddressMap by_addr_;
     std::unordered_map<std::uint32_t, TypeInfo> types_;
     std::vector<std::uint32_t> gens_[3];
@@ -143,6 +144,8 @@ class SnapshotImporter {
     std::vector<std::uint64_t> snap_ref_addrs_;
     std::vector<std::uint32_t> internal_;
     std::vector<std::uint8_t> reach_;
+    std::vector<std::uint32_t> scratch_list_, scratch_want_, scratch_have_, scratch_extra_,
+        scratch_missing_, scratch_outside_, scratch_stack_;
     int pending_generation_ = -1;
 
     ImportMode mode_;
