@@ -114,18 +114,10 @@ void SnapshotImporter::add_ref(std::uint32_t from, std::uint32_t to) {
     emit(e);
 }
 
-static void erase_one(std::vector<std::uint32_t>& v, std::uint32_t x) {
-    const auto it = std::find(v.begin(), v.end(), x);
-    if (it != v.end()) {
-        *it = v.back();
-        v.pop_back();
-    }
-}
-
 void SnapshotImporter::remove_ref(std::uint32_t from, std::uint32_t to) {
     if (events() && !objs_[to].pinned && objs_[to].in.size() == 1) pin(to);
-    erase_one(objs_[from].out, to);
-    erase_one(objs_[to].in, from);
+    objs_[from].out.erase_one(to);
+    objs_[to].in.erase_one(from);
     Event e;
     e.kind = EventKind::Remove;
     e.id = objs_[from].id;
@@ -147,11 +139,10 @@ void SnapshotImporter::maybe_free(std::uint32_t o) {
         d.alive = false;
         if (by_addr_.find(d.addr) == x) by_addr_.erase(d.addr);
         for (const std::uint32_t t : d.out) {
-            erase_one(objs_[t].in, x);
+            objs_[t].in.erase_one(x);
             if (objs_[t].alive && !objs_[t].pinned && objs_[t].in.empty()) free_stack_.push_back(t);
         }
-        d.out.clear();
-        d.out.shrink_to_fit();
+        d.out.release();
     }
 }
 
@@ -166,9 +157,11 @@ void SnapshotImporter::release_refs_of(std::uint32_t o) {
     c.kind = EventKind::Clear;
     c.id = objs_[o].id;
     emit(c);
-    std::vector<std::uint32_t> out;
-    out.swap(objs_[o].out);
-    for (const std::uint32_t t : out) erase_one(objs_[t].in, o);
+    // maybe_free below never reaches here again (`o` is pinned): one scratch.
+    std::vector<std::uint32_t>& out = scratch_released_;
+    out.assign(objs_[o].out.begin(), objs_[o].out.end());
+    objs_[o].out.release();
+    for (const std::uint32_t t : out) objs_[t].in.erase_one(o);
     for (const std::uint32_t t : out) maybe_free(t);
 }
 
@@ -266,7 +259,7 @@ bool SnapshotImporter::snapshot(RecordingReader& reader, const Record& start, st
             if (t != AddressMap::kNone && objs_[t].alive && objs_[t].stamp == snapshot_no_)
                 want.push_back(t);
         }
-        have = objs_[o].out;
+        have.assign(objs_[o].out.begin(), objs_[o].out.end());
         std::sort(want.begin(), want.end());
         std::sort(have.begin(), have.end());
         extra.clear();
@@ -349,9 +342,9 @@ bool SnapshotImporter::snapshot(RecordingReader& reader, const Record& start, st
         // Events mode keeps the address: its FREED is the model's own
         // collection's doing, not a death to replay.
         if (!events() && by_addr_.find(d.addr) == o) by_addr_.erase(d.addr);
-        for (const std::uint32_t t : d.out) erase_one(objs_[t].in, o);
-        d.out.clear();
-        d.in.clear();
+        for (const std::uint32_t t : d.out) objs_[t].in.erase_one(o);
+        d.out.release();
+        d.in.release();
     }
     pending_generation_ = gen;
     return true;

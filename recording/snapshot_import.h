@@ -31,6 +31,7 @@
 #include "events/event.h"
 #include "events/symbol_table.h"
 #include "recording/address_map.h"
+#include "recording/id_list.h"
 #include "recording/recording_reader.h"
 #include "recording/stable_vector.h"
 
@@ -70,8 +71,8 @@ class SnapshotImporter {
         bool pinned = false;
         bool dealloced = false;  // events mode: its dealloc ran, its memory not yet returned
         Sym id = kNoSym, pin = kNoSym;
-        std::vector<std::uint32_t> out;  // references it holds (multiset)
-        std::vector<std::uint32_t> in;   // objects referring to it (multiset)
+        IdList out;  // references it holds (multiset)
+        IdList in;   // objects referring to it (multiset)
     };
     struct TypeInfo {
         std::string name;
@@ -144,8 +145,8 @@ class SnapshotImporter {
     std::vector<std::uint64_t> snap_ref_addrs_;
     std::vector<std::uint32_t> internal_;
     std::vector<std::uint8_t> reach_;
-    std::vector<std::uint32_t> scratch_list_, scratch_want_, scratch_have_, scratch_extra_,
-        scratch_missing_, scratch_outside_, scratch_stack_;
+    std::vector<std::uint32_t> scratch_released_, scratch_list_, scratch_want_, scratch_have_,
+        scratch_extra_, scratch_missing_, scratch_outside_, scratch_stack_;
     int pending_generation_ = -1;
 
     ImportMode mode_;
