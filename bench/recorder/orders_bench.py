@@ -1,8 +1,8 @@
 """The orders workload of the recorder suite, larger, for measuring the
-recorder's cost: `python orders_bench.py [OUT [SNAPSHOT_EVERY]]` runs it
-(recording to OUT when given, with a young-generation snapshot every
-SNAPSHOT_EVERY GC allocations when that is not 0) and prints CPU seconds and
-the recorder's summary as JSON."""
+recorder's cost: `python orders_bench.py [OUT [SNAPSHOT_EVERY [BATCHES]]]`
+runs it (recording to OUT when given, with a young-generation snapshot every
+SNAPSHOT_EVERY GC allocations when that is not 0; 600 batches unless
+BATCHES) and prints CPU seconds and the recorder's summary as JSON."""
 import json
 import random
 import sys
@@ -33,13 +33,14 @@ def workload(batches):
 if __name__ == "__main__":
     out = sys.argv[1] if len(sys.argv) > 1 else None
     every = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    batches = int(sys.argv[3]) if len(sys.argv) > 3 else 600
     summary = None
     t0 = time.process_time()
     if out:
         import heapsim_record
         heapsim_record.start(out, snapshot_every=every)
-        workload(600)
+        workload(batches)
         summary = heapsim_record.stop()
     else:
-        workload(600)
+        workload(batches)
     print(json.dumps({"cpu_s": time.process_time() - t0, "recorder": summary}))
