@@ -103,8 +103,8 @@ class RecordingReader {
   private:
     bool fill(std::size_t need);
     /// Inline while ten bytes (the longest varint) are buffered: the
-    /// decoder reads several per record, a call and a refill check each
-    /// were a fifth of a snapshot-mode import.
+    /// decoder reads several per record, and a call plus a refill check
+    /// each were a third of its cost (docs/performance.md, session 6).
     bool varint(std::uint64_t& v) {
         if (len_ - pos_ < 10) return varint_slow(v);
         const auto* p = reinterpret_cast<const std::uint8_t*>(buf_.data() + pos_);
