@@ -74,7 +74,8 @@ bool RecordingReader::read_header(RecordingHeader& h) {
 
 bool RecordingReader::next(Record& r) {
     if (pending_objects_) return fail("snapshot objects not read");
-    if (!fill(1)) return false;  // the end
+    if (pos_ == len_ && !fill(1))
+        return false;  // the end (fill is a call: most records are buffered)
     r.kind = static_cast<RecordKind>(static_cast<std::uint8_t>(buf_[pos_++]));
     ++records_;
     std::uint64_t v = 0;
