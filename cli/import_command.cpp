@@ -91,6 +91,11 @@ int run_import(const ImportArgs& args, CommandIo& io) {
         return kExitUsage;
     }
     const ImportStats& s = importer.stats();
+    if (s.callbacks_by_name > 0)
+        io.err << "heapsim import: warning: " << args.input
+               << " is a version 1 recording (no WEAKREF records): in " << s.callbacks_by_name
+               << " collection(s) the weakrefs freed by their callbacks were chosen by type name;"
+                  " record again with this heapsim_record for an exact import\n";
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const double cpu = static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC;

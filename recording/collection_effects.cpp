@@ -15,10 +15,15 @@
 //   - objects outside the garbage that die before any garbage does died in
 //     the weakref-callback step (§5.5; callbacks run before finalizers and
 //     before delete_garbage frees anything). A weakref freed right after
-//     its callback counts as collected (rule (d)); the recording does not
-//     say which dying objects are weakrefs whose callbacks ran, so the
-//     recorded `collected` says how many: that many of them, weakref types
-//     first, get `gc callback oK oK` (the callback drops the weakref's pin).
+//     its callback counts as collected (rule (d)); the recorded `collected`
+//     says how many: that many of them get `gc callback oK oK` (the
+//     callback drops the weakref's pin), in the order they died. Which
+//     objects can be: from format 2 on, the WEAKREF records after the
+//     snapshot name every weakref to an object of the collected
+//     generations, so exactly the weakrefs whose callback the collection
+//     runs (select_callback_weakrefs); a version 1 recording has none, and
+//     types named like a weakref are taken first (a guess: the import
+//     counts the collections where it made one, stats().callbacks_by_name).
 #include <algorithm>
 
 #include "recording/snapshot_import.h"
@@ -48,6 +53,36 @@ bool SnapshotImporter::look_ahead(RecordingReader& reader, std::string& error) {
         return false;
     }
     return true;
+}
+
+// Keeps, of the objects that died in the weakref step (in death order), those
+// that can be weakrefs freed right after their callback. Format 2: the
+// weakrefs handle_weakrefs calls back (cpython-gc.md §5.5: a callback, the
+// referent garbage, the weakref itself not garbage), from the WEAKREF
+// records that follow the snapshot in the queue. Version 1: every one,
+// types named like a weakref first.
+void SnapshotImporter::select_callback_weakrefs(std::vector<std::uint32_t>& dying) const {
+    if (!weakrefs_recorded_) {
+        std::stable_partition(dying.begin(), dying.end(), [this](std::uint32_t o) {
+            const auto t = types_.find(objs_[o].tid);
+            return t != types_.end() && weakref_type_name(t->second.name);
+        });
+        return;
+    }
+    std::vector<std::uint32_t> called;
+    for (std::size_t i = queue_at_; i < queue_.size(); ++i) {
+        const Record& r = queue_[i];
+        if (r.kind != RecordKind::Weakref || !r.callback) continue;
+        const std::uint32_t referent = by_addr_.find(r.from);
+        if (referent == AddressMap::kNone || !in_garbage(referent)) continue;
+        const std::uint32_t wr = by_addr_.find(r.addr);
+        if (wr == AddressMap::kNone || !objs_[wr].alive || in_garbage(wr)) continue;
+        called.push_back(wr);
+    }
+    std::sort(called.begin(), called.end());
+    std::erase_if(dying, [&called](std::uint32_t o) {
+        return !std::binary_search(called.begin(), called.end(), o);
+    });
 }
 
 bool SnapshotImporter::in_garbage(std::uint32_t o) const {
@@ -114,9 +149,8 @@ void SnapshotImporter::emit_collection_effects() {
     const std::uint64_t model = garbage - kept;
     if (recorded <= model) return;
     std::uint64_t want = recorded - model;
-    std::stable_partition(dying_outside.begin(), dying_outside.end(), [this](std::uint32_t o) {
-        return weakref_type_name(types_[objs_[o].tid].name);
-    });
+    if (!weakrefs_recorded_ && !dying_outside.empty()) ++stats_.callbacks_by_name;
+    select_callback_weakrefs(dying_outside);
     for (const std::uint32_t o : dying_outside) {
         if (want == 0) break;
         // Its pin must be its only holder for the callback's unbind to free

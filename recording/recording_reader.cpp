@@ -53,7 +53,7 @@ bool RecordingReader::read_header(RecordingHeader& h) {
     pos_ += 8;
     std::uint64_t n = 0, v = 0;
     if (!varint(h.version)) return false;
-    if (h.version != 1)
+    if (h.version != 1 && h.version != kRecordingVersionWeakrefs)
         return fail("recording format version " + std::to_string(h.version) + " is not supported");
     if (!varint(n) || n > 4096 || !fill(n)) return fail("truncated header");
     h.interpreter.assign(buf_.data() + pos_, n);
@@ -154,6 +154,10 @@ bool RecordingReader::next(Record& r) {
                 if (!varint(v)) return false;
                 r.values[i] = static_cast<std::int64_t>(v);
             }
+            return true;
+        case RecordKind::Weakref:
+            if (!addr(r.addr) || !addr(r.from) || !varint(v)) return false;
+            r.callback = (v & 1) != 0;
             return true;
         case RecordKind::DebugCount:
             return varint(v);

@@ -14,6 +14,10 @@
 
 namespace heapsim {
 
+/// Format versions read: 2 adds the WEAKREF records after each COLLECT_START
+/// (a version 1 recording has none: which weakrefs have callbacks is unknown).
+constexpr std::uint64_t kRecordingVersionWeakrefs = 2;
+
 struct RecordingHeader {
     std::uint64_t version = 0;
     std::string interpreter;  // "cpython 3.12.1 got"
@@ -42,6 +46,7 @@ enum class RecordKind : std::uint8_t {
     Freeze = 0x0E,     // gc.freeze(); values: the counts after it
     Unfreeze = 0x0F,   // gc.unfreeze(); values: the counts after it
     LongLived = 0x10,  // values[0] long_lived_total, values[1] long_lived_pending
+    Weakref = 0x11,    // format 2, after CollectStart: addr the weakref, from its referent
     DebugCount = 0x7F,
 };
 
@@ -59,7 +64,7 @@ enum : std::uint32_t {
 struct Record {
     RecordKind kind = RecordKind::Time;
     std::uint64_t addr = 0;  // New*, Move (new address), Dealloc, Freed
-    std::uint64_t from = 0;  // Move: old address
+    std::uint64_t from = 0;  // Move: old address; Weakref: the referent
     std::uint32_t tid = 0;   // Type, New*
     std::uint32_t type_flags = 0;
     std::uint64_t basicsize = 0, itemsize = 0;
@@ -69,6 +74,7 @@ struct Record {
     std::array<std::int64_t, 3> values{};  // counts (CollectStart, End, Freeze, Unfreeze),
                                            // thresholds (GcState), LongLived (total, pending)
     bool enabled = true;                   // GcState
+    bool callback = false;                 // Weakref: it has a callback
     std::uint64_t collected = 0, uncollectable = 0;  // CollectStop
     std::uint64_t objects = 0;                       // CollectStart: snapshot objects that follow
     std::uint64_t time_ns = 0;                       // Time

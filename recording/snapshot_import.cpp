@@ -585,6 +585,7 @@ void SnapshotImporter::handle_simple(const Record& r) {
         case RecordKind::CollectStart:
         case RecordKind::Snapshot:
         case RecordKind::DebugCount:
+        case RecordKind::Weakref:  // read with its collection (collection_effects.cpp)
             break;
     }
 }
@@ -641,6 +642,7 @@ bool SnapshotImporter::run(RecordingReader& reader, std::string& error) {
         return false;
     }
     stats_.interpreter = h.interpreter;
+    weakrefs_recorded_ = h.version >= kRecordingVersionWeakrefs;
     TypeInfo& predating = types_[kPredatingTid];
     predating.name = "predating";
     predating.flags = kTypeGc;

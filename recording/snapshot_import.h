@@ -48,6 +48,9 @@ struct ImportStats {
     std::uint64_t events = 0;
     std::uint64_t objects = 0;  // trace objects created
     std::string interpreter;
+    /// Version 1 recordings (no WEAKREF records): collections whose weakrefs
+    /// freed by their callbacks were chosen by type name (docs/recording.md).
+    std::uint64_t callbacks_by_name = 0;
 };
 
 class SnapshotImporter {
@@ -105,6 +108,10 @@ class SnapshotImporter {
     bool look_ahead(RecordingReader& reader, std::string& error);
     bool in_garbage(std::uint32_t o) const;
     void emit_collection_effects();
+    void select_callback_weakrefs(std::vector<std::uint32_t>& dying) const;
+
+    bool weakrefs_recorded_ = false;  // format 2: WEAKREF records follow each snapshot
+
     std::vector<Record> queue_;  // records read ahead, drained by run() first
     std::size_t queue_at_ = 0;
     std::vector<std::uint32_t> resurrected_;  // garbage a finalizer kept, this collection

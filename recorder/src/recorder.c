@@ -46,19 +46,12 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "version_gate.h"
+
+/* Refused at import: a build against these headers cannot record. The
+   versions are decided by hsr_version_refusal (version_gate.h). */
 #if defined(Py_GIL_DISABLED)
-#define HSR_UNSUPPORTED "free-threaded builds are not supported (no generations to record)"
-#elif PY_VERSION_HEX < 0x030B0000
-#define HSR_UNSUPPORTED "CPython older than 3.11 is not supported"
-#elif PY_VERSION_HEX >= 0x030E0000 && PY_VERSION_HEX < 0x030E0500
-/* 3.14.0-3.14.4 collect incrementally (young + two old spaces, no
-   generations 1 and 2); 3.14.5 forward-ported the generational collector
-   (gh-142516, ../shared/reference/cpython-gc.md 6.5). */
-#define HSR_UNSUPPORTED                                                                      \
-    "CPython 3.14.0-3.14.4 collect incrementally (no generations to record); use 3.14.5 or " \
-    "newer"
-#elif PY_VERSION_HEX >= 0x030F0000
-#define HSR_UNSUPPORTED "CPython 3.15+ is not supported by this version of the recorder yet"
+#define HSR_UNSUPPORTED HSR_REFUSE_FREE_THREADED
 #endif
 
 #if PY_VERSION_HEX >= 0x030D0000
@@ -70,7 +63,9 @@
 /* ---------------------------------------------------------------- format */
 
 #define HSR_MAGIC "heapsimR"
-#define HSR_FORMAT_VERSION 1
+/* 2: each COLLECT_START is followed by the WEAKREF records of the weak
+   references to its objects (docs/recording.md, "Recording format"). */
+#define HSR_FORMAT_VERSION 2
 
 enum {
     OP_TYPE = 0x01,
@@ -90,7 +85,10 @@ enum {
     OP_FREEZE = 0x0E,     /* gc.freeze() ran; the counts after it */
     OP_UNFREEZE = 0x0F,   /* gc.unfreeze() ran; the counts after it */
     OP_LONG_LIVED = 0x10, /* long_lived_total, long_lived_pending (full-collection rule) */
+    OP_WEAKREF = 0x11,    /* after COLLECT_START: a weakref to one of its objects */
 };
+
+enum { WF_CALLBACK = 1 }; /* WEAKREF flags: the weakref has a callback */
 
 enum { END_STOP = 0, END_MAX_SECONDS = 1, END_MAX_BYTES = 2, END_WRITE_ERROR = 3 };
 
@@ -138,6 +136,7 @@ static struct {
     uint64_t deadline_ns, max_bytes;
     uint64_t snapshot_every, since_snapshot; /* GC creations between young snapshots */
     uint64_t snapshots, snapshot_objects;    /* written (collections' and young ones) */
+    uint64_t weakrefs;                       /* WEAKREF records written */
     atomic_int end_reason;
     _Atomic uint64_t closed_ns; /* when a limit closed the window */
     int write_error;
@@ -564,16 +563,9 @@ static void remove_object_hooks(void) {
 }
 
 static const char* check_support(void) {
-    /* Releases before 3.13.3 do not report every destruction. */
-    if (Py_Version < 0x030D0300 && !getenv("HEAPSIM_RECORD_ALLOW_EARLY_313"))
-        return "CPython 3.13.0-3.13.2 do not report every object destruction to PyRefTracer; use "
-               "3.13.3 or newer";
-    /* Built against 3.14.5+ headers, run by an earlier 3.14 (same minor):
-       its collector state has another layout and no generations. */
-    if (Py_Version >= 0x030E0000 && Py_Version < 0x030E0500)
-        return "CPython 3.14.0-3.14.4 collect incrementally (no generations to record); use "
-               "3.14.5 or newer";
-    return NULL;
+    /* 3.13.0-3.13.2 miss destructions; an earlier 3.14 running a build
+       against 3.14.5+ headers (same minor) has another collector state. */
+    return hsr_version_refusal(Py_Version, getenv("HEAPSIM_RECORD_ALLOW_EARLY_313") != NULL);
 }
 
 #else /* 3.11, 3.12: interpose through the GOT */
@@ -850,6 +842,41 @@ static void young_snapshot(void) {
     write_snapshot(0, n);
 }
 
+/* After a collection's snapshot: every weak reference to an object of the
+   generations it collects, with its referent and whether it has a
+   callback. The collection's weakref step (handle_weakrefs, cpython-gc.md
+   5.5) walks exactly these lists for the unreachable objects: it calls the
+   callback of each weakref that is not garbage itself, and counts one that
+   its callback leaves without references as collected. The importer needs
+   to know which dying objects those weakrefs are (docs/recording.md,
+   "Finalizers and weakref callbacks"). */
+static void write_weakrefs(int gen) {
+    struct _gc_runtime_state* g = gcstate();
+    for (int i = 0; i <= gen; i++) {
+        PyGC_Head* head = &g->generations[i].head;
+        for (PyGC_Head* p = GC_NEXT(head); p != head; p = GC_NEXT(p)) {
+            PyObject* op = FROM_GC(p);
+            PyTypeObject* tp = Py_TYPE(op);
+            /* _PyObject_GET_WEAKREFS_LISTPTR without its static-builtin-type
+               case: static types are never in a generation list. A managed
+               weakref slot (3.12+) has a negative offset, into the
+               pre-header. */
+            if (tp->tp_weaklistoffset == 0) continue;
+            if (PyType_Check(op) && !(((PyTypeObject*)op)->tp_flags & Py_TPFLAGS_HEAPTYPE))
+                continue;
+            PyWeakReference* wr = *(PyWeakReference**)((char*)op + tp->tp_weaklistoffset);
+            for (; wr; wr = wr->wr_next) {
+                ensure(CHUNK_SLACK);
+                put_byte(OP_WEAKREF);
+                put_addr(wr);
+                put_addr(op);
+                put_varint_raw(wr->wr_callback ? WF_CALLBACK : 0);
+                R.weakrefs++;
+            }
+        }
+    }
+}
+
 static PyObject *key_generation, *key_collected, *key_uncollectable;
 static int explicit_collect; /* inside our gc.collect wrapper */
 static PyObject *orig_gc_collect, *gc_module, *gc_callbacks, *our_callback, *our_callback_last,
@@ -942,6 +969,7 @@ static PyObject* gc_callback_last(PyObject* self, PyObject* const* args, Py_ssiz
     put_varint_raw((uint64_t)explicit_collect);
     for (int i = 0; i < 3; i++) put_varint_raw((uint64_t)g->generations[i].count);
     write_snapshot((int)gen, n);
+    write_weakrefs((int)gen);
     R.since_snapshot = 0;
     explicit_collect = 0;
     collect_epoch++;
@@ -1169,7 +1197,7 @@ static PyObject* rec_start(PyObject* self, PyObject* args, PyObject* kw) {
     R.write_error = 0;
     R.raw_bytes = R.written_bytes = 0;
     R.events = 0;
-    R.snapshots = R.snapshot_objects = 0;
+    R.snapshots = R.snapshot_objects = R.weakrefs = 0;
     R.last_addr = 0;
     R.max_bytes = max_bytes;
     R.snapshot_every = snapshot_every;
@@ -1251,7 +1279,8 @@ static PyObject* rec_stop(PyObject* self, PyObject* unused) {
 
     remove_object_hooks();
     PyMem_SetAllocator(PYMEM_DOMAIN_OBJ, &orig_obj_alloc);
-    uint64_t events = R.events, snapshots = R.snapshots, snapshot_objects = R.snapshot_objects;
+    uint64_t events = R.events, snapshots = R.snapshots, snapshot_objects = R.snapshot_objects,
+             weakrefs = R.weakrefs;
 
     pthread_mutex_lock(&R.mu);
     chunk* c = R.cur;
@@ -1310,10 +1339,11 @@ static PyObject* rec_stop(PyObject* self, PyObject* unused) {
     }
     free(path);
     static const char* reasons[] = {"stop", "max_seconds", "max_bytes", "write_error"};
-    return Py_BuildValue("{s:K,s:K,s:K,s:s,s:K,s:K}", "events", (unsigned long long)events,
+    return Py_BuildValue("{s:K,s:K,s:K,s:s,s:K,s:K,s:K}", "events", (unsigned long long)events,
                          "raw_bytes", (unsigned long long)raw, "bytes", (unsigned long long)written,
                          "end", reasons[reason & 3], "snapshots", (unsigned long long)snapshots,
-                         "snapshot_objects", (unsigned long long)snapshot_objects);
+                         "snapshot_objects", (unsigned long long)snapshot_objects, "weakrefs",
+                         (unsigned long long)weakrefs);
 }
 
 static PyObject* rec_is_recording(PyObject* self, PyObject* unused) {
@@ -1358,6 +1388,13 @@ PyMODINIT_FUNC PyInit__recorder(void) {
                     "heapsim_record: cannot record this interpreter: " HSR_UNSUPPORTED);
     return NULL;
 #else
+    /* The headers' version; 3.13.0-3.13.2 headers are refused at start(),
+       by the running version. */
+    const char* why = hsr_version_refusal(PY_VERSION_HEX, 1);
+    if (why) {
+        PyErr_Format(PyExc_ImportError, "heapsim_record: cannot record this interpreter: %s", why);
+        return NULL;
+    }
     if ((Py_Version & 0xFFFF0000u) != (PY_VERSION_HEX & 0xFFFF0000u)) {
         PyErr_SetString(PyExc_ImportError,
                         "heapsim_record: built for another CPython version; reinstall it with this "

@@ -83,6 +83,33 @@ def unreachable(objs):
     return len(objs) - sum(reach)
 
 
+def called_back(objs, weakrefs):
+    """The weakrefs whose callbacks the collection's weakref step runs
+    (handle_weakrefs, cpython-gc.md 5.5): from the WEAKREF records after its
+    snapshot (format 2), those with a callback to an unreachable object that
+    are not unreachable themselves."""
+    index = {o[0]: k for k, o in enumerate(objs)}
+    refs = [o[2] for o in objs]
+    for o in objs:
+        for a in o[4]:
+            k = index.get(a)
+            if k is not None:
+                refs[k] -= 1
+    reach = [False] * len(objs)
+    stack = [k for k in range(len(objs)) if refs[k] > 0]
+    for k in stack:
+        reach[k] = True
+    while stack:
+        k = stack.pop()
+        for a in objs[k][4]:
+            j = index.get(a)
+            if j is not None and not reach[j]:
+                reach[j] = True
+                stack.append(j)
+    garbage = {objs[k][0] for k in range(len(objs)) if not reach[k]}
+    return {wr for wr, referent, flags in weakrefs if flags & 1 and referent in garbage and wr not in garbage}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("recording")
@@ -157,15 +184,31 @@ def main():
 
     collections = []
     pending = None
+    weakrefs = []
+    # Format 2, with weakref callbacks: collected can exceed what the
+    # snapshot finds unreachable by the weakrefs freed right after their
+    # callback, and by no more than the weakrefs whose callbacks ran.
+    callback_bound = [0, 0]  # collections checked, within the bound
     for r in recs:
         if r[0] == "collect_start":
             pending = r
+            weakrefs = []
+        elif r[0] == "weakref":
+            weakrefs.append(r[1:])
         elif r[0] == "collect_stop":
             if pending is None or pending[1] != r[1]:
                 failures.append(f"collect_stop of generation {r[1]} without its start")
                 continue
             found = unreachable(pending[4])
             collections.append((r[1], r[2], r[3], found, pending[2]))
+            if header["version"] >= 2 and a.snapshot == "at-most":
+                called = len(called_back(pending[4], weakrefs))
+                callback_bound[0] += 1
+                if r[2] + r[3] <= found + called:
+                    callback_bound[1] += 1
+                else:
+                    failures.append(f"collection {len(collections)} (generation {r[1]}): collected {r[2]} + "
+                                    f"{r[3]} exceeds the {found} unreachable and the {called} weakrefs called back")
             pending = None
     compare = {"exact": lambda found, n: found == n, "at-least": lambda found, n: found >= n,
                "at-most": lambda found, n: found <= n}[a.snapshot]
@@ -195,6 +238,8 @@ def main():
           f"({sum(1 for c in collections if c[4])} explicit), counts matched at {counted - sum(1 for f in failures if 'counts rebuilt' in f)}/{counted}, "
           f"snapshots matched ({a.snapshot}) {len(collections) - len(snapshot_mismatch)}/{len(collections)}"
           + (f", full-collection rule held at {full_rule[1]}/{full_rule[0]}" if full_rule[0] else "")
+          + (f", within unreachable + weakrefs called back at {callback_bound[1]}/{callback_bound[0]}"
+             if callback_bound[0] else "")
           + (f", per-event count0 matched {per_event[0] - per_event[1]}/{per_event[0]}" if per_event[0] else "")
           + (f", gc.callbacks log {'matched' if not any('log' in f for f in failures) else 'DIFFERS'}" if a.log else ""))
     for f in failures[:20]:

@@ -94,6 +94,8 @@ def parse(path):
             recs.append(("freeze" if op == 0x0E else "unfreeze", [r.varint() for _ in range(3)]))
         elif op == 0x10:  # long_lived_total, long_lived_pending
             recs.append(("long_lived", r.varint(), r.varint()))
+        elif op == 0x11:  # format 2, after collect_start: weakref, its referent, flags (1: callback)
+            recs.append(("weakref", r.addr(), r.addr(), r.varint()))
         elif op == 0x7F:
             recs.append(("debug_count", r.varint()))
         else:
