@@ -85,6 +85,39 @@ void SnapshotImporter::select_callback_weakrefs(std::vector<std::uint32_t>& dyin
     });
 }
 
+// Garbage that a finalizer freed (`__del__` dropping a reference that was
+// its only holder): finalize_garbage runs before delete_garbage, so these
+// are the collection's first garbage deaths, and CPython does not count
+// them (they leave `unreachable` before final_unreachable is counted,
+// cpython-gc.md §5.6-5.8): the recorded collected is short of the model's
+// garbage by their number, `n`. Only a collection whose garbage has a
+// finalizer can. The model keeps them out of the collection: each is
+// pinned, drops its references to the rest of the garbage (as its death
+// did), and survives until the recording's death of it, after the
+// collection. Marks them kept (died_ = 2); returns how many.
+std::uint64_t SnapshotImporter::keep_finalizer_freed(std::uint64_t n) {
+    bool finalizer = false;
+    for (const std::uint32_t o : snap_objs_)
+        if (in_garbage(o) && (types_[objs_[o].tid].flags & kTypeFinalizer)) finalizer = true;
+    if (!finalizer) return 0;
+    std::vector<std::uint32_t> freed;
+    for (std::size_t i = queue_at_; i < queue_.size() && freed.size() < n; ++i) {
+        const Record& r = queue_[i];
+        if (r.kind != RecordKind::Dealloc && r.kind != RecordKind::Freed) continue;
+        const std::uint32_t o = by_addr_.find(r.addr);
+        if (o == AddressMap::kNone || !in_garbage(o) || died_[objs_[o].snap_index] == 2) continue;
+        died_[objs_[o].snap_index] = 2;
+        freed.push_back(o);
+    }
+    for (const std::uint32_t o : freed) pin(o);
+    for (const std::uint32_t o : freed) {
+        std::vector<std::uint32_t> out = objs_[o].out;
+        for (const std::uint32_t t : out)
+            if (in_garbage(t) && died_[objs_[t].snap_index] != 2) remove_ref(o, t);
+    }
+    return freed.size();
+}
+
 bool SnapshotImporter::in_garbage(std::uint32_t o) const {
     const Obj& x = objs_[o];
     return x.alive && x.stamp == snapshot_no_ && !reach_[x.snap_index];
@@ -144,13 +177,17 @@ void SnapshotImporter::emit_collection_effects() {
         e.name = objs_[o].pin;
         emit(e);
     }
-    // Weakrefs freed right after their callback: collected beyond the garbage kept.
+    // Weakrefs freed right after their callback: collected beyond the garbage
+    // kept. Format 2 knows how many died so (`called`): a recorded count
+    // short of the garbage plus those is garbage a finalizer freed.
     const std::uint64_t recorded = stop->collected + stop->uncollectable;
-    const std::uint64_t model = garbage - kept;
+    std::uint64_t model = garbage - kept;
+    select_callback_weakrefs(dying_outside);
+    const std::uint64_t called = weakrefs_recorded_ ? dying_outside.size() : 0;
+    if (recorded < model + called) model -= keep_finalizer_freed(model + called - recorded);
     if (recorded <= model) return;
     std::uint64_t want = recorded - model;
     if (!weakrefs_recorded_ && !dying_outside.empty()) ++stats_.callbacks_by_name;
-    select_callback_weakrefs(dying_outside);
     for (const std::uint32_t o : dying_outside) {
         if (want == 0) break;
         // Its pin must be its only holder for the callback's unbind to free

@@ -109,6 +109,7 @@ class SnapshotImporter {
     bool in_garbage(std::uint32_t o) const;
     void emit_collection_effects();
     void select_callback_weakrefs(std::vector<std::uint32_t>& dying) const;
+    std::uint64_t keep_finalizer_freed(std::uint64_t n);
 
     bool weakrefs_recorded_ = false;  // format 2: WEAKREF records follow each snapshot
 
