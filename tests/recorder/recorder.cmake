@@ -30,7 +30,7 @@ set(programs
     "orders_json exact exact" "closures_generators exact exact" "exceptions_tracebacks exact exact"
     "explicit_collections exact exact" "gc_disabled exact exact" "thresholds exact exact"
     "long_lived_freeze exact exact"
-    "finalizers at-least exact" "weakref_callbacks at-most exact")
+    "finalizers at-least exact" "weakref_callbacks at-most exact" "weakref_mixed at-most exact")
 
 set(found_any OFF)
 foreach(version 3.11.7 3.12.1)
@@ -66,6 +66,15 @@ foreach(version 3.11.7 3.12.1)
                    ${work}/${version}-whatif 2000,10,10 --snapshot-every 50 --max-error 20)
   set_tests_properties("recorder: ${version} what-if" PROPERTIES FIXTURES_REQUIRED recorder_${version}
                        LABELS recorder)
+  # WEAKREF records against the type-name rule of version 1 recordings
+  # (the same C code everywhere: 3.12 and sid's 3.13 only, CI time).
+  if(version STREQUAL "3.12.1")
+    add_test(NAME "recorder: ${version} weakref records"
+             COMMAND python3 ${dir}/weakref_exact.py $<TARGET_FILE:heapsim> ${venv}/bin/python
+                     ${work}/${version}-weakref-exact)
+    set_tests_properties("recorder: ${version} weakref records" PROPERTIES FIXTURES_REQUIRED
+                         recorder_${version} LABELS recorder)
+  endif()
   # A program with no gc.callbacks of its own replays exactly (3.11: the
   # callbacks' info dict is allocated inside the triggering allocation).
   add_test(NAME "recorder: ${version} no gc.callbacks"
@@ -108,6 +117,12 @@ foreach(minor 3.13 3.14)
     set_tests_properties("recorder: ${version} ${program}" PROPERTIES FIXTURES_REQUIRED recorder_${version}
                          LABELS recorder ENVIRONMENT "PYTHONPATH=${pkg}")
   endforeach()
+  if(minor STREQUAL "3.13")
+    add_test(NAME "recorder: ${version} weakref records"
+             COMMAND python3 ${dir}/weakref_exact.py $<TARGET_FILE:heapsim> ${python} ${work}/${version}-weakref-exact)
+    set_tests_properties("recorder: ${version} weakref records" PROPERTIES FIXTURES_REQUIRED recorder_${version}
+                         LABELS recorder ENVIRONMENT "PYTHONPATH=${pkg}")
+  endif()
   # The launcher, window and signal paths are the same C code on every
   # PyRefTracer interpreter: checked on the newest sid one only (CI time).
   if(minor STREQUAL "3.14")
