@@ -481,17 +481,19 @@ static inline void note_block(void* p, void* moved_from) {
             break;
         }
     if (npending == PENDING_MAX) {
-        /* Evict the oldest block of the current collection epoch: a block
-           from before the collection that runs now is the allocation that
-           triggered it (3.11), whose creation comes after it (NEW_EARLY).
-           Callbacks and finalizers may allocate any number of blocks
-           inside the collection (many never claimed: non-GC objects). */
+        /* The oldest block goes, except while a collection runs: then the
+           oldest of the blocks allocated since it started, because one
+           from before it may be the allocation that triggered it (3.11),
+           whose creation comes after the collection (NEW_EARLY), and its
+           callbacks and finalizers may allocate any number of blocks (many
+           never claimed: non-GC objects). */
         int victim = 0;
-        for (int i = 0; i < npending; i++)
-            if (pending[i].epoch == collect_epoch) {
-                victim = i;
-                break;
-            }
+        if (gcstate()->collecting)
+            for (int i = 0; i < npending; i++)
+                if (pending[i].epoch == collect_epoch) {
+                    victim = i;
+                    break;
+                }
         memmove(&pending[victim], &pending[victim + 1],
                 (size_t)(PENDING_MAX - victim - 1) * sizeof pending[0]);
         npending--;
