@@ -111,7 +111,8 @@ std::uint64_t SnapshotImporter::keep_finalizer_freed(std::uint64_t n) {
     }
     for (const std::uint32_t o : freed) pin(o);
     for (const std::uint32_t o : freed) {
-        std::vector<std::uint32_t> out = objs_[o].out;
+        // A copy: remove_ref edits the list being walked.
+        const std::vector<std::uint32_t> out(objs_[o].out.begin(), objs_[o].out.end());
         for (const std::uint32_t t : out)
             if (in_garbage(t) && died_[objs_[t].snap_index] != 2) remove_ref(o, t);
     }
