@@ -18,6 +18,7 @@
 #include "events/event.h"
 #include "events/symbol_table.h"
 #include "trace_formats/operand_rules.h"
+#include "trace_formats/pinned_symbol_cache.h"
 
 namespace heapsim {
 
@@ -52,6 +53,12 @@ class JsonEventBuilder {
     /// (json_common_events.cpp).
     bool scan_common(std::string_view line, std::uint64_t number, std::uint64_t line_number,
                      Event& event);
+    /// A narrower, faster case of scan_common: the event exactly in the
+    /// writer's member order, at p (n bytes, kLinePadding readable after
+    /// them: byte_masks.h); false, having interned nothing, for any other
+    /// line (json_writer_shape_events.cpp).
+    bool scan_writer_shape(const char* p, std::size_t n, std::uint64_t number,
+                           std::uint64_t line_number, Event& event);
     /// A string of the fast path and the token classes all its bytes share.
     struct FastString {
         const char* data;
@@ -90,6 +97,7 @@ class JsonEventBuilder {
     /// The symbol of an object id (every id, ref, refs item and target): the
     /// one place where ids are interned, so their namespace can change here.
     Sym id_of(std::string_view id) { return symbols_.intern_id(id); }
+    Sym id_of(const char* p, std::size_t n) { return id_of(std::string_view(p, n)); }
 
     enum class JsonType : std::uint8_t {
         String,
@@ -165,6 +173,7 @@ class JsonEventBuilder {
 
     static constexpr std::size_t kFastRefs = 16;  // more: the general path
     FastString fast_refs_[kFastRefs];             // the fast path's refs
+    PinnedSymbolCache pinned_;                    // the fast path's names, keys, types, sites
 };
 
 }  // namespace heapsim

@@ -1,5 +1,7 @@
 #include "trace_formats/jsonl_reader.h"
 
+#include <cstring>
+
 #include <nlohmann/json.hpp>
 
 #include "trace_formats/json_flat_scanner.h"
@@ -104,7 +106,23 @@ std::string malformed_json_message(const std::string& what, bool one_line) {
 JsonLineParser::JsonLineParser(SymbolTable& symbols, bool fast_path)
     : builder_(symbols), fast_path_(fast_path) {}
 
+bool JsonLineParser::scan_shape(const Line& line, Event& event) {
+    const std::string_view text = line.text;
+    bool good = false;
+    if (line.padded) {
+        good = builder_.scan_writer_shape(text.data(), text.size(), number_ + 1, line.number, event);
+    } else if (text.size() <= kCopiedLine) {
+        // A line from elsewhere than a LineReader (tests): a padded copy.
+        char copy[kCopiedLine + kLinePadding] = {};
+        std::memcpy(copy, text.data(), text.size());
+        good = builder_.scan_writer_shape(copy, text.size(), number_ + 1, line.number, event);
+    }
+    if (good) ++number_;
+    return good;
+}
+
 LineOutcome JsonLineParser::parse(const Line& line, Event& event, Diagnostic& error) {
+    if (fast_path_ && !line.too_long && scan_shape(line, event)) return LineOutcome::Event;
     if (!line.too_long && is_blank(line.text)) return LineOutcome::Skip;
     ++number_;
     if (fast_path_ && !line.too_long &&

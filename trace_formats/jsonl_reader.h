@@ -32,7 +32,11 @@ class JsonLineParser {
 
   private:
     bool parse_object(std::string_view text, Diagnostic& error);
+    /// The writer-shape fast path (json_writer_shape_events.cpp) on `line`,
+    /// in a padded copy if the line has no padding.
+    bool scan_shape(const Line& line, Event& event);
 
+    static constexpr std::size_t kCopiedLine = 256;
     JsonEventBuilder builder_;
     bool fast_path_;
     std::uint64_t number_ = 0;

@@ -6,7 +6,8 @@
 namespace heapsim {
 
 LineReader::LineReader(ByteSource& source)
-    : source_(source), buffer_(std::make_unique_for_overwrite<char[]>(kBufferSize)) {}
+    : source_(source),
+      buffer_(std::make_unique_for_overwrite<char[]>(kBufferSize + kLinePadding)) {}
 
 // Moves the unconsumed tail to the front and appends one chunk; false when
 // nothing more came (end of input or failure).
@@ -21,6 +22,8 @@ bool LineReader::fill() {
     const std::size_t got = source_.read(buffer_.get() + end_, room);
     if (got == 0) at_end_ = true;
     end_ += got;
+    // What the fast paths may read past the last line: defined bytes.
+    std::memset(buffer_.get() + end_, 0, kLinePadding);
     return got > 0;
 }
 
@@ -38,15 +41,7 @@ void LineReader::skip_rest_of_line() {
     }
 }
 
-// The line of `length` bytes at begin_, consuming `consumed` bytes.
-std::string_view LineReader::take(std::size_t length, std::size_t consumed) {
-    std::string_view text(buffer_.get() + begin_, length);
-    begin_ += consumed;
-    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-    return text;
-}
-
-bool LineReader::next(Line& line) {
+bool LineReader::next_slow(Line& line) {
     if (skipping_) skip_rest_of_line();
     while (true) {
         const std::size_t avail = end_ - begin_;
@@ -55,19 +50,19 @@ bool LineReader::next(Line& line) {
         const std::size_t length = nl ? static_cast<const char*>(nl) - start : avail;
         if (length > kMaxLine) {
             // Report the line now; its rest is skipped on the next call.
-            line = Line{std::string_view(start, kMaxLine), ++line_number_, true};
+            line = Line{std::string_view(start, kMaxLine), ++line_number_, true, false, true};
             begin_ += nl ? length + 1 : avail;
             skipping_ = nl == nullptr;
             return true;
         }
         if (nl != nullptr) {
-            line = Line{take(length, length + 1), ++line_number_, false};
+            line = Line{take(length, length + 1), ++line_number_, false, false, true};
             return true;
         }
         if (!fill()) {
             if (end_ == begin_ || source_.error() != nullptr) return false;
             // The last line has no newline.
-            line = Line{take(end_ - begin_, end_ - begin_), ++line_number_, false, true};
+            line = Line{take(end_ - begin_, end_ - begin_), ++line_number_, false, true, true};
             return true;
         }
     }

@@ -78,7 +78,7 @@ LineOutcome TextLineParser::parse(const Line& line, Event& event, Diagnostic& er
     std::string_view text = line.text;
     if (line.number == 1 && text.starts_with(kUtf8Bom)) text.remove_prefix(kUtf8Bom.size());
     last_line_ = line.number;
-    if (fast_path_ && !line.unterminated && end_line_ == 0 && scan_common(text, event)) {
+    if (fast_path_ && !line.unterminated && end_line_ == 0 && scan_fast(line, text, event)) {
         seen_content_ = true;
         event.number = ++number_;
         event.line = line.number;

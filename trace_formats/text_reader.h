@@ -20,6 +20,7 @@
 #include "trace_formats/byte_source.h"
 #include "trace_formats/line_reader.h"
 #include "trace_formats/line_trace_loop.h"
+#include "trace_formats/pinned_symbol_cache.h"
 #include "trace_formats/trace_reader.h"
 
 namespace heapsim {
@@ -65,10 +66,17 @@ class TextLineParser {
     /// The symbol of an object id (every ID, REF and TARGET operand): the
     /// one place where ids are interned, so their namespace can change here.
     Sym id_of(std::string_view id) { return symbols_.intern_id(id); }
+    Sym id_of(const char* p, std::size_t n) { return id_of(std::string_view(p, n)); }
     /// The fast path: true when `text` is a well-formed event of a common
     /// kind, with `event` filled but for its number and line; false, having
     /// interned nothing, for any other line (text_common_events.cpp).
     bool scan_common(std::string_view text, Event& event);
+    /// The same for a line of at most kMaskedLine bytes at p with
+    /// kLinePadding readable bytes after it (text_short_events.cpp).
+    bool scan_short(const char* p, std::size_t n, Event& event);
+    /// The fast paths for `line`: scan_short (in a padded copy if the line
+    /// has no padding), else scan_common.
+    bool scan_fast(const Line& line, std::string_view text, Event& event);
 
     void tokenize(std::string_view text);
     LineOutcome header(Diagnostic& error);
@@ -115,6 +123,7 @@ class TextLineParser {
     bool fast_path_;
     static constexpr std::size_t kFastTokens = 16;  // more operands: the general path
     FastToken fast_[kFastTokens];                   // the fast path's operands
+    PinnedSymbolCache pinned_;                      // the fast paths' names, keys, types, sites
 };
 
 /// Reads a whole text trace from `source` into `sink`.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tests/unit/trace_formats/line_mutations.h"
+#include "trace_formats/byte_masks.h"
 #include "trace_formats/jsonl_reader.h"
 #include "trace_formats/text_reader.h"
 
@@ -33,12 +34,19 @@ std::string describe(const Event& e, const SymbolTable& symbols) {
     return out + " symbols=" + std::to_string(symbols.size());
 }
 
+// `padded`: the line as a LineReader gives it, with kLinePadding readable
+// bytes after it (here bytes that would change the event if read as part of
+// the line), so the fast paths read it in place instead of in a copy.
 template <class Parser>
 std::string parse_with(Parser& parser, const SymbolTable& symbols, const std::string& text,
-                       std::uint64_t number) {
+                       std::uint64_t number, bool padded = false) {
     Event event;
     Diagnostic error;
-    switch (parser.parse(Line{text, number, false}, event, error)) {
+    std::string buffer = text;
+    constexpr std::string_view kPadding = "o9\" x=\"]}";
+    for (std::size_t i = 0; i < kLinePadding; ++i) buffer += kPadding[i % kPadding.size()];
+    const Line line{std::string_view(buffer.data(), text.size()), number, false, false, padded};
+    switch (parser.parse(line, event, error)) {
         case LineOutcome::Skip:
             return "skip";
         case LineOutcome::Interpreter:
@@ -60,8 +68,8 @@ std::vector<std::string> mutated(const std::vector<std::string>& corpus, std::st
 
 template <class Parser>
 void check_paths_agree(const std::vector<std::string>& lines) {
-    SymbolTable fast_symbols, slow_symbols;
-    Parser fast(fast_symbols, true), slow(slow_symbols, false);
+    SymbolTable fast_symbols, padded_symbols, slow_symbols;
+    Parser fast(fast_symbols, true), padded(padded_symbols, true), slow(slow_symbols, false);
     std::uint64_t number = 0;
     int events = 0;
     for (const std::string& line : lines) {
@@ -70,6 +78,7 @@ void check_paths_agree(const std::vector<std::string>& lines) {
         const std::string a = parse_with(fast, fast_symbols, line, number);
         const std::string b = parse_with(slow, slow_symbols, line, number);
         CHECK(a == b);
+        CHECK(parse_with(padded, padded_symbols, line, number, true) == b);
         events += a.starts_with("error") || a == "skip" ? 0 : 1;
     }
     CHECK(events > 100);  // the mutations leave good events too
@@ -98,6 +107,17 @@ TEST_CASE("fast paths: the text fast path and the general parser read every line
         "drop o1 # a comment",
         "collect 1",
         "weakref w o1",
+        "@12345678901234567890 drop o1",
+        "@1234567890123456789 set o3 opt0 o2",
+        "alloc o9 str site=app/views.py:64",
+        "alloc o10 tuple o9 o1 site=app/views.py:64 size=4294967295",
+        "alloc o11 list size=1 size=2",
+        "alloc o12 list site=a site=b",
+        "alloc o13 list o1 site=a o2",
+        "bind a_name_that_is_long_enough_to_reach_past_thirty_two_bytes o1",
+        "set o1 k o2 o3",
+        "drop o1234567890123456789012345678901234567890123456789012345678",
+        "    drop      o1       ",
     };
     check_paths_agree<TextLineParser>(
         mutated(corpus, "ao1 \t=@#/.:-x9\xff", "o1 \t=@#/.:-\r\x01\xc3", 6000));
@@ -119,6 +139,14 @@ TEST_CASE("fast paths: the JSON Lines fast path and the general path read every 
         R"({"ev":"drop","id":"o2"})",
         R"({"ev":"drop","id":2})",
         R"({"ev":"collect","gen":1})",
+        R"({"ev":"alloc","t":403809,"id":"o26","type":"Handler","size":0,"site":"web/views.py:17"})",
+        R"({"ev":"alloc","id":"o27","type":"tuple","refs":["o26","o1","o2"],"size":48})",
+        R"({"ev":"set","t":0,"id":"o3","key":"a_key_long_enough_to_pass_thirty_two_bytes","ref":"o1"})",
+        R"({"ev":"unset","id":"o3","key":"q0"})",
+        R"({"ev":"drop","t":01,"id":"o1"})",
+        R"({"ev":"drop","id":"o1","id":"o2"})",
+        R"({"ev":"bind","id":"o1","name":"x"})",
+        R"({"ev":"alloc","id":"o28","type":"str","site":"a#b c"})",
     };
     check_paths_agree<JsonLineParser>(mutated(
         corpus, "{}[]\",:0123456789 o\\", std::string_view("{}[]\",:019 o\\\x01\xff", 16), 6000));

@@ -1,0 +1,159 @@
+#pragma once
+// The readers' fast paths classify a short line 16 bytes at a time: one bit
+// per byte in each of a few 64-bit masks (blank, NAME byte, ID byte, digit,
+// plain label byte, ...), from which tokens, their classes and their
+// separators are read with bit operations instead of a table load and a
+// branch per byte. SSE2 (the x86-64 baseline) where there is one; a plain
+// loop elsewhere, giving the same masks.
+
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "trace_formats/operand_rules.h"
+
+namespace heapsim {
+
+/// Bytes after the end of a line that the fast paths may read (masked out
+/// of every result): the line buffer keeps this much readable past its
+/// data, and a caller without it gives the line in a padded copy.
+inline constexpr std::size_t kLinePadding = 64;
+/// Longest line the mask-based fast paths take: one bit per byte.
+inline constexpr std::size_t kMaskedLine = 64;
+
+/// The lowest `k` bits set, for k in [0, 64].
+inline std::uint64_t low_bits(unsigned k) {
+    return k >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << k) - 1;
+}
+
+/// `k` bits set from bit `from` (a token's bytes), 1 <= k, k + from <= 64:
+/// no branch for the k = 64 case that low_bits() needs.
+inline std::uint64_t token_span(unsigned from, unsigned k) {
+    return (~std::uint64_t{0} >> (64 - k)) << from;
+}
+
+inline std::uint64_t load_u64(const char* p) {
+    std::uint64_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/// The first n <= 8 bytes of a padded p as a little-endian word, zero-padded.
+inline std::uint64_t padded_word(const char* p, unsigned n) {
+    return load_u64(p) & low_bits(8 * n);
+}
+
+/// A short literal as padded_word() reads it, for compares.
+template <std::size_t N>
+constexpr std::uint64_t word_of(const char (&s)[N]) {
+    static_assert(N - 1 <= 8);
+    std::uint64_t w = 0;
+    for (std::size_t i = 0; i + 1 < N; ++i)
+        w |= std::uint64_t{static_cast<unsigned char>(s[i])} << (8 * i);
+    return w;
+}
+
+struct ByteMasks {
+    std::uint64_t blank = 0;  // ' ' or '\t'
+    std::uint64_t name = 0;   // a NAME byte (kNameChar): A-Za-z0-9_.:/-
+    std::uint64_t id = 0;     // an ID byte (kIdChar): the NAME bytes but '/'
+    std::uint64_t digit = 0;  // 0-9
+    std::uint64_t label = 0;  // printable ASCII but space and '#'
+    std::uint64_t quote = 0;  // '"'
+    std::uint64_t plain =
+        0;  // printable ASCII but '"' and '\\' (JSON string bytes without escapes)
+};
+
+namespace detail {
+
+#if defined(__SSE2__)
+// Bytes of x in [lo, hi]: x - lo moved into the signed range and compared
+// once, instead of two unsigned compares.
+inline __m128i in_range(__m128i x, unsigned lo, unsigned hi) {
+    const __m128i shifted = _mm_add_epi8(x, _mm_set1_epi8(static_cast<char>((0x80 - lo) & 0xFF)));
+    return _mm_cmplt_epi8(shifted,
+                          _mm_set1_epi8(static_cast<char>(static_cast<int>(hi - lo) + 1 - 128)));
+}
+inline std::uint64_t bits(__m128i m, unsigned block) {
+    return static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(m))) << (16 * block);
+}
+#endif
+
+inline bool is_label_byte(unsigned c) {
+    return c > 0x20 && c < 0x7f && c != '#';
+}
+inline bool is_plain_byte(unsigned c) {
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+}  // namespace detail
+
+/// The masks of the first n <= 64 bytes at p (bits from n on are zero);
+/// p[0, 64) must be readable (kLinePadding past a line's end).
+inline ByteMasks classify_bytes(const char* p, std::size_t n) {
+    ByteMasks m;
+#if defined(__SSE2__)
+    const unsigned blocks = static_cast<unsigned>((n + 15) / 16);
+    for (unsigned b = 0; b < blocks; ++b) {
+        const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * b));
+        const __m128i blank = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+                                           _mm_cmpeq_epi8(x, _mm_set1_epi8('\t')));
+        const __m128i slash = _mm_cmpeq_epi8(x, _mm_set1_epi8('/'));
+        // '-' to ':' is - . / 0-9 :; letters either case; '_'.
+        const __m128i name = _mm_or_si128(
+            _mm_or_si128(detail::in_range(x, '-', ':'),
+                         detail::in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 'z')),
+            _mm_cmpeq_epi8(x, _mm_set1_epi8('_')));
+        const __m128i quote = _mm_cmpeq_epi8(x, _mm_set1_epi8('"'));
+        const __m128i printable = detail::in_range(x, 0x20, 0x7e);
+        m.blank |= detail::bits(blank, b);
+        m.name |= detail::bits(name, b);
+        m.id |= detail::bits(_mm_andnot_si128(slash, name), b);
+        m.digit |= detail::bits(detail::in_range(x, '0', '9'), b);
+        m.label |= detail::bits(
+            _mm_andnot_si128(_mm_or_si128(blank, _mm_cmpeq_epi8(x, _mm_set1_epi8('#'))), printable),
+            b);
+        m.quote |= detail::bits(quote, b);
+        m.plain |= detail::bits(
+            _mm_andnot_si128(_mm_or_si128(quote, _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+                             printable),
+            b);
+    }
+    const std::uint64_t valid = low_bits(static_cast<unsigned>(n));
+    m.blank &= valid;
+    m.name &= valid;
+    m.id &= valid;
+    m.digit &= valid;
+    m.label &= valid;
+    m.quote &= valid;
+    m.plain &= valid;
+#else
+    for (std::size_t i = 0; i < n; ++i) {
+        const unsigned c = static_cast<unsigned char>(p[i]);
+        const std::uint64_t bit = std::uint64_t{1} << i;
+        if (c == ' ' || c == '\t') m.blank |= bit;
+        if (kTokenChars[c] & kNameChar) m.name |= bit;
+        if (kTokenChars[c] & kIdChar) m.id |= bit;
+        if (c >= '0' && c <= '9') m.digit |= bit;
+        if (detail::is_label_byte(c)) m.label |= bit;
+        if (c == '"') m.quote |= bit;
+        if (detail::is_plain_byte(c)) m.plain |= bit;
+    }
+#endif
+    return m;
+}
+
+/// The value of n <= 19 decimal digits at p (already known to be digits).
+inline std::uint64_t digits_value(const char* p, unsigned n) {
+    std::uint64_t value = 0;
+    for (unsigned i = 0; i < n; ++i) value = value * 10 + static_cast<unsigned>(p[i] - '0');
+    return value;
+}
+
+}  // namespace heapsim

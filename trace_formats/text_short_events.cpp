@@ -1,0 +1,183 @@
+// The text reader's fastest path: a common event (alloc, bind, unbind,
+// append, set, unset, remove, clear, drop) on a line of at most 64 bytes,
+// which is nearly every line of a trace. The line is classified 16 bytes at
+// a time into one bit per byte (byte_masks.h); its tokens are the runs of
+// non-blank bits, each operand is checked against its rule with one mask
+// test, the event name is one word compare, and the names, keys, types and
+// sites are looked up in a small cache before the symbol table
+// (pinned_symbol_cache.h).
+//
+// It accepts exactly the lines scan_common (text_common_events.cpp) accepts
+// and fills the event as it does, interning the same strings in the same
+// order; any other line returns false before anything is interned, and the
+// general parser takes it, with its diagnostics.
+
+#include <bit>
+#include <cstring>
+
+#include "trace_formats/byte_masks.h"
+#include "trace_formats/operand_rules.h"
+#include "trace_formats/text_reader.h"
+
+namespace heapsim {
+
+bool TextLineParser::scan_fast(const Line& line, std::string_view text, Event& event) {
+    if (text.size() > kMaskedLine) return scan_common(text, event);
+    if (line.padded) return scan_short(text.data(), text.size(), event);
+    // A line from elsewhere than a LineReader (tests): a padded copy.
+    char copy[kMaskedLine + kLinePadding] = {};
+    std::memcpy(copy, text.data(), text.size());
+    return scan_short(copy, text.size(), event);
+}
+// The fast path for a line of at most kMaskedLine bytes with kLinePadding
+// readable bytes after it: the whole line is classified at once
+// (byte_masks.h), its tokens are the runs of non-blank bits, and each
+// operand is checked against its rule with one mask test. It accepts the
+// same lines as scan_common and fills the event the same way.
+bool TextLineParser::scan_short(const char* p, std::size_t n, Event& event) {
+    const ByteMasks m =
+        classify_bytes(p, n);  // only blank, name and id are used: the rest is not computed
+    const std::uint64_t solid = ~m.blank & low_bits(static_cast<unsigned>(n));
+    std::uint64_t starts = solid & ~(solid << 1), ends = solid & ~(solid >> 1);
+    // At most 32 tokens in 64 bytes.
+    std::uint8_t at[kMaskedLine / 2], length[kMaskedLine / 2];
+    unsigned count = 0;
+    while (starts != 0) {
+        const unsigned s = static_cast<unsigned>(std::countr_zero(starts));
+        const unsigned e = static_cast<unsigned>(std::countr_zero(ends));
+        at[count] = static_cast<std::uint8_t>(s);
+        length[count++] = static_cast<std::uint8_t>(e - s + 1);
+        starts &= starts - 1;
+        ends &= ends - 1;
+    }
+    const auto id_at = [&](unsigned u) { return (token_span(at[u], length[u]) & ~m.id) == 0; };
+    const auto name_at = [&](unsigned u) { return (token_span(at[u], length[u]) & ~m.name) == 0; };
+
+    unsigned t = 0;
+    std::uint64_t time = last_time_;
+    if (count == 0) return false;
+    if (p[at[0]] == '@') {
+        // Up to 19 digits cannot overflow; longer ones go to the general path.
+        const unsigned digits = length[0] - 1u;
+        if (digits == 0 || digits > 19) return false;
+        time = 0;
+        for (const char* d = p + at[0] + 1; d != p + at[0] + 1 + digits; ++d) {
+            const unsigned digit = static_cast<unsigned char>(*d) - unsigned{'0'};
+            if (digit > 9) return false;
+            time = time * 10 + digit;
+        }
+        if (time < last_time_) return false;
+        t = 1;
+    }
+    if (t >= count || length[t] > 6) return false;
+    const unsigned first = t + 1;  // the first operand
+    const unsigned operands = count - first;
+    unsigned refs_end = count, site = 0, size = 0;
+    std::uint64_t bytes = 0;
+    EventKind kind;
+    // Each kind's operands by position, as signature_of() lists them.
+    switch (padded_word(p + at[t], length[t])) {
+        case word_of("alloc"):
+            kind = EventKind::Alloc;
+            if (operands < 2 || !id_at(first) || !name_at(first + 1)) return false;
+            // References, then size= and site=, once each.
+            refs_end = first + 2;
+            while (refs_end < count && id_at(refs_end)) ++refs_end;
+            for (unsigned u = refs_end; u < count; ++u) {
+                if (length[u] <= 5) return false;
+                const std::uint64_t option = padded_word(p + at[u], 5);
+                const char* const value = p + at[u] + 5;
+                const unsigned value_length = length[u] - 5u;
+                if (option == word_of("site=") && site == 0 &&
+                    (classify_bytes(value, value_length).label | ~low_bits(value_length)) ==
+                        ~std::uint64_t{0}) {
+                    site = u;
+                } else if (option == word_of("size=") && size == 0 &&
+                           parse_decimal(std::string_view(value, value_length), kMaxSize, bytes) ==
+                               NumberError::None) {
+                    size = u;
+                } else {
+                    return false;
+                }
+            }
+            break;
+        case word_of("set"):
+            kind = EventKind::Set;
+            if (operands != 3 || !id_at(first) || !name_at(first + 1) || !id_at(first + 2))
+                return false;
+            break;
+        case word_of("drop"):
+            kind = EventKind::Drop;
+            if (operands != 1 || !id_at(first)) return false;
+            break;
+        case word_of("bind"):
+            kind = EventKind::Bind;
+            if (operands != 2 || !name_at(first) || !id_at(first + 1)) return false;
+            break;
+        case word_of("unbind"):
+            kind = EventKind::Unbind;
+            if (operands != 1 || !name_at(first)) return false;
+            break;
+        case word_of("append"):
+        case word_of("remove"):
+            kind = length[t] == 6 && p[at[t]] == 'a' ? EventKind::Append : EventKind::Remove;
+            if (operands != 2 || !id_at(first) || !id_at(first + 1)) return false;
+            break;
+        case word_of("unset"):
+            kind = EventKind::Unset;
+            if (operands != 2 || !id_at(first) || !name_at(first + 1)) return false;
+            break;
+        case word_of("clear"):
+            kind = EventKind::Clear;
+            if (operands != 1 || !id_at(first)) return false;
+            break;
+        default:
+            return false;  // type, weakref, collect, gc, threshold, expect: rare
+    }
+
+    // The line is good: fill the event, interning in the general parser's order.
+    const auto id = [&](unsigned u) { return id_of(p + at[u], length[u]); };
+    const auto pinned = [&](unsigned u) { return pinned_.intern(symbols_, p + at[u], length[u]); };
+    event = Event{};
+    event.kind = kind;
+    event.time_ns = time;
+    switch (kind) {
+        case EventKind::Alloc:
+            if (size != 0) event.size = static_cast<std::int64_t>(bytes);
+            if (site != 0)
+                event.site = pinned_.intern(symbols_, p + at[site] + 5, length[site] - 5u);
+            event.id = id(first);
+            event.type = pinned(first + 1);
+            refs_.clear();
+            for (unsigned u = first + 2; u < refs_end; ++u) refs_.push_back(id(u));
+            event.refs = refs_;
+            break;
+        case EventKind::Bind:
+            event.name = pinned(first);
+            event.id = id(first + 1);
+            break;
+        case EventKind::Unbind:
+            event.name = pinned(first);
+            break;
+        case EventKind::Set:
+            event.id = id(first);
+            event.key = pinned(first + 1);
+            event.ref = id(first + 2);
+            break;
+        case EventKind::Unset:
+            event.id = id(first);
+            event.key = pinned(first + 1);
+            break;
+        case EventKind::Append:
+        case EventKind::Remove:
+            event.id = id(first);
+            event.ref = id(first + 1);
+            break;
+        default:  // clear, drop
+            event.id = id(first);
+            break;
+    }
+    return true;
+}
+
+}  // namespace heapsim
