@@ -12,11 +12,13 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "events/diagnostic.h"
 #include "events/event.h"
 #include "events/symbol_table.h"
+#include "sim/key_index.h"
 #include "sim/object_table.h"
 #include "sim/policy.h"
 #include "sim/ref_store.h"
@@ -170,13 +172,36 @@ class Heap {
     void incref(Handle h) { ++objects_[h].refcnt; }
     // Edges.
     std::uint32_t edge_count(Handle h) const { return objects_[h].nedges; }
-    Edge& edge(Handle h, std::uint32_t i) { return refs_.at(objects_[h].edges)[i]; }
-    const Edge& edge(Handle h, std::uint32_t i) const { return refs_.at(objects_[h].edges)[i]; }
+    // A container with tombstones (deleted by key, sim/key_index.h) is
+    // compacted before anything reads a position: readers see the dense
+    // order. Compacting changes no logical position, so the const reader
+    // may do it (Heaps are never const objects).
+    Edge& edge(Handle h, std::uint32_t i) {
+        if (objects_[h].flags & flag::kSparseEdges) [[unlikely]]
+            compact_keyed(h);
+        return refs_.at(objects_[h].edges)[i];
+    }
+    const Edge& edge(Handle h, std::uint32_t i) const {
+        if (objects_[h].flags & flag::kSparseEdges) [[unlikely]]
+            const_cast<Heap*>(this)->compact_keyed(h);
+        return refs_.at(objects_[h].edges)[i];
+    }
     void insert_edge(Handle h, std::uint32_t pos, Edge e);
     Edge erase_edge(Handle h, std::uint32_t pos);
     void release_edges(Handle h);
     std::optional<std::uint32_t> find_key(Handle h, Sym key) const;
     std::optional<std::uint32_t> find_target(Handle h, Handle target) const;
+    // Keyed lookups (heap_key_index.cpp): O(1) through a side index once a
+    // container holds more than kIndexAbove references, a scan below.
+    static constexpr std::uint32_t kIndexAbove = 16;
+    Edge* keyed_edge(Handle h, Sym key);  // the reference stored under key, or null
+    bool has_key(Handle h, Sym key) const;
+    std::optional<Edge> erase_key(Handle h, Sym key);  // del c[key]; nullopt if absent
+    bool indexable(Handle h) const;
+    void index_keys(Handle h);
+    void unindex_keys(Handle h);
+    void compact_keyed(Handle h);
+    void append_indexed(Handle h, Edge e);
     // Stores a reference under `key` (dicts, instances, functions, generic),
     // stealing one reference to `value` that the caller already counted.
     void store_keyed(Handle h, Sym key, Handle value);
@@ -304,6 +329,7 @@ class Heap {
     TypeTable types_;
     ObjectTable objects_;
     RefStore refs_;
+    std::unordered_map<Handle, KeyedEdges> key_indexes_;  // containers flagged kKeyIndexed
     std::vector<WeakInfo> weak_infos_;
     std::vector<std::uint32_t> free_weak_infos_;
     std::vector<Handle> id_to_object_;   // by id symbol; kNoHandle = not live

@@ -337,19 +337,18 @@ std::optional<Diagnostic> Heap::on_unset(const Event& ev) {
     if (auto d = check_live(ev, ev.id, "id", h)) return d;
     if (auto d = check_container(ev, h)) return d;
     const Handle from = holder(h);
-    std::optional<std::uint32_t> pos;
+    std::optional<Edge> e;
     if (is_sequence(types_[objects_[h].type].layout)) {
-        pos = parse_index(symbols_.str(ev.key));
-        if (pos && *pos >= objects_[h].nedges) pos.reset();
+        const auto pos = parse_index(symbols_.str(ev.key));
+        if (pos && *pos < objects_[h].nedges) e = erase_edge(from, *pos);
     } else {
-        pos = find_key(from, ev.key);
+        e = erase_key(from, ev.key);
     }
-    if (!pos) return error(ev, ErrorKind::NoSuchRef, quote(ev.id) + " has no key " + quote(ev.key));
+    if (!e) return error(ev, ErrorKind::NoSuchRef, quote(ev.id) + " has no key " + quote(ev.key));
     // del c[k] / del o.k: the container sits on the stack while the value is
     // released (DELETE_SUBSCR, DELETE_ATTR).
     incref(h);
-    const Edge e = erase_edge(from, *pos);
-    decref(e.target);
+    decref(e->target);
     decref(h);
     return std::nullopt;
 }

@@ -131,6 +131,7 @@ std::uint64_t Heap::object_bytes(TypeId type, std::uint32_t items, std::int64_t 
 
 void Heap::insert_edge(Handle h, std::uint32_t pos, Edge e) {
     Object& o = objects_[h];
+    if (o.flags & flag::kKeyIndexed) return append_indexed(h, e);  // only appends reach them
     const std::uint32_t cap = o.cap_log2 == 0xFF ? 0 : (1u << o.cap_log2);
     if (o.nedges == cap) {
         const std::uint8_t new_log2 = o.cap_log2 == 0xFF ? 1 : o.cap_log2 + 1;
@@ -150,6 +151,9 @@ void Heap::insert_edge(Handle h, std::uint32_t pos, Edge e) {
 }
 
 Edge Heap::erase_edge(Handle h, std::uint32_t pos) {
+    // By position (remove, clear): O(n) anyway; the index is rebuilt at the
+    // next keyed lookup.
+    if (objects_[h].flags & flag::kKeyIndexed) unindex_keys(h);
     Object& o = objects_[h];
     Edge* base = refs_.at(o.edges);
     const Edge e = base[pos];
@@ -160,6 +164,10 @@ Edge Heap::erase_edge(Handle h, std::uint32_t pos) {
 
 void Heap::release_edges(Handle h) {
     Object& o = objects_[h];
+    if (o.flags & flag::kKeyIndexed) {
+        key_indexes_.erase(h);
+        o.flags &= ~(flag::kKeyIndexed | flag::kSparseEdges);
+    }
     if (o.cap_log2 != 0xFF) refs_.release(o.edges, o.cap_log2);
     o.cap_log2 = 0xFF;
     o.nedges = 0;
@@ -249,9 +257,9 @@ void Heap::store_keyed(Handle h, Sym key, Handle value) {
         insert_edge(h, pos, Edge{value, key});
         return;
     }
-    if (auto at = find_key(h, key)) {
-        const Handle old = edge(h, *at).target;
-        edge(h, *at).target = value;
+    if (Edge* at = keyed_edge(h, key)) {
+        const Handle old = at->target;
+        at->target = value;
         if (t.layout == Layout::Dict) maintain_dict_tracking(h, value);
         decref(old);
         return;

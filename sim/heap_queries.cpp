@@ -105,7 +105,7 @@ Sym Heap::next_append_key(Sym container) const {
     const Handle from = holder(c);
     for (std::uint32_t n = objects_[from].nedges;; ++n) {
         const Sym k = index_key(n);
-        if (!find_key(from, k)) return k;
+        if (!has_key(from, k)) return k;
     }
 }
 

@@ -46,6 +46,8 @@ inline constexpr std::uint16_t kEmptyTuple = 1 << 7;   // the shared () singleto
 inline constexpr std::uint16_t kMaterialized = 1 << 8; // instance whose attributes moved to a dict
 inline constexpr std::uint16_t kGarbage = 1 << 9;      // in gc.garbage (uncollectable)
 inline constexpr std::uint16_t kDying = 1 << 10;       // refcount reached zero, dealloc pending
+inline constexpr std::uint16_t kKeyIndexed = 1 << 11;  // has a key index (sim/key_index.h)
+inline constexpr std::uint16_t kSparseEdges = 1 << 12; // its edge array holds tombstones
 }  // namespace flag
 
 struct Object {
