@@ -69,7 +69,8 @@ std::uint32_t Heap::visit_position(Handle h, std::uint32_t n) const {
     if (t.layout != Layout::Instance || t.slots >= 0 || (o.flags & flag::kMaterialized)) return n;
     std::uint32_t by_index[kSharedKeysMax];
     std::fill(std::begin(by_index), std::end(by_index), kNoHandle);
-    for (std::uint32_t k = 0; k < o.nedges; ++k) by_index[t.key_index.at(edge(h, k).key)] = k;
+    const Edge* edges = &edge(h, 0);  // n < nedges; instances have no tombstones
+    for (std::uint32_t k = 0; k < o.nedges; ++k) by_index[t.key_index.at(edges[k].key)] = k;
     for (std::uint32_t pos : by_index)
         if (pos != kNoHandle && n-- == 0) return pos;
     return o.nedges;  // unreachable: n < nedges

@@ -200,6 +200,7 @@ class Heap {
     bool indexable(Handle h) const;
     void index_keys(Handle h);
     void unindex_keys(Handle h);
+    void drop_key_index(Handle h);  // the container's references are being released
     void compact_keyed(Handle h);
     void append_indexed(Handle h, Edge e);
     // Stores a reference under `key` (dicts, instances, functions, generic),

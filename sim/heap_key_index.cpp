@@ -34,6 +34,10 @@ void Heap::index_keys(Handle h) {
 // Back to the plain dense array (tombstones squeezed out first).
 void Heap::unindex_keys(Handle h) {
     if (objects_[h].flags & flag::kSparseEdges) compact_keyed(h);
+    drop_key_index(h);
+}
+
+void Heap::drop_key_index(Handle h) {
     key_indexes_.erase(h);
     objects_[h].flags &= ~(flag::kKeyIndexed | flag::kSparseEdges);
 }

@@ -164,24 +164,28 @@ Edge Heap::erase_edge(Handle h, std::uint32_t pos) {
 
 void Heap::release_edges(Handle h) {
     Object& o = objects_[h];
-    if (o.flags & flag::kKeyIndexed) {
-        key_indexes_.erase(h);
-        o.flags &= ~(flag::kKeyIndexed | flag::kSparseEdges);
-    }
+    if (o.flags & flag::kKeyIndexed) [[unlikely]]
+        drop_key_index(h);
     if (o.cap_log2 != 0xFF) refs_.release(o.edges, o.cap_log2);
     o.cap_log2 = 0xFF;
     o.nedges = 0;
 }
 
+// Only for containers without a key index (never sparse): a plain scan.
 std::optional<std::uint32_t> Heap::find_key(Handle h, Sym key) const {
-    for (std::uint32_t i = 0; i < objects_[h].nedges; ++i)
-        if (edge(h, i).key == key) return i;
+    const std::uint32_t n = objects_[h].nedges;
+    const Edge* base = n ? refs_.at(objects_[h].edges) : nullptr;
+    for (std::uint32_t i = 0; i < n; ++i)
+        if (base[i].key == key) return i;
     return std::nullopt;
 }
 
 std::optional<std::uint32_t> Heap::find_target(Handle h, Handle target) const {
-    for (std::uint32_t i = 0; i < objects_[h].nedges; ++i)
-        if (edge(h, i).target == target) return i;
+    const std::uint32_t n = objects_[h].nedges;
+    if (n == 0) return std::nullopt;
+    const Edge* base = &edge(h, 0);  // dense from here on (edge() squeezes tombstones out)
+    for (std::uint32_t i = 0; i < n; ++i)
+        if (base[i].target == target) return i;
     return std::nullopt;
 }
 
