@@ -67,6 +67,9 @@ std::uint32_t Heap::visit_position(Handle h, std::uint32_t n) const {
     const TypeInfo& t = types_[o.type];
     if (t.layout == Layout::List || t.layout == Layout::Tuple) return o.nedges - 1 - n;
     if (t.layout != Layout::Instance || t.slots >= 0 || (o.flags & flag::kMaterialized)) return n;
+    // Stored in shared-key order (each new attribute's index above the
+    // last one's, the common case): visit order is storage order.
+    if (!(o.flags & flag::kKeyOrderMixed)) return n;
     std::uint32_t by_index[kSharedKeysMax];
     std::fill(std::begin(by_index), std::end(by_index), kNoHandle);
     const Edge* edges = &edge(h, 0);  // n < nedges; instances have no tombstones

@@ -257,6 +257,9 @@ void Heap::store_keyed(Handle h, Sym key, Handle value) {
             const std::string_view name = symbols_.str(key);
             pos = 0;
             while (pos < objects_[h].nedges && symbols_.str(edge(h, pos).key) < name) ++pos;
+        } else if (pos > 0 && !(objects_[h].flags & flag::kKeyOrderMixed) &&
+                   types_[objects_[h].type].key_index.at(edge(h, pos - 1).key) > *idx) {
+            objects_[h].flags |= flag::kKeyOrderMixed;  // visit_position must sort them
         }
         insert_edge(h, pos, Edge{value, key});
         return;

@@ -48,6 +48,7 @@ inline constexpr std::uint16_t kGarbage = 1 << 9;      // in gc.garbage (uncolle
 inline constexpr std::uint16_t kDying = 1 << 10;       // refcount reached zero, dealloc pending
 inline constexpr std::uint16_t kKeyIndexed = 1 << 11;  // has a key index (sim/key_index.h)
 inline constexpr std::uint16_t kSparseEdges = 1 << 12; // its edge array holds tombstones
+inline constexpr std::uint16_t kKeyOrderMixed = 1 << 13; // inline values not in shared-key order
 }  // namespace flag
 
 struct Object {
