@@ -13,7 +13,7 @@ namespace heapsim {
 namespace {
 
 class BufferSink final : public EventSink {
-public:
+  public:
     BufferSink(LoadedTrace& out, bool lenient) : out_(out), lenient_(lenient) {}
     bool on_event(const Event& event) override {
         out_.events.push(event);
@@ -30,7 +30,7 @@ public:
         return false;
     }
 
-private:
+  private:
     LoadedTrace& out_;
     bool lenient_;
 };
@@ -48,18 +48,18 @@ LoadedTrace load_trace(const std::string& path, bool lenient) {
 ReplayOutcome replay_loaded(const LoadedTrace& trace, const ReplayOptions& options) {
     SymbolTable symbols = trace.symbols;
     Simulator sim(options.sim, symbols);
-    return replay_into(sim, trace, options.lenient, [](const Event&) { return std::optional<Diagnostic>(); });
+    return replay_into(sim, trace, options.lenient,
+                       [](const Event&) { return std::optional<Diagnostic>(); });
 }
 
-ReplayOutcome replay_guarded(const LoadedTrace& trace, const ReplayOptions& options,
-                             ReplayFunction replay) {
+ReplayOutcome outcome_of_current_exception() {
     const auto failed = [&](ErrorKind kind, std::string message) {
         ReplayOutcome outcome;
         outcome.error = Diagnostic{kind, 0, 0, std::move(message), true};
         return outcome;
     };
     try {
-        return replay(trace, options);
+        throw;
     } catch (const std::bad_alloc&) {
         return failed(ErrorKind::Limit, "out of memory");
     } catch (const std::length_error& e) {
@@ -68,6 +68,15 @@ ReplayOutcome replay_guarded(const LoadedTrace& trace, const ReplayOptions& opti
         return failed(ErrorKind::Internal, std::string("internal error: ") + e.what());
     } catch (...) {
         return failed(ErrorKind::Internal, "internal error: unknown exception");
+    }
+}
+
+ReplayOutcome replay_guarded(const LoadedTrace& trace, const ReplayOptions& options,
+                             ReplayFunction replay) {
+    try {
+        return replay(trace, options);
+    } catch (...) {
+        return outcome_of_current_exception();
     }
 }
 

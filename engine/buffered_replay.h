@@ -42,7 +42,8 @@ ReplayOutcome replay_loaded(const LoadedTrace& trace, const ReplayOptions& optio
 /// the simulator has applied the event, whose own diagnostic comes first.
 /// A template, so that an observer that never objects costs nothing.
 template <typename Observer>
-ReplayOutcome replay_into(Simulator& sim, const LoadedTrace& trace, bool lenient, Observer&& observe) {
+ReplayOutcome replay_into(Simulator& sim, const LoadedTrace& trace, bool lenient,
+                          Observer&& observe) {
     ReplayOutcome outcome;
     if (trace.error) {
         outcome.error = trace.error;
@@ -82,6 +83,10 @@ using ReplayFunction = ReplayOutcome (*)(const LoadedTrace&, const ReplayOptions
 std::vector<ReplayOutcome> replay_configurations(const LoadedTrace& trace,
                                                  std::span<const ReplayOptions> configs,
                                                  unsigned threads, ReplayFunction replay);
+
+/// The exception being handled as a run's error: a Limit for exhausted
+/// memory (bad_alloc, length_error), else Internal. Call inside a catch.
+ReplayOutcome outcome_of_current_exception();
 
 /// `replay(trace, options)` with any exception turned into the outcome's error.
 ReplayOutcome replay_guarded(const LoadedTrace& trace, const ReplayOptions& options,

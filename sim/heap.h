@@ -76,6 +76,7 @@ class Heap {
     std::vector<Sym> clear_order(Sym container) const;
     std::vector<Sym> type_keys(Sym type) const;
     const std::vector<Sym>& freed_ids() const { return freed_ids_; }
+    std::uint64_t live_objects() const { return live_objects_; }
 
   private:
     Handle live(Sym id) const { return id < id_to_object_.size() ? id_to_object_[id] : kNoHandle; }

@@ -50,6 +50,10 @@ RunResult Simulator::finish(const std::string& trace_path, std::uint64_t events)
     return heap_->finish(trace_path, events);
 }
 
+std::uint64_t Simulator::live_objects() const {
+    return heap_->live_objects();
+}
+
 ObjectInfo Simulator::describe(Sym id) const {
     return heap_->describe(id);
 }

@@ -117,6 +117,9 @@ public:
     /// With SimOptions::record_frees: the ids of the trace objects freed so
     /// far, in the order they were freed (hidden objects are not listed).
     const std::vector<Sym>& freed_ids() const;
+    /// Objects alive now: what the heap's memory grows with (~120 bytes
+    /// each, docs/performance.md), for callers that bound it.
+    std::uint64_t live_objects() const;
 
 private:
     std::unique_ptr<Heap> heap_;
