@@ -1,12 +1,11 @@
 #include "sweep/sweep_runner.h"
 
 #include <algorithm>
-#include <atomic>
 #include <mutex>
-#include <new>
 #include <thread>
 
 #include "engine/buffered_replay.h"
+#include "engine/overlapped_replay.h"
 
 namespace heapsim::sweep {
 
@@ -31,48 +30,40 @@ SweepOutcome run_sweep(const SweepPlan& plan, const SweepProgress& progress) {
         plan.threads != 0 ? plan.threads : std::max(1u, std::thread::hardware_concurrency());
 
     for (std::uint64_t t = 0; t < plan.traces.size(); ++t) {
-        const LoadedTrace trace = load_trace(plan.traces[t], plan.lenient);
-        if (trace.error) {
-            outcome.failure = SweepFailure{plan.traces[t], "", *trace.error};
-            return outcome;
-        }
-        outcome.traces.push_back(SweepTrace{plan.traces[t], trace.events_read});
         std::vector<std::uint64_t> mine;  // this shard's run numbers of this trace
         for (std::uint64_t c = 0; c < per_trace; ++c)
             if (plan.shard.owns(t * per_trace + c)) mine.push_back(t * per_trace + c);
         std::vector<Slot> slots(mine.size());
-        std::atomic<std::size_t> next{0};
-        const auto work = [&] {
-            for (std::size_t i; (i = next.fetch_add(1)) < mine.size();) {
-                const Configuration& config = plan.configs[mine[i] - t * per_trace];
-                const ReplayOutcome replayed =
-                    replay_guarded(trace, replay_options(config, plan.lenient), replay_loaded);
-                if (replayed.error) {
-                    slots[i].error = replayed.error;
-                } else {
-                    try {
-                        slots[i].run =
-                            make_sweep_run(mine[i], t, config, *replayed.result, plan.budgets);
-                    } catch (const std::bad_alloc&) {
-                        slots[i].error = Diagnostic{ErrorKind::Limit, 0, 0, "out of memory", true};
-                    } catch (const std::exception& e) {
-                        slots[i].error =
-                            Diagnostic{ErrorKind::Internal, 0, 0,
-                                       std::string("internal error: ") + e.what(), true};
-                    }
-                }
-                if (progress) {
-                    std::lock_guard lock(progress_mutex);
-                    progress(++done, shard_total);
+        const auto config_of = [&](std::size_t i) -> const Configuration& {
+            return plan.configs[mine[i] - t * per_trace];
+        };
+        OverlappedRuns runs;
+        runs.count = mine.size();
+        runs.options = [&](std::size_t i) { return replay_options(config_of(i), plan.lenient); };
+        runs.done = [&](std::size_t i, ReplayOutcome replayed) {
+            if (replayed.error) {
+                slots[i].error = replayed.error;
+            } else {
+                try {
+                    slots[i].run =
+                        make_sweep_run(mine[i], t, config_of(i), *replayed.result, plan.budgets);
+                } catch (...) {
+                    slots[i].error = outcome_of_current_exception().error;
                 }
             }
+            if (progress) {
+                std::lock_guard lock(progress_mutex);
+                progress(++done, shard_total);
+            }
         };
-        const unsigned workers = static_cast<unsigned>(
-            std::min<std::size_t>(threads, std::max<std::size_t>(1, mine.size())));
-        std::vector<std::thread> pool;
-        for (unsigned w = 1; w < workers; ++w) pool.emplace_back(work);
-        work();
-        for (std::thread& th : pool) th.join();
+        // The trace loads on this thread while the others start its runs.
+        GrowingTrace trace(plan.traces[t]);
+        replay_while_loading(trace, plan.lenient, threads, runs);
+        if (trace.error()) {
+            outcome.failure = SweepFailure{plan.traces[t], "", *trace.error()};
+            return outcome;
+        }
+        outcome.traces.push_back(SweepTrace{plan.traces[t], trace.events_read()});
         for (std::size_t i = 0; i < slots.size(); ++i) {
             if (slots[i].error) {
                 outcome.failure = SweepFailure{
