@@ -74,7 +74,7 @@ class PacedSink final : public EventSink {
         : inner_(inner), at_(std::move(at)) {}
     bool on_event(const Event& event) override {
         if (at_) at_(++n_);
-        if (n_ % 97 == 0) std::this_thread::yield();
+        if (n_ % 512 == 0) std::this_thread::yield();
         return inner_.on_event(event);
     }
     bool on_error(const Diagnostic& d) override { return inner_.on_error(d); }
@@ -134,19 +134,17 @@ void read_along(const GrowingTrace& trace, const LoadedTrace& whole) {
         next_symbol = segment->symbols_end();
         for (EventBuffer::Cursor cursor = segment->events.cursor(); cursor.next(got); ++events) {
             REQUIRE(expected.next(want));
-            REQUIRE(got.kind == want.kind);
-            REQUIRE(got.number == want.number);
-            REQUIRE(got.line == want.line);
-            REQUIRE(got.time_ns == want.time_ns);
-            REQUIRE(got.size == want.size);
-            REQUIRE(got.nvalues == want.nvalues);
-            for (int v = 0; v < 3; ++v) REQUIRE(got.values[v] == want.values[v]);
+            bool same = got.kind == want.kind && got.number == want.number &&
+                        got.line == want.line && got.time_ns == want.time_ns &&
+                        got.size == want.size && got.nvalues == want.nvalues &&
+                        got.refs.size() == want.refs.size();
+            for (int v = 0; v < 3; ++v) same = same && got.values[v] == want.values[v];
             for (const auto field : {&Event::id, &Event::ref, &Event::name, &Event::key,
                                      &Event::type, &Event::site, &Event::label})
-                REQUIRE(same_symbol(got.*field, want.*field));
-            REQUIRE(got.refs.size() == want.refs.size());
-            for (std::size_t r = 0; r < got.refs.size(); ++r)
-                REQUIRE(same_symbol(got.refs[r], want.refs[r]));
+                same = same && same_symbol(got.*field, want.*field);
+            for (std::size_t r = 0; same && r < got.refs.size(); ++r)
+                same = same_symbol(got.refs[r], want.refs[r]);
+            REQUIRE_MESSAGE(same, "event " << want.number);
         }
     }
     CHECK_FALSE(expected.next(want));
@@ -155,10 +153,18 @@ void read_along(const GrowingTrace& trace, const LoadedTrace& whole) {
     CHECK(next_symbol == trace.symbols().size());
 }
 
+// Under the sanitizers (a replay costs ~10x) shorter traces: the same code
+// paths and thread counts.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr std::uint64_t kEvents = 4000;
+#else
+constexpr std::uint64_t kEvents = 20000;
+#endif
+
 }  // namespace
 
 TEST_CASE("readers see exactly the loaded events, in order, while the trace grows") {
-    const std::string bytes = random_trace(20000, 3);
+    const std::string bytes = random_trace(kEvents, 3);
     const TempFile file(bytes);
     const LoadedTrace whole = load_trace(file.path);
     REQUIRE_FALSE(whole.error);
@@ -253,7 +259,7 @@ TEST_CASE(
 }
 
 TEST_CASE("runs overlapped with the load give replay_loaded's outcomes on 1, 2 and 3 threads") {
-    const std::string bytes = random_trace(30000, 11);
+    const std::string bytes = random_trace(kEvents, 11);
     const TempFile file(bytes);
     const LoadedTrace whole = load_trace(file.path);
     const std::vector<ReplayOptions> configs = some_configs();
@@ -285,7 +291,7 @@ TEST_CASE("runs overlapped with the load give replay_loaded's outcomes on 1, 2 a
 TEST_CASE(
     "extra runs whose heaps outgrow the bound are given back and run again, with the same "
     "outcomes") {
-    const std::string bytes = random_trace(30000, 12);
+    const std::string bytes = random_trace(kEvents, 12);
     const TempFile file(bytes);
     const LoadedTrace whole = load_trace(file.path);
     std::vector<ReplayOptions> configs = some_configs();
@@ -321,7 +327,7 @@ TEST_CASE(
 }
 
 TEST_CASE("a bad event in the middle of the load stops every run with the reader's diagnostic") {
-    std::string bytes = without_end_record(random_trace(20000, 6));
+    std::string bytes = without_end_record(random_trace(kEvents, 6));
     const std::size_t middle = bytes.find('\n', bytes.size() / 2) + 1;
     bytes.insert(middle, "frobnicate o1\n");
     const TempFile file(bytes);
@@ -361,7 +367,7 @@ TEST_CASE("a bad event in the middle of the load stops every run with the reader
 }
 
 TEST_CASE("an exception in the loader releases the waiting runs, then propagates") {
-    const std::string bytes = random_trace(20000, 8);
+    const std::string bytes = random_trace(kEvents, 8);
     GrowingTrace trace("t.trace", 64);
     std::atomic<int> calls{0};
     OverlappedRuns runs;
