@@ -85,10 +85,18 @@ bool EventBuffer::Cursor::next(Event& out) {
     }
     if (is_rare(r.kind)) {
         out = buffer_.rare_[r.a];
+        last_out_ = nullptr;  // the rare kinds' own fields are set: reset them next time
     } else {
-        out = Event{};
+        // A frequent kind sets only the operands below; the rest of `out` is
+        // as Event{} left it, unless this is a new Event or the previous one
+        // was rare (a whole Event reset costs more than the step's dispatch).
+        if (&out != last_out_) {
+            out = Event{};
+            last_out_ = &out;
+        }
         out.kind = r.kind;
-        if (r.flags & kHasSize) out.size = static_cast<std::int64_t>(buffer_.wide_[wide_++]);
+        out.size = (r.flags & kHasSize) ? static_cast<std::int64_t>(buffer_.wide_[wide_++]) : -1;
+        out.id = out.ref = out.name = out.key = out.type = out.site = out.label = kNoSym;
         switch (r.kind) {
             case EventKind::Alloc: out.id = r.a, out.type = r.b, out.site = r.c; break;
             case EventKind::Bind: out.name = r.a, out.id = r.b; break;

@@ -30,13 +30,16 @@ public:
     public:
         explicit Cursor(const EventBuffer& buffer) : buffer_(buffer) {}
         /// The next event into `out`, its refs pointing into the buffer;
-        /// false at the end.
+        /// false at the end. Pass the same Event every time and leave it as
+        /// the cursor filled it: a frequent kind then rewrites only its
+        /// operands (the fields of the rare kinds keep their defaults).
         bool next(Event& out);
 
     private:
         const EventBuffer& buffer_;
         std::size_t record_ = 0, wide_ = 0, syms_ = 0;
         std::uint64_t number_ = 0, line_ = 0, time_ = 0;
+        const Event* last_out_ = nullptr;  // filled with a frequent kind last time
     };
     Cursor cursor() const { return Cursor(*this); }
 
