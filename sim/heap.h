@@ -305,7 +305,11 @@ class Heap {
     void add_retention(LeakReason reason, Handle h, const RetentionForest& f, PathBuilder& b,
                        PathRef& path, std::string& finalizer) const;
     void compute_statistics(RunResult& r) const;
-    void sample_timeline();
+    /// After every event: one mask test inline, the sample itself out of line.
+    void sample_timeline() {
+        if ((event_number_ & (timeline_stride_ - 1)) == 0) add_timeline_sample();
+    }
+    void add_timeline_sample();
     // --- reports (timeline.cpp, retention_paths.cpp) ---
     /// Marks everything the roots reach; returns the live bytes they do not
     /// (cyclic garbage held), exact at this moment.
@@ -319,6 +323,15 @@ class Heap {
         bound_names_.push_back(name);
     }
     TimelineSample timeline_sample();
+    /// A new object holding its creation reference: a root until it stores it.
+    void note_root(Handle h) {
+        if (root_listed_.size() <= h) root_listed_.resize(std::size_t{h} + 1, 0);
+        if (root_listed_[h]) return;
+        root_listed_[h] = 1;
+        roots_.push_back(h);
+        if (roots_.size() > roots_compact_at_) compact_roots();
+    }
+    void compact_roots();
     RetentionForest retention() const;
     PathRef retention_path(const RetentionForest& f, PathBuilder& b, Handle h) const;
     PathRef reachable_path(const RetentionForest& f, PathBuilder& b, Handle h) const;
@@ -414,6 +427,13 @@ class Heap {
     std::uint64_t last_garbage_ = 0, last_garbage_event_ = 0;
     std::vector<std::uint8_t> marks_;  // by handle, reused by every measurement
     std::vector<Handle> mark_stack_;
+    // measure_garbage's other roots: every object given a creation reference
+    // since it last looked (new_object lists it, once per handle); it drops
+    // the ones that no longer hold it.
+    std::vector<Handle> roots_;
+    std::vector<std::uint8_t> root_listed_;  // by handle: in roots_
+    static constexpr std::size_t kRootsCompactMin = std::size_t{1} << 16;
+    std::size_t roots_compact_at_ = kRootsCompactMin;  // compact_roots past this size
     std::vector<Sym> bound_names_;           // names bound since the last measurement, or still bound
     std::vector<std::uint8_t> name_listed_;  // by name symbol: in bound_names_
     std::vector<Sym> freed_ids_;  // SimOptions::record_frees

@@ -27,6 +27,7 @@ Handle Heap::new_object(TypeId type, Sym id, Sym site, std::uint64_t bytes, bool
     }
     id_to_object_[id] = h;
     id_seen_[id] = 1;
+    note_root(h);
     ++summary_.objects_allocated;
     ++live_objects_;
     live_bytes_ += o.bytes;

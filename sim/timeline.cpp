@@ -57,10 +57,21 @@ std::uint64_t Heap::measure_garbage() {
     }
     const std::uint64_t names = bound_names_.size();
     bound_names_.resize(kept);
-    for (Handle h = kListCount; h < n; ++h) {
+    // The objects still holding their creation reference: the listed ones
+    // (new_object lists each), not a scan of every handle. The budget still
+    // counts the n handles such a scan visits, so that the samples measured,
+    // and the report, do not depend on how the roots are found.
+    kept = 0;
+    for (Handle h : roots_) {
         const std::uint16_t f = objects_[h].flags;
-        if ((f & flag::kLive) && (f & flag::kCreationRef)) push(h);
+        if (!((f & flag::kLive) && (f & flag::kCreationRef))) {
+            root_listed_[h] = 0;
+            continue;
+        }
+        roots_[kept++] = h;
+        push(h);
     }
+    roots_.resize(kept);
     std::uint64_t reachable = 0, visits = n + names;
     while (!mark_stack_.empty()) {
         const Handle h = mark_stack_.back();
@@ -68,7 +79,9 @@ std::uint64_t Heap::measure_garbage() {
         const Object& o = objects_[h];
         if (!(o.flags & flag::kHidden)) reachable += o.bytes;
         visits += o.nedges;
-        for (std::uint32_t k = 0; k < o.nedges; ++k) push(edge(h, k).target);
+        if (o.nedges == 0) continue;
+        const Edge* edges = refs_.at(o.edges);
+        for (std::uint32_t k = 0; k < o.nedges; ++k) push(edges[k].target);
     }
     ++marking_.marks;
     marking_.visits += visits;
@@ -77,6 +90,23 @@ std::uint64_t Heap::measure_garbage() {
     last_garbage_event_ = event_number_;
     if (garbage > peak_garbage_.value) peak_garbage_ = PeakPoint{event_number_, garbage};
     return garbage;
+}
+
+// Keeps roots_ to the objects that still hold their creation reference once
+// it has doubled since the last time, so that it stays bounded by the live
+// heap however rarely the garbage is measured.
+void Heap::compact_roots() {
+    std::size_t kept = 0;
+    for (Handle h : roots_) {
+        const std::uint16_t f = objects_[h].flags;
+        if ((f & flag::kLive) && (f & flag::kCreationRef)) {
+            roots_[kept++] = h;
+        } else {
+            root_listed_[h] = 0;
+        }
+    }
+    roots_.resize(kept);
+    roots_compact_at_ = std::max(kRootsCompactMin, 2 * kept);
 }
 
 TimelineSample Heap::timeline_sample() {
@@ -102,8 +132,7 @@ TimelineSample Heap::timeline_sample() {
 // pair of neighbours keeps the one with more live bytes (so the peaks stay
 // on the chart) and the stride doubles: at most kTimelineMax samples.
 // The stride is a power of two: a mask, not a division, on every event.
-void Heap::sample_timeline() {
-    if ((event_number_ & (timeline_stride_ - 1)) != 0) return;
+void Heap::add_timeline_sample() {
     if (timeline_.size() == kTimelineMax) {
         std::size_t kept = 0;
         for (std::size_t i = 0; i + 1 < timeline_.size(); i += 2) {
