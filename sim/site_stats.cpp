@@ -7,15 +7,13 @@
 
 namespace heapsim {
 
-std::uint32_t SiteStats::find_or_add(TypeId type, Sym site) {
+std::uint32_t SiteStats::add(TypeId type, Sym site) {
     std::uint32_t* head = &first_without_site_;
     if (site != kNoSym) {
         // Grows once per new site symbol, never per event.
         if (first_by_site_.size() <= site) first_by_site_.resize(std::size_t{site} + 1, kNoEntry);
         head = &first_by_site_[site];
     }
-    for (std::uint32_t e = *head; e != kNoEntry; e = entries_[e].next)
-        if (entries_[e].type == type) return e;
     if (entries_.size() >= kNoEntry) return kNoEntry;
     const auto e = static_cast<std::uint32_t>(entries_.size());
     Entry en;
@@ -27,34 +25,9 @@ std::uint32_t SiteStats::find_or_add(TypeId type, Sym site) {
     return e;
 }
 
-std::uint32_t SiteStats::on_alloc(TypeId type, Sym site, std::uint64_t bytes) {
-    const std::uint32_t e = find_or_add(type, site);
-    if (e == kNoEntry) return kNoEntry;
-    save(e);
-    ++entries_[e].live_objects;
-    entries_[e].live_bytes += bytes;
-    return e;
-}
-
-void SiteStats::count_age(Entry& en, std::uint32_t age, int column) {
-    // Grows once per new age of this entry (at most kMaxAge + 1 times).
-    if (en.ages.size() <= age) en.ages.resize(std::size_t{age} + 1, {0, 0});
-    ++en.ages[age][column];
-}
-
-void SiteStats::on_free(std::uint32_t word, std::uint64_t bytes, bool by_gc,
-                        std::uint64_t lifetime) {
-    const std::uint32_t e = word & kIndexMask;
-    if (e == kNoEntry) return;
-    save(e);
-    Entry& en = entries_[e];
-    --en.live_objects;
-    en.live_bytes -= bytes;
-    count_age(en, age(word), 0);
-    if (!by_gc && lifetime <= kTemporaryWindow) {
-        ++en.temp_objects;
-        en.temp_bytes += bytes;
-    }
+// Grows once per new age of an entry (at most kMaxAge + 1 times).
+void SiteStats::grow_ages(Entry& en, std::uint32_t age) {
+    en.ages.resize(std::size_t{age} + 1, {0, 0});
 }
 
 void SiteStats::on_live_at_end(std::uint32_t word) {

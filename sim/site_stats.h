@@ -38,10 +38,30 @@ class SiteStats {
 
     /// The word a new object of (type, site) starts with (age 0), after
     /// counting it live.
-    std::uint32_t on_alloc(TypeId type, Sym site, std::uint64_t bytes);
+    /// Inline, like on_free: one of each per object of the run.
+    std::uint32_t on_alloc(TypeId type, Sym site, std::uint64_t bytes) {
+        const std::uint32_t e = find_or_add(type, site);
+        if (e == kNoEntry) return kNoEntry;
+        save(e);
+        ++entries_[e].live_objects;
+        entries_[e].live_bytes += bytes;
+        return e;
+    }
     /// A counted object was freed: `by_gc` (the collector freed it), `lifetime`
     /// in events (allocation event to this one).
-    void on_free(std::uint32_t word, std::uint64_t bytes, bool by_gc, std::uint64_t lifetime);
+    void on_free(std::uint32_t word, std::uint64_t bytes, bool by_gc, std::uint64_t lifetime) {
+        const std::uint32_t e = word & kIndexMask;
+        if (e == kNoEntry) return;
+        save(e);
+        Entry& en = entries_[e];
+        --en.live_objects;
+        en.live_bytes -= bytes;
+        count_age(en, age(word), 0);
+        if (!by_gc && lifetime <= kTemporaryWindow) {
+            ++en.temp_objects;
+            en.temp_bytes += bytes;
+        }
+    }
     /// An object moved to an older generation.
     void on_promoted(std::uint32_t word) {
         const std::uint32_t e = word & kIndexMask;
@@ -75,7 +95,19 @@ class SiteStats {
         std::uint32_t entry;
         std::uint64_t objects, bytes;
     };
-    std::uint32_t find_or_add(TypeId type, Sym site);
+    std::uint32_t find_or_add(TypeId type, Sym site) {
+        std::uint32_t e = kNoEntry;
+        if (site == kNoSym) {
+            e = first_without_site_;
+        } else if (site < first_by_site_.size()) {
+            e = first_by_site_[site];
+        }
+        for (; e != kNoEntry; e = entries_[e].next)
+            if (entries_[e].type == type) return e;
+        return add(type, site);
+    }
+    /// A new entry for (type, site), or kNoEntry once there are 2^22 - 1.
+    std::uint32_t add(TypeId type, Sym site);
     /// Before changing an entry's live figures: keep their value at the peak.
     void save(std::uint32_t e) {
         Entry& en = entries_[e];
@@ -83,7 +115,11 @@ class SiteStats {
         en.saved_epoch = epoch_;
         journal_.push_back(Saved{e, en.live_objects, en.live_bytes});
     }
-    static void count_age(Entry& en, std::uint32_t age, int column);
+    static void count_age(Entry& en, std::uint32_t age, int column) {
+        if (en.ages.size() <= age) grow_ages(en, age);
+        ++en.ages[age][column];
+    }
+    static void grow_ages(Entry& en, std::uint32_t age);
 
     std::vector<Entry> entries_;
     std::vector<std::uint32_t> first_by_site_;  // by site symbol
