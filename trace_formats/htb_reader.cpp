@@ -155,6 +155,7 @@ bool HtbReader::end_block() {
 bool HtbReader::decode_block(std::uint32_t expected_events) {
     const std::uint64_t first = number_;
     Event event;
+    rare_last_ = false;  // a fresh Event
     while (p_ < end_) {
         const std::uint8_t op = *p_++;
         if ((op & htb::kKindMask) == htb::kOpControl) {
@@ -254,7 +255,18 @@ std::string_view HtbReader::label() const {
 bool HtbReader::decode_event(std::uint8_t op, Event& event) {
     const auto kind = static_cast<EventKind>(op & htb::kKindMask);
     if (kind > EventKind::Expect) return damaged(ErrorKind::Syntax, "unknown record " + std::to_string(op));
-    event = Event{};
+    // Only the rare kinds (type, collect, gc, threshold, expect) set the
+    // fields past the operands: reset the whole Event after one of them,
+    // else just what the frequent kinds set (cheaper than Event{} per event).
+    const bool rare = kind == EventKind::Type || kind >= EventKind::Collect;
+    if (rare || rare_last_) {
+        event = Event{};
+    } else {
+        event.id = event.ref = event.name = event.key = event.type = event.site = event.label = kNoSym;
+        event.size = -1;
+        event.refs = {};
+    }
+    rare_last_ = rare;
     event.kind = kind;
     event.number = event.line = ++number_;
     event_ = &event;

@@ -116,6 +116,7 @@ class HtbReader {
     std::uint64_t block_ = 0;        // 1-based number of the current block
     std::uint64_t offset_ = 0;       // byte offset of the current block in the trace
     bool stopped_ = false;
+    bool rare_last_ = false;  // decode_block's Event holds a rare kind's fields
 };
 
 /// Reads a whole binary trace from `source` into `sink`.
