@@ -253,6 +253,21 @@ TEST_CASE("timeline: at most 1000 samples, peaks kept, whatever the length") {
         CHECK(r.timeline[i - 1].event < r.timeline[i].event);
 }
 
+TEST_CASE("timeline: temporaries stay roots when the list of them is compacted") {
+    // measure_garbage finds the objects still holding their creation
+    // reference in a list (compacted past 65,536 entries), not by a scan:
+    // a temporary listed before 70,000 stored objects must still be a root
+    // at the end, and what it holds reachable.
+    std::string trace = "gc disable\nalloc t list\nalloc k list\nappend t k\n"
+                        "alloc a list\nbind a a\nalloc b list a\nappend a b\nunbind a\n"
+                        "alloc keep list\nbind keep keep\n";
+    for (int i = 0; i < 70000; ++i) trace += "alloc o" + std::to_string(i) + " int\nappend keep o" + std::to_string(i) + "\n";
+    const RunResult r = test::run_ok(trace);
+    CHECK(r.timeline.back().event == r.events);
+    CHECK(r.timeline.back().garbage_measured_at == r.events);
+    CHECK(r.timeline.back().cyclic_garbage_bytes == 112);  // a <-> b only; t and k are held
+}
+
 TEST_CASE("at the peak: what was live, by type and site, when live bytes peaked") {
     const RunResult r = test::run_ok(R"(
 alloc l list site=p.py:1
