@@ -280,6 +280,7 @@ void Heap::free_object(Handle h) {
         id_to_object_[o.id] = kNoHandle;
         if (options_.record_frees) freed_ids_.push_back(o.id);
         if (forget_ids_) dead_ids_.push_back(o.id);  // released in batches (forget_ids)
+        if (!uncounted_sites_.empty()) uncounted_sites_.erase(h);
     }
     release_edges(h);
     objects_.destroy(h);

@@ -17,6 +17,7 @@
 
 #include "events/diagnostic.h"
 #include "events/event.h"
+#include "events/mapped_vector.h"
 #include "events/symbol_table.h"
 #include "sim/key_index.h"
 #include "sim/object_table.h"
@@ -122,6 +123,16 @@ class Heap {
 
     // --- object life (heap_objects.cpp) ---
     Handle new_object(TypeId type, Sym id, Sym site, std::uint64_t bytes, bool hidden);
+    /// The allocation site of a live object (not stored in Object: its
+    /// SiteStats entry names it).
+    Sym site_of(Handle h) const {
+        const std::uint32_t word = objects_[h].profile;
+        if ((word & SiteStats::kIndexMask) != SiteStats::kNoEntry || uncounted_sites_.empty())
+            [[likely]]
+            return site_stats_.site_of(word);
+        const auto it = uncounted_sites_.find(h);
+        return it == uncounted_sites_.end() ? kNoSym : it->second;
+    }
     /// _PyObject_GC_Link: count0++; past the trigger the policy decides
     /// (collect now, or schedule). One compare per allocation.
     /// heap_size counts every GC allocation (Python/gc.c:_PyObject_GC_Link of
@@ -347,8 +358,9 @@ class Heap {
     std::unordered_map<Handle, KeyedEdges> key_indexes_;  // containers flagged kKeyIndexed
     std::vector<WeakInfo> weak_infos_;
     std::vector<std::uint32_t> free_weak_infos_;
-    std::vector<Handle> id_to_object_;   // by id symbol; kNoHandle = not live
-    std::vector<std::uint8_t> id_seen_;  // by id symbol: ever allocated
+    // By id symbol, one entry per symbol: mapped, so growing holds no second copy.
+    MappedVector<Handle> id_to_object_;        // kNoHandle = not live
+    MappedVector<std::uint8_t> id_seen_;       // ever allocated
     std::vector<Sym> dead_ids_;          // died since the last forget_ids batch
     static constexpr std::size_t kForgetBatch = 1 << 16;
     std::size_t forget_at_ = kForgetBatch;  // batch size that triggers forget_ids
@@ -421,6 +433,7 @@ class Heap {
 
     // Report statistics (site_stats.h, timeline.cpp).
     SiteStats site_stats_;
+    std::unordered_map<Handle, Sym> uncounted_sites_;  // site_of for objects SiteStats has no entry for
     std::uint64_t peak_live_bytes_event_ = 0;
     PeakPoint peak_garbage_;
     GarbageMarking marking_;

@@ -14,7 +14,6 @@ Handle Heap::new_object(TypeId type, Sym id, Sym site, std::uint64_t bytes, bool
     Object& o = objects_[h];
     o.type = type;
     o.id = id;
-    o.site = site;
     o.refcnt = 1;
     o.bytes = static_cast<std::uint32_t>(std::min<std::uint64_t>(bytes, 0xFFFFFFFFu));
     o.flags = flag::kLive | (hidden ? flag::kHidden : flag::kCreationRef);
@@ -32,6 +31,9 @@ Handle Heap::new_object(TypeId type, Sym id, Sym site, std::uint64_t bytes, bool
     ++live_objects_;
     live_bytes_ += o.bytes;
     o.profile = site_stats_.on_alloc(type, site, o.bytes);
+    // Past SiteStats' 2^22 - 1 (type, site) entries the word cannot name
+    // the site: keep it aside (no trace has come near).
+    if (o.profile == SiteStats::kNoEntry && site != kNoSym) uncounted_sites_[h] = site;
     if (live_bytes_ > summary_.peak_live_bytes) {
         site_stats_.mark_peak();
         peak_live_bytes_event_ = event_number_;

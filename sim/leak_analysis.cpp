@@ -42,7 +42,8 @@ LeakRecord Heap::leak_record(Handle h, std::uint8_t mark, Sym held_by) const {
     LeakRecord rec;
     rec.id = std::string(symbols_.str(o.id));
     rec.type = std::string(symbols_.str(types_[o.type].name));
-    rec.site = o.site == kNoSym ? "" : std::string(symbols_.str(o.site));
+    const Sym site = site_of(h);
+    rec.site = site == kNoSym ? "" : std::string(symbols_.str(site));
     rec.bytes = o.bytes;
     rec.reason = leak_reason(mark, o.flags);
     if (rec.reason == LeakReason::LiveAtEnd) {
@@ -123,7 +124,7 @@ void Heap::analyse_leaks(RunResult& r) const {
         const LeakReason reason = leak_reason(mark[h], o.flags);
         const bool reachable = reason == LeakReason::LiveAtEnd;
         const Key key{reason_rank(reason), reachable ? held_by[h] : kNoSym,
-                      reachable && mark[h] == kFromTemp, o.site, types_[o.type].name};
+                      reachable && mark[h] == kFromTemp, site_of(h), types_[o.type].name};
         LeakGroup& g = by_symbols[key];
         const auto [best, fresh] = example.try_emplace(key, h);
         if (!fresh && forest.length(h) < forest.length(best->second)) best->second = h;

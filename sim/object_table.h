@@ -55,8 +55,7 @@ struct Object {
     Handle prev = kNoHandle, next = kNoHandle;  // GC list links (free-list link when dead)
     TypeId type = 0;
     std::uint32_t refcnt = 0;
-    Sym id = kNoSym;
-    Sym site = kNoSym;
+    Sym id = kNoSym;  // its site: Heap::site_of (from `profile`, not stored here)
     std::uint32_t edges = 0;       // RefStore offset (valid when cap_log2 != 0xFF)
     std::uint32_t nedges = 0;
     // One word with a meaning per kind of object; the kinds never meet

@@ -4,8 +4,7 @@
 // blocks are kept on per-size free lists for reuse.
 
 #include <cstdint>
-#include <vector>
-
+#include "events/mapped_vector.h"
 #include "events/symbol_table.h"
 
 namespace heapsim {
@@ -31,7 +30,7 @@ public:
 
 private:
     static constexpr int kClasses = 32;
-    std::vector<Edge> pool_;
+    MappedVector<Edge> pool_;  // grows without a doubling peak (mapped_vector.h)
     std::uint32_t free_head_[kClasses] = {
         kNoHandle, kNoHandle, kNoHandle, kNoHandle, kNoHandle, kNoHandle, kNoHandle, kNoHandle,
         kNoHandle, kNoHandle, kNoHandle, kNoHandle, kNoHandle, kNoHandle, kNoHandle, kNoHandle,

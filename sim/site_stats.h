@@ -72,6 +72,11 @@ class SiteStats {
         ++epoch_;
         journal_.clear();
     }
+    /// The site of the (type, site) entry of `word`; kNoSym for kNoEntry.
+    Sym site_of(std::uint32_t word) const {
+        const std::uint32_t e = word & kIndexMask;
+        return e == kNoEntry ? kNoSym : entries_[e].site;
+    }
     /// An object alive at the end (its age goes to live_at_end).
     void on_live_at_end(std::uint32_t word);
 
