@@ -80,7 +80,11 @@ std::uint64_t Heap::measure_garbage() {
         if (!(o.flags & flag::kHidden)) reachable += o.bytes;
         visits += o.nedges;
         if (o.nedges == 0) continue;
-        const Edge* edges = refs_.at(o.edges);
+        // Tombstones of a keyed container (sim/key_index.h) go first, as
+        // edge() does; the raw read below then sees the dense order.
+        if (o.flags & flag::kSparseEdges) [[unlikely]]
+            compact_keyed(h);
+        const Edge* edges = refs_.at(objects_[h].edges);
         for (std::uint32_t k = 0; k < o.nedges; ++k) push(edges[k].target);
     }
     ++marking_.marks;
