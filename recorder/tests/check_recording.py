@@ -59,9 +59,9 @@ def rebuild_counts(header, recs):
                 c[g] = 0
 
 
-def unreachable(objs):
-    """CPython's deduce_unreachable on one snapshot, without list order:
-    the number of objects not reachable from an externally referenced one."""
+def reachable(objs):
+    """CPython's deduce_unreachable on one snapshot, without list order: for
+    each object, whether it is reachable from an externally referenced one."""
     index = {o[0]: k for k, o in enumerate(objs)}
     refs = [o[2] for o in objs]
     for o in objs:
@@ -80,7 +80,13 @@ def unreachable(objs):
             if j is not None and not reach[j]:
                 reach[j] = True
                 stack.append(j)
-    return len(objs) - sum(reach)
+    return reach
+
+
+def unreachable(objs):
+    """The number of objects of one snapshot not reachable from an
+    externally referenced one."""
+    return len(objs) - sum(reachable(objs))
 
 
 def called_back(objs, weakrefs):
@@ -88,24 +94,7 @@ def called_back(objs, weakrefs):
     (handle_weakrefs, cpython-gc.md 5.5): from the WEAKREF records after its
     snapshot (format 2), those with a callback to an unreachable object that
     are not unreachable themselves."""
-    index = {o[0]: k for k, o in enumerate(objs)}
-    refs = [o[2] for o in objs]
-    for o in objs:
-        for a in o[4]:
-            k = index.get(a)
-            if k is not None:
-                refs[k] -= 1
-    reach = [False] * len(objs)
-    stack = [k for k in range(len(objs)) if refs[k] > 0]
-    for k in stack:
-        reach[k] = True
-    while stack:
-        k = stack.pop()
-        for a in objs[k][4]:
-            j = index.get(a)
-            if j is not None and not reach[j]:
-                reach[j] = True
-                stack.append(j)
+    reach = reachable(objs)
     garbage = {objs[k][0] for k in range(len(objs)) if not reach[k]}
     return {wr for wr, referent, flags in weakrefs if flags & 1 and referent in garbage and wr not in garbage}
 
