@@ -313,9 +313,11 @@ TEST_CASE(
         runs.extra_live_objects = bound;
         OverlappedRuns::Counters counters;
         runs.counters = &counters;
-        // A loader slower than the replays, so that the worker starts extras.
+        // A loader far slower than the replays (200 pauses of 1 ms, whatever
+        // kEvents is: the sanitizers' replays are ~10x slower), so that the
+        // worker catches up and starts extras.
         replay_while_loading(trace, false, 2, runs, paced_reader(bytes, [](std::uint64_t n) {
-                                 if (n % 1000 == 0)
+                                 if (n % (kEvents / 200) == 0)
                                      std::this_thread::sleep_for(std::chrono::milliseconds(1));
                              }));
         if (bound == 0) CHECK(counters.given_back > 0);
@@ -382,7 +384,7 @@ TEST_CASE("an exception in the loader releases the waiting runs, then propagates
     });
     CHECK_THROWS_AS(trace.load(false, paced_reader(bytes,
                                                    [](std::uint64_t n) {
-                                                       if (n == 5000)
+                                                       if (n == kEvents / 2)
                                                            throw std::runtime_error("disk on fire");
                                                    })),
                     std::runtime_error);
