@@ -258,14 +258,32 @@ TEST_CASE("timeline: temporaries stay roots when the list of them is compacted")
     // reference in a list (compacted past 65,536 entries), not by a scan:
     // a temporary listed before 70,000 stored objects must still be a root
     // at the end, and what it holds reachable.
-    std::string trace = "gc disable\nalloc t list\nalloc k list\nappend t k\n"
-                        "alloc a list\nbind a a\nalloc b list a\nappend a b\nunbind a\n"
-                        "alloc keep list\nbind keep keep\n";
-    for (int i = 0; i < 70000; ++i) trace += "alloc o" + std::to_string(i) + " int\nappend keep o" + std::to_string(i) + "\n";
+    std::string trace =
+        "gc disable\nalloc t list\nalloc k list\nappend t k\n"
+        "alloc a list\nbind a a\nalloc b list a\nappend a b\nunbind a\n"
+        "alloc keep list\nbind keep keep\n";
+    for (int i = 0; i < 70000; ++i)
+        trace += "alloc o" + std::to_string(i) + " int\nappend keep o" + std::to_string(i) + "\n";
     const RunResult r = test::run_ok(trace);
     CHECK(r.timeline.back().event == r.events);
     CHECK(r.timeline.back().garbage_measured_at == r.events);
     CHECK(r.timeline.back().cyclic_garbage_bytes == 112);  // a <-> b only; t and k are held
+}
+
+TEST_CASE("timeline: a keyed container with deleted keys is marked through its live references") {
+    // A dict of more than 16 keys gets a key index (sim/key_index.h), and a
+    // delete by key leaves a tombstone in its edge array; the marking must
+    // read it dense (as edge() does), never the tombstone's empty target.
+    std::string trace = "gc disable\nalloc d dict\nbind d d\n";
+    for (int i = 0; i < 40; ++i)
+        trace += "alloc v" + std::to_string(i) + " list\nset d k" + std::to_string(i) + " v" +
+                 std::to_string(i) + "\n";
+    for (int i = 0; i < 40; i += 2) trace += "unset d k" + std::to_string(i) + "\n";
+    trace += "alloc a list\nbind a a\nalloc b list a\nappend a b\nunbind a\n";
+    const RunResult r = test::run_ok(trace);
+    CHECK(r.timeline.back().garbage_measured_at == r.events);
+    CHECK(r.timeline.back().cyclic_garbage_bytes ==
+          112);  // a <-> b only; d and its values are held
 }
 
 TEST_CASE("at the peak: what was live, by type and site, when live bytes peaked") {
