@@ -26,23 +26,13 @@
 #include "report/report.h"
 #include "workloads/random_trace.h"
 
+#include "../temp_file.h"
+
 using namespace heapsim;
 
 namespace {
 
-/// `text` in a temporary file, removed at the end of the test.
-struct TempFile {
-    std::string path;
-    explicit TempFile(const std::string& text) {
-        char name[] = "/tmp/heapsim-growing-XXXXXX";
-        const int fd = mkstemp(name);
-        REQUIRE(fd >= 0);
-        close(fd);
-        path = name;
-        std::ofstream(path) << text;
-    }
-    ~TempFile() { std::remove(path.c_str()); }
-};
+using test::TempFile;
 
 std::string random_trace(std::uint64_t events, std::uint64_t seed) {
     RandomTraceOptions options;
@@ -92,6 +82,24 @@ GrowingTrace::Reader paced_reader(const std::string& bytes,
         return read_trace_buffer(bytes, "t.trace", symbols, paced);
     };
 }
+
+/// The runs of `configs`, each outcome kept with the number of times it came.
+struct Collected {
+    std::mutex mutex;
+    std::vector<ReplayOutcome> got;
+    std::vector<int> calls;
+    OverlappedRuns runs;
+    explicit Collected(const std::vector<ReplayOptions>& configs)
+        : got(configs.size()), calls(configs.size(), 0) {
+        runs.count = configs.size();
+        runs.options = [&configs](std::size_t i) { return configs[i]; };
+        runs.done = [this](std::size_t i, ReplayOutcome outcome) {
+            std::lock_guard lock(mutex);
+            got[i] = std::move(outcome);
+            ++calls[i];
+        };
+    }
+};
 
 std::string json_of(const ReplayOutcome& outcome) {
     REQUIRE(outcome.result);
@@ -268,17 +276,10 @@ TEST_CASE("runs overlapped with the load give replay_loaded's outcomes on 1, 2 a
     for (unsigned threads : {1u, 2u, 3u}) {
         CAPTURE(threads);
         GrowingTrace trace(file.path, 256);
-        std::mutex mutex;
-        std::vector<ReplayOutcome> got(configs.size());
-        std::vector<int> calls(configs.size(), 0);
-        OverlappedRuns runs;
-        runs.count = configs.size();
-        runs.options = [&](std::size_t i) { return configs[i]; };
-        runs.done = [&](std::size_t i, ReplayOutcome outcome) {
-            std::lock_guard lock(mutex);
-            got[i] = std::move(outcome);
-            ++calls[i];
-        };
+        Collected collected(configs);
+        OverlappedRuns& runs = collected.runs;
+        std::vector<ReplayOutcome>& got = collected.got;
+        std::vector<int>& calls = collected.calls;
         replay_while_loading(trace, false, threads, runs);
         CHECK(trace.events_read() == whole.events_read);
         for (std::size_t i = 0; i < configs.size(); ++i) {
@@ -299,17 +300,10 @@ TEST_CASE(
     for (std::uint64_t bound : {std::uint64_t{0}, std::uint64_t{50}}) {
         CAPTURE(bound);
         GrowingTrace trace(file.path, 64);
-        std::mutex mutex;
-        std::vector<ReplayOutcome> got(configs.size());
-        std::vector<int> calls(configs.size(), 0);
-        OverlappedRuns runs;
-        runs.count = configs.size();
-        runs.options = [&](std::size_t i) { return configs[i]; };
-        runs.done = [&](std::size_t i, ReplayOutcome outcome) {
-            std::lock_guard lock(mutex);
-            got[i] = std::move(outcome);
-            ++calls[i];
-        };
+        Collected collected(configs);
+        OverlappedRuns& runs = collected.runs;
+        std::vector<ReplayOutcome>& got = collected.got;
+        std::vector<int>& calls = collected.calls;
         runs.extra_live_objects = bound;
         OverlappedRuns::Counters counters;
         runs.counters = &counters;

@@ -17,23 +17,14 @@
 #include "sweep/merge.h"
 #include "sweep/sweep_report.h"
 
+#include "../temp_file.h"
+
 using namespace heapsim;
 using namespace heapsim::sweep;
 
 namespace {
 
-struct TempFile {
-    std::string path;
-    explicit TempFile(const std::string& text) {
-        char name[] = "/tmp/heapsim-sweep-XXXXXX";
-        const int fd = mkstemp(name);
-        REQUIRE(fd >= 0);
-        close(fd);
-        path = name;
-        std::ofstream(path) << text;
-    }
-    ~TempFile() { std::remove(path.c_str()); }
-};
+using test::TempFile;
 
 /// Nodes in cycles, dropped in batches, with a threshold call: collections
 /// depend on the thresholds, and the trace's own threshold event matters.
