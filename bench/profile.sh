@@ -13,7 +13,7 @@
 # per event of each component (bench/profile_components.txt maps functions
 # to components, and fails when a mapped function disappears), the total,
 # and the Ir per event each target needs at the instructions per cycle
-# this machine reaches on that path (native user CPU of the same run,
+# this machine reaches on that path (native CPU time of the same run,
 # median of 3, and the clock from bench/clock_loop.c). Instruction counts do
 # not depend on the load; the CPU times and so the "needed" row do, a little.
 #
@@ -123,12 +123,17 @@ while ((${#PIDS[@]})); do wait_one; done
 
 # --- events per run and native CPU time ----------------------------------------------
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-# cpu CMD...: median user CPU seconds of $REPS runs.
+# cpu CMD...: median CPU seconds (user + system) of $REPS runs, from
+# getrusage: /usr/bin/time rounds to 10 ms, a tenth of a run here.
 cpu() {
     local i
     for ((i = 0; i < REPS; i++)); do
-        /usr/bin/time -f '%U' -o "$SCRATCH/cpu.time" "$@" >/dev/null 2>&1 || die "'$*' failed"
-        cat "$SCRATCH/cpu.time"
+        # The difference: a launcher (pyenv's shim) may have had children too.
+        "$PYTHON" -c 'import resource, subprocess, sys
+cpu = lambda: (lambda r: r.ru_utime + r.ru_stime)(resource.getrusage(resource.RUSAGE_CHILDREN))
+before = cpu()
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+print(f"{cpu() - before:.6f}")' "$@" || die "'$*' failed"
     done | median
 }
 report_events() { awk '$1 == "events" { gsub(",", "", $2); print $2; exit }' "$1"; }
