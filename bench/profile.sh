@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Where the instructions go, per event, on each path of issue 13's targets:
 #
-#   bash bench/profile.sh            # a 10^6-event `web` trace (~5-8 min on a loaded 2-core VM)
-#   bash bench/profile.sh --quick    # 10^5 events (~1-2 min)
+#   bash bench/profile.sh            # a 10^6-event `web` trace (~3 min at load 17 on 2 cores)
+#   bash bench/profile.sh --quick    # 10^5 events (~1.5 min; start-up then dominates the CPU times)
 #   bash bench/profile.sh --tiny     # 5,000 events: checks the mapping (the CTest)
 #
 # Runs `valgrind --tool=callgrind` on the whole `heapsim run` process from
@@ -34,7 +34,7 @@ for arg in "$@"; do
     case $arg in
         --quick) MODE=quick ;;
         --tiny) MODE=tiny ;;
-        -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
         *) echo "bench/profile.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
     esac
 done
