@@ -12,6 +12,9 @@
 //     finalizer (cpython-gc.md §5.7): each such object with a finalizer gets
 //     `gc finalizer oK oK` (its finalizer binds its pin again), and the
 //     model's handle_resurrected_objects keeps it and what it reaches;
+//     such garbage with no finalizer that no resurrected object reaches was
+//     stored by another object's finalizer: it is pinned before the
+//     collection (resurrected_by_others);
 //   - objects outside the garbage that die before any garbage does died in
 //     the weakref-callback step (§5.5; callbacks run before finalizers and
 //     before delete_garbage frees anything). A weakref freed right after
@@ -119,6 +122,44 @@ std::uint64_t SnapshotImporter::keep_finalizer_freed(std::uint64_t n) {
     return freed.size();
 }
 
+// Garbage that survives the collection although no resurrected finalizer
+// object reaches it (called after those are marked kept, died_ == 2) was
+// stored by ANOTHER object's finalizer (`saved.append(self.child)`;
+// cpython-gc.md §5.7: after finalize_garbage, every unreachable object now
+// referenced from outside is kept). No hook can say so (`gc finalizer`
+// binds the finalized object itself), so the caller pins these before the
+// collection: the model sees them, and what they reach, as reachable, which
+// counts the same (final_unreachable excludes them) and moves them to the
+// generation handle_resurrected_objects moves them to. Garbage kept by a
+// legacy finalizer (tp_del: uncollectable; the model keeps it itself) and
+// what it reaches is not returned.
+std::vector<std::uint32_t> SnapshotImporter::resurrected_by_others() const {
+    std::vector<std::uint32_t> kept;
+    for (std::size_t k = 0; k < snap_objs_.size(); ++k)
+        if (died_[k] == 0 && in_garbage(snap_objs_[k])) kept.push_back(snap_objs_[k]);
+    if (kept.empty()) return kept;  // the usual case: no pass over legacy finalizers
+    std::vector<std::uint8_t> legacy(snap_objs_.size(), 0);
+    std::vector<std::uint32_t> walk;
+    for (const std::uint32_t o : snap_objs_) {
+        const auto t = types_.find(objs_[o].tid);
+        if (in_garbage(o) && t != types_.end() && (t->second.flags & kTypeLegacyFinalizer)) {
+            legacy[objs_[o].snap_index] = 1;
+            walk.push_back(o);
+        }
+    }
+    while (!walk.empty()) {
+        const std::uint32_t o = walk.back();
+        walk.pop_back();
+        for (const std::uint32_t t : objs_[o].out)
+            if (in_garbage(t) && !legacy[objs_[t].snap_index]) {
+                legacy[objs_[t].snap_index] = 1;
+                walk.push_back(t);
+            }
+    }
+    std::erase_if(kept, [&](std::uint32_t o) { return legacy[objs_[o].snap_index] != 0; });
+    return kept;
+}
+
 bool SnapshotImporter::in_garbage(std::uint32_t o) const {
     const Obj& x = objs_[o];
     return x.alive && x.stamp == snapshot_no_ && !reach_[x.snap_index];
@@ -160,15 +201,25 @@ void SnapshotImporter::emit_collection_effects() {
     std::uint64_t kept = 0;
     std::vector<std::uint8_t>& keep = died_;  // reused: 2 = kept
     for (const std::uint32_t o : stack) keep[objs_[o].snap_index] = 2;
-    while (!stack.empty()) {
-        const std::uint32_t o = stack.back();
-        stack.pop_back();
-        ++kept;
-        for (const std::uint32_t t : objs_[o].out)
-            if (in_garbage(t) && keep[objs_[t].snap_index] != 2) {
-                keep[objs_[t].snap_index] = 2;
-                stack.push_back(t);
-            }
+    const auto keep_reached = [&] {
+        while (!stack.empty()) {
+            const std::uint32_t o = stack.back();
+            stack.pop_back();
+            ++kept;
+            for (const std::uint32_t t : objs_[o].out)
+                if (in_garbage(t) && keep[objs_[t].snap_index] != 2) {
+                    keep[objs_[t].snap_index] = 2;
+                    stack.push_back(t);
+                }
+        }
+    };
+    keep_reached();
+    for (const std::uint32_t o : resurrected_by_others()) {
+        if (keep[objs_[o].snap_index] == 2) continue;  // reached from one pinned before
+        pin(o);
+        keep[objs_[o].snap_index] = 2;
+        stack.push_back(o);
+        keep_reached();
     }
     for (const std::uint32_t o : resurrected_) {
         Event e;

@@ -110,6 +110,7 @@ class SnapshotImporter {
     void emit_collection_effects();
     void select_callback_weakrefs(std::vector<std::uint32_t>& dying) const;
     std::uint64_t keep_finalizer_freed(std::uint64_t n);
+    std::vector<std::uint32_t> resurrected_by_others() const;
 
     bool weakrefs_recorded_ = false;  // format 2: WEAKREF records follow each snapshot
 

@@ -30,7 +30,8 @@ set(programs
     "orders_json exact exact" "closures_generators exact exact" "exceptions_tracebacks exact exact"
     "explicit_collections exact exact" "gc_disabled exact exact" "thresholds exact exact"
     "long_lived_freeze exact exact"
-    "finalizers at-least exact" "weakref_callbacks at-most exact" "weakref_mixed at-most exact")
+    "finalizers at-least exact" "weakref_callbacks at-most exact" "weakref_mixed at-most exact"
+    "finalizer_resurrect at-least exact")
 
 set(found_any OFF)
 foreach(version 3.11.7 3.12.1)
