@@ -528,7 +528,7 @@ void SnapshotImporter::handle_simple(const Record& r) {
             else
                 forget_address(r.addr);
             break;
-        case RecordKind::Freed:
+        case RecordKind::Freed: {
             if (!events()) {
                 forget_address(r.addr);
                 break;
@@ -537,10 +537,20 @@ void SnapshotImporter::handle_simple(const Record& r) {
                 forget_address(r.addr, false);
                 break;
             }
-            if (count_[0] > 0) --count_[0];
+            const bool counted = count_[0] > 0;  // CPython floors count0 at 0
+            if (counted) --count_[0];
             if (const std::uint32_t o = by_addr_.find(r.addr);
                 o != AddressMap::kNone && !objs_[o].alive) {
                 by_addr_.erase(r.addr);  // garbage of a recorded collection
+                // Freed after a finalizer or weakref callback of the same
+                // collection allocated (count0 > 0 again): CPython's count0
+                // - 1 is not floored away. The model freed this garbage in
+                // its collection, before those creations replay (count0 was
+                // 0): a stand-in gives it the same count0 - 1.
+                if (counted) {
+                    create(r.addr, kPredatingTid, false);
+                    forget_address(r.addr, true);
+                }
                 break;
             }
             if (by_addr_.find(r.addr) == AddressMap::kNone) {
@@ -550,6 +560,7 @@ void SnapshotImporter::handle_simple(const Record& r) {
             }
             forget_address(r.addr, true);
             break;
+        }
         case RecordKind::GcState:
             if (events()) on_gcstate(r);
             break;

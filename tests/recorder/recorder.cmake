@@ -31,7 +31,8 @@ set(programs
     "explicit_collections exact exact" "gc_disabled exact exact" "thresholds exact exact"
     "long_lived_freeze exact exact"
     "finalizers at-least exact" "weakref_callbacks at-most exact" "weakref_mixed at-most exact"
-    "finalizer_resurrect at-least exact")
+    "finalizer_resurrect at-least exact" "weakref_young at-most exact" "legacy_tp_del exact exact"
+    "threads at-most exact")
 
 set(found_any OFF)
 foreach(version 3.11.7 3.12.1)
