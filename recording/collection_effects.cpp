@@ -132,12 +132,22 @@ std::uint64_t SnapshotImporter::keep_finalizer_freed(std::uint64_t n) {
 // counts the same (final_unreachable excludes them) and moves them to the
 // generation handle_resurrected_objects moves them to. Garbage kept by a
 // legacy finalizer (tp_del: uncollectable; the model keeps it itself) and
-// what it reaches is not returned.
+// what it reaches is not returned, nor anything when no garbage object has
+// a finalizer.
 std::vector<std::uint32_t> SnapshotImporter::resurrected_by_others() const {
     std::vector<std::uint32_t> kept;
-    for (std::size_t k = 0; k < snap_objs_.size(); ++k)
-        if (died_[k] == 0 && in_garbage(snap_objs_[k])) kept.push_back(snap_objs_[k]);
-    if (kept.empty()) return kept;  // the usual case: no pass over legacy finalizers
+    bool finalizer = false;
+    for (std::size_t k = 0; k < snap_objs_.size(); ++k) {
+        const std::uint32_t o = snap_objs_[k];
+        if (!in_garbage(o)) continue;
+        const auto t = types_.find(objs_[o].tid);
+        if (t != types_.end() && (t->second.flags & kTypeFinalizer)) finalizer = true;
+        if (died_[k] == 0) kept.push_back(o);
+    }
+    // Without a __del__ in the garbage nothing can resurrect; a survivor is
+    // then a death the recording shows later (a free-list type whose
+    // dealloc the eval loop called directly, "How it sees objects").
+    if (!finalizer || kept.empty()) return {};
     std::vector<std::uint8_t> legacy(snap_objs_.size(), 0);
     std::vector<std::uint32_t> walk;
     for (const std::uint32_t o : snap_objs_) {

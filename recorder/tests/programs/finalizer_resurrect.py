@@ -33,7 +33,7 @@ class Holder:
 
 
 def workload():
-    for i in range(3000):
+    for i in range(2000):
         Holder(i)
         if len(saved) > 20:
             del saved[:10]

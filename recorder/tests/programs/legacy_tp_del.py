@@ -28,7 +28,7 @@ class Node:
 def workload():
     fired = []
     refs = []
-    for i in range(3000):
+    for i in range(1500):
         x = Legacy()
         x.me = x
         x.payload = Node()  # reached from the uncollectable object

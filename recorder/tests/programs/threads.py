@@ -21,7 +21,7 @@ class Finalized:
 
 def worker(k, fired):
     keep = []
-    for i in range(800):
+    for i in range(400):
         a, b = Node(), Node()
         a.other, b.other = b, a
         a.data = {"k": k, "i": i, "list": [i] * (i % 5)}

@@ -42,7 +42,7 @@ class Late:
 
 def workload():
     keep = []
-    for i in range(1500):
+    for i in range(800):
         # Referent freed by reference counting: the callback fires now.
         a = Node()
         r = weakref.ref(a, on_gone)
