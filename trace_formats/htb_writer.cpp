@@ -2,6 +2,8 @@
 
 #include <zlib.h>
 
+#include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 #include "trace_formats/operand_rules.h"
@@ -19,46 +21,64 @@ void put_u32(char* out, std::uint32_t v) {
 }
 
 // Every symbol field an event may use; unused ones are kNoSym.
-constexpr Sym Event::*kSymbolFields[] = {&Event::id,  &Event::ref,  &Event::name, &Event::key,
+constexpr Sym Event::*kSymbolFields[] = {&Event::id,   &Event::ref,  &Event::name, &Event::key,
                                          &Event::type, &Event::site, &Event::label};
 
 }  // namespace
 
 HtbTraceWriter::HtbTraceWriter(std::ostream& out, const SymbolTable& symbols,
                                HtbWriterOptions options)
-    : out_(out), symbols_(symbols), options_(options) {
+    : out_(out),
+      symbols_(symbols),
+      options_(options),
+      no_reset_limit_(std::min(options_.dictionary_limit, htb::kMaxDictionary)) {
     std::string header(htb::kMagic);
     put_u16(header, htb::kVersion);
     put_u16(header, 0);
     out_.write(header.data(), static_cast<std::streamsize>(header.size()));
-    payload_.reserve(options_.block_size + 4096);
+    grow(options_.block_size + 4096);
 }
 
-void HtbTraceWriter::put_varint(std::uint64_t value) {
-    while (value >= 0x80) {
-        put_byte(static_cast<std::uint8_t>(value | 0x80));
-        value >>= 7;
-    }
-    put_byte(static_cast<std::uint8_t>(value));
-}
-
-// As the distance back from the newest definition: recent strings are small.
-void HtbTraceWriter::put_sym(Sym s) {
-    put_varint(dictionary_ - 1 - slots_[s].index);
+void HtbTraceWriter::grow(std::size_t n) {
+    const std::size_t capacity = std::max(size_ + n, capacity_ * 2);
+    auto bigger = std::make_unique<char[]>(capacity);
+    if (size_ > 0) std::memcpy(bigger.get(), buffer_.get(), size_);
+    buffer_ = std::move(bigger);
+    capacity_ = capacity;
 }
 
 void HtbTraceWriter::define(Sym s) {
-    if (s >= slots_.size()) slots_.resize(std::max<std::size_t>(s + 1, slots_.size() * 2));
-    const std::string_view text = symbols_.str(s);
-    put_byte(htb::kOpDefine);
-    put_varint(text.size());
-    payload_.append(text);
-    slots_[s] = Slot{epoch_, dictionary_++};
+    char number[kNumberedIdChars];
+    std::string_view text;
+    Slot* slot = slot_of(s);
+    if (is_numbered_id(s)) {
+        const std::uint32_t n = id_number(s);
+        text = std::string_view(number, format_numbered_id(n, number));
+        if (slot == nullptr) {
+            numbered_slots_.resize(std::max<std::size_t>(n + 1, numbered_slots_.size() * 2));
+            slot = &numbered_slots_[n];
+        }
+    } else {
+        text = symbols_.str(s);
+        if (slot == nullptr) {
+            slots_.resize(std::max<std::size_t>(s + 1, slots_.size() * 2));
+            slot = &slots_[s];
+        }
+    }
+    char* p = room(1 + kMaxVarint + text.size());
+    *p++ = static_cast<char>(htb::kOpDefine);
+    p = put_varint(p, text.size());
+    std::memcpy(p, text.data(), text.size());
+    size_ = static_cast<std::size_t>(p + text.size() - buffer_.get());
+    *slot = Slot{epoch_, dictionary_++};
 }
 
 // Defines the event's new strings first. If they would take the dictionary
 // past its limit, it is reset before, never in the middle of, the event.
 void HtbTraceWriter::define_strings(const Event& event) {
+    if (dictionary_ + std::size(kSymbolFields) + event.refs.size() <= no_reset_limit_) {
+        return define_each(event);  // neither a reset nor the limit's error can happen
+    }
     std::size_t missing = 0;
     for (const auto field : kSymbolFields) {
         const Sym s = event.*field;
@@ -67,17 +87,26 @@ void HtbTraceWriter::define_strings(const Event& event) {
     for (const Sym s : event.refs) missing += !defined(s);
     if (missing == 0) return;
     if (dictionary_ + missing > options_.dictionary_limit && dictionary_ > 0) {
-        put_byte(htb::kOpReset);
+        *room(1) = static_cast<char>(htb::kOpReset);
+        ++size_;
         ++epoch_;
         dictionary_ = 0;
     }
     if (dictionary_ + event.refs.size() + std::size(kSymbolFields) > htb::kMaxDictionary) {
         throw std::length_error("htb: an event names more strings than a dictionary holds");
     }
-    for (const auto field : kSymbolFields) {
-        const Sym s = event.*field;
-        if (s != kNoSym && !defined(s)) define(s);
-    }
+    define_each(event);
+}
+
+// In kSymbolFields' order, then the REFs: the order the strings are defined in.
+void HtbTraceWriter::define_each(const Event& event) {
+    define_if_new(event.id);
+    define_if_new(event.ref);
+    define_if_new(event.name);
+    define_if_new(event.key);
+    define_if_new(event.type);
+    define_if_new(event.site);
+    define_if_new(event.label);
     for (const Sym s : event.refs) {
         if (!defined(s)) define(s);
     }
@@ -94,8 +123,9 @@ std::uint8_t HtbTraceWriter::fields_of(const Event& event) const {
         case EventKind::Collect:
             return static_cast<std::uint8_t>(event.generation);
         case EventKind::GcControl:  // longlived and the hooks: htb::kGcExtended, then which one
-            return htb::is_extended_gc_action(event.action) ? htb::kGcExtended
-                                                            : static_cast<std::uint8_t>(event.action);
+            return htb::is_extended_gc_action(event.action)
+                       ? htb::kGcExtended
+                       : static_cast<std::uint8_t>(event.action);
         case EventKind::Threshold:
             return static_cast<std::uint8_t>(event.nvalues);
         case EventKind::Expect:
@@ -108,100 +138,113 @@ std::uint8_t HtbTraceWriter::fields_of(const Event& event) const {
 void HtbTraceWriter::write(const Event& event) {
     define_strings(event);
     const bool timed = event.time_ns != last_time_;
-    put_byte(static_cast<std::uint8_t>(static_cast<std::uint8_t>(event.kind) |
-                                       (timed ? htb::kOpTimed : 0) |
-                                       (fields_of(event) << htb::kFieldShift)));
-    if (timed) put_varint(event.time_ns - last_time_);
+    char* p = room(kMaxRecord + kMaxVarint * event.refs.size());
+    *p++ = static_cast<char>(static_cast<std::uint8_t>(event.kind) | (timed ? htb::kOpTimed : 0) |
+                             (fields_of(event) << htb::kFieldShift));
+    if (timed) p = put_varint(p, event.time_ns - last_time_);
     last_time_ = event.time_ns;
-    put_operands(event);
+    p = put_operands(p, event);
+    size_ = static_cast<std::size_t>(p - buffer_.get());
     ++block_events_;
     ++total_events_;
-    if (payload_.size() >= options_.block_size) flush_block(htb::BlockKind::Events);
+    if (size_ >= options_.block_size) flush_block(htb::BlockKind::Events);
 }
 
-void HtbTraceWriter::put_operands(const Event& event) {
+char* HtbTraceWriter::put_operands(char* p, const Event& event) {
     switch (event.kind) {
         case EventKind::Type:
-            return put_type(event);
+            return put_type(p, event);
         case EventKind::Alloc:
-            return put_alloc(event);
+            return put_alloc(p, event);
+        case EventKind::Bind:  // the importer's most frequent records first
+            p = put_sym(p, event.name);
+            return put_sym(p, event.id);
+        case EventKind::Unbind:
+            return put_sym(p, event.name);
+        case EventKind::Append:
+        case EventKind::Remove:
+            p = put_sym(p, event.id);
+            return put_sym(p, event.ref);
         case EventKind::Weakref:
-            put_sym(event.id);
-            put_sym(event.ref);
-            if (event.label != kNoSym) put_sym(event.label);
-            return;
+            p = put_sym(p, event.id);
+            p = put_sym(p, event.ref);
+            if (event.label != kNoSym) p = put_sym(p, event.label);
+            return p;
         case EventKind::GcControl:
-            if (event.action == GcAction::Counts) put_values(event, 3);
+            if (event.action == GcAction::Counts) p = put_values(p, event, 3);
             if (htb::is_extended_gc_action(event.action)) {
-                put_varint(htb::extended_gc_action_index(event.action));
+                p = put_varint(p, htb::extended_gc_action_index(event.action));
                 if (event.action == GcAction::LongLived) {
-                    put_values(event, 2);
+                    p = put_values(p, event, 2);
                 } else {
-                    put_sym(event.id);
-                    put_sym(event.name);
+                    p = put_sym(p, event.id);
+                    p = put_sym(p, event.name);
                 }
             }
-            return;  // the rest is in the opcode
+            return p;  // the rest is in the opcode
         case EventKind::Collect:
-            return;  // all in the opcode
+            return p;  // all in the opcode
         case EventKind::Threshold:
-            return put_values(event, event.nvalues);
+            return put_values(p, event, event.nvalues);
         case EventKind::Expect:
-            if (expect_signature_of(event.expect).count == 1) put_sym(event.id);
-            return put_values(event, event.nvalues);
+            if (expect_signature_of(event.expect).count == 1) p = put_sym(p, event.id);
+            return put_values(p, event, event.nvalues);
         default:
             break;
     }
     const Signature& signature = signature_of(event.kind);
-    for (int i = 0; i < signature.count; ++i) put_sym(event.*(signature.operands[i].field));
+    for (int i = 0; i < signature.count; ++i) p = put_sym(p, event.*(signature.operands[i].field));
+    return p;
 }
 
-void HtbTraceWriter::put_values(const Event& event, int count) {
-    for (int i = 0; i < count; ++i) put_varint(static_cast<std::uint64_t>(event.values[i]));
+char* HtbTraceWriter::put_values(char* p, const Event& event, int count) {
+    for (int i = 0; i < count; ++i) p = put_varint(p, static_cast<std::uint64_t>(event.values[i]));
+    return p;
 }
 
-void HtbTraceWriter::put_type(const Event& event) {
+char* HtbTraceWriter::put_type(char* p, const Event& event) {
     const TypeDecl& d = event.decl;
-    put_sym(event.name);
-    put_byte(static_cast<std::uint8_t>(
+    p = put_sym(p, event.name);
+    *p++ = static_cast<char>(
         (d.gc ? htb::kTypeGc : 0) | (d.weakrefable ? htb::kTypeWeakrefable : 0) |
         (d.finalizer ? htb::kTypeFinalizer : 0) |
         (d.legacy_finalizer ? htb::kTypeLegacyFinalizer : 0) |
         (d.instance ? htb::kTypeInstance : 0) | (d.size >= 0 ? htb::kTypeSize : 0) |
-        (d.slots >= 0 ? htb::kTypeSlots : 0)));
-    if (d.size >= 0) put_varint(static_cast<std::uint64_t>(d.size));
-    if (d.slots >= 0) put_varint(static_cast<std::uint64_t>(d.slots));
+        (d.slots >= 0 ? htb::kTypeSlots : 0));
+    if (d.size >= 0) p = put_varint(p, static_cast<std::uint64_t>(d.size));
+    if (d.slots >= 0) p = put_varint(p, static_cast<std::uint64_t>(d.slots));
+    return p;
 }
 
-void HtbTraceWriter::put_alloc(const Event& event) {
-    put_sym(event.id);
-    put_sym(event.type);
+char* HtbTraceWriter::put_alloc(char* p, const Event& event) {
+    p = put_sym(p, event.id);
+    p = put_sym(p, event.type);
     if (!event.refs.empty()) {
-        put_varint(event.refs.size());
-        for (const Sym ref : event.refs) put_sym(ref);
+        p = put_varint(p, event.refs.size());
+        for (const Sym ref : event.refs) p = put_sym(p, ref);
     }
-    if (event.size >= 0) put_varint(static_cast<std::uint64_t>(event.size));
-    if (event.site != kNoSym) put_sym(event.site);
+    if (event.size >= 0) p = put_varint(p, static_cast<std::uint64_t>(event.size));
+    if (event.site != kNoSym) p = put_sym(p, event.site);
+    return p;
 }
 
 void HtbTraceWriter::flush_block(htb::BlockKind kind) {
     char header[htb::kBlockHeaderSize];
     header[0] = static_cast<char>(kind);
-    put_u32(header + 1, static_cast<std::uint32_t>(payload_.size()));
+    put_u32(header + 1, static_cast<std::uint32_t>(size_));
     put_u32(header + 5, block_events_);
     uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(header), 9);
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(payload_.data()),
-                static_cast<uInt>(payload_.size()));
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(buffer_.get()), static_cast<uInt>(size_));
     put_u32(header + 9, static_cast<std::uint32_t>(crc));
     out_.write(header, sizeof header);
-    out_.write(payload_.data(), static_cast<std::streamsize>(payload_.size()));
-    payload_.clear();
+    out_.write(buffer_.get(), static_cast<std::streamsize>(size_));
+    size_ = 0;
     block_events_ = 0;
 }
 
 bool HtbTraceWriter::finish() {
-    if (!payload_.empty()) flush_block(htb::BlockKind::Events);
-    put_varint(total_events_);
+    if (size_ > 0) flush_block(htb::BlockKind::Events);
+    size_ = static_cast<std::size_t>(put_varint(room(kMaxVarint), total_events_) - buffer_.get());
     flush_block(htb::BlockKind::End);
     return static_cast<bool>(out_.flush());
 }

@@ -49,6 +49,7 @@ class CompressedTraceWriter final : public TraceWriter {
     bool set_interpreter(const TraceInterpreter& interpreter) override {
         return inner_->set_interpreter(interpreter);
     }
+    bool accept_numbered_ids() override { return inner_->accept_numbered_ids(); }
     bool finish() override {
         const bool written = inner_->finish();
         return buffer_.finish() && written && static_cast<bool>(out_.flush());

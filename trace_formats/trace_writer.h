@@ -30,6 +30,10 @@ class TraceWriter {
     /// first event. False when the encoding has no place for it (JSON Lines,
     /// .htb: neither has a header that a v1 reader would let an addition pass).
     virtual bool set_interpreter(const TraceInterpreter& /*interpreter*/) { return false; }
+    /// Whether the events may name numbered ids (trace_formats/numbered_ids.h)
+    /// that are in no SymbolTable; asked before the first event. The .htb
+    /// writer accepts them, the text and JSON Lines writers do not.
+    virtual bool accept_numbered_ids() { return false; }
     /// Ends the trace (trailer, end of the compressed stream) and flushes.
     /// False when the output failed at any point.
     virtual bool finish() = 0;
