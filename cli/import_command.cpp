@@ -79,6 +79,8 @@ int run_import(const ImportArgs& args, CommandIo& io) {
             writer->write(e);
         },
         mode);
+    // .htb: object ids go to the writer as numbers, never into `symbols`.
+    if (writer->accept_numbered_ids()) importer.use_numbered_ids();
     std::string error;
     if (!importer.run(reader, error)) {
         io.err << args.input << ": " << error << '\n';

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "trace_formats/numbered_ids.h"
+
 namespace heapsim {
 
 namespace {
@@ -62,9 +64,12 @@ std::uint32_t SnapshotImporter::create(std::uint64_t addr, std::uint32_t tid, bo
     x.pinned = true;
     // The pin is a root named like the object (roots and objects are separate
     // namespaces): one symbol per object.
-    char text[16] = {'o'};
-    const auto end = std::to_chars(text + 1, text + sizeof text, o).ptr;
-    x.id = symbols_.intern(std::string_view(text, static_cast<std::size_t>(end - text)));
+    if (numbered_ids_ && o <= kMaxIdNumber) {
+        x.id = numbered_id(o);
+    } else {
+        char text[kNumberedIdChars];
+        x.id = symbols_.intern(std::string_view(text, format_numbered_id(o, text)));
+    }
     x.pin = x.id;
     by_addr_.put(addr, o);
     gens_[0].push_back(o);

@@ -59,6 +59,10 @@ class SnapshotImporter {
     SnapshotImporter(SymbolTable& symbols, Sink sink, ImportMode mode = ImportMode::Snapshot)
         : symbols_(symbols), sink_(std::move(sink)), mode_(mode) {}
 
+    /// Names objects by numbered ids (trace_formats/numbered_ids.h), which
+    /// only a writer that accepts them can write, instead of interning "oN".
+    void use_numbered_ids() { numbered_ids_ = true; }
+
     /// Converts the whole recording. False with a message on a bad recording.
     bool run(RecordingReader& reader, std::string& error);
     const ImportStats& stats() const { return stats_; }
@@ -159,6 +163,7 @@ class SnapshotImporter {
     int pending_generation_ = -1;
 
     ImportMode mode_;
+    bool numbered_ids_ = false;
     bool ended_ = false;
     /// The stand-in type of objects that predate the window and die in it.
     static constexpr std::uint32_t kPredatingTid = 0xFFFFFFFFu;
