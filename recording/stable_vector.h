@@ -4,17 +4,40 @@
 // of entries, each with its reference vectors) is never copied when it
 // doubles and its memory is touched once. events/chunked_vector.h is the
 // same for trivially destructible elements.
+//
+// Chunks are 2 MiB, aligned to 2 MiB and advised as huge pages
+// (MADV_HUGEPAGE; honoured where transparent huge pages are "madvise" or
+// "always"): one page fault per chunk instead of 512. An events-mode import
+// of 5.3 M objects spent a fifth of its CPU time in the kernel, faulting in
+// this table 4 KiB at a time.
 
+#include <sys/mman.h>
+
+#include <bit>
 #include <cstddef>
 #include <memory>
+#include <new>
 #include <vector>
 
 namespace heapsim {
 
-template <typename T, unsigned kChunkBits = 12>
+template <typename T>
 class StableVector {
   public:
+    static constexpr std::size_t kChunkBytes = std::size_t{2} << 20;
+    static_assert(sizeof(T) <= kChunkBytes);
+    static constexpr unsigned kChunkBits = std::bit_width(kChunkBytes / sizeof(T)) - 1;
     static constexpr std::size_t kChunkSize = std::size_t{1} << kChunkBits;
+
+    StableVector() = default;
+    StableVector(const StableVector&) = delete;
+    StableVector& operator=(const StableVector&) = delete;
+    ~StableVector() {
+        for (T* chunk : chunks_) {
+            std::destroy_n(chunk, kChunkSize);
+            ::operator delete (chunk, std::align_val_t{kChunkBytes});
+        }
+    }
 
     T& operator[](std::size_t i) { return chunks_[i >> kChunkBits][i & (kChunkSize - 1)]; }
     const T& operator[](std::size_t i) const {
@@ -24,13 +47,20 @@ class StableVector {
 
     /// Appends a value-initialized element and returns it.
     T& emplace_back() {
-        if ((size_ >> kChunkBits) == chunks_.size())
-            chunks_.push_back(std::make_unique<T[]>(kChunkSize));
+        if ((size_ >> kChunkBits) == chunks_.size()) add_chunk();
         return (*this)[size_++];
     }
 
   private:
-    std::vector<std::unique_ptr<T[]>> chunks_;
+    void add_chunk() {
+        chunks_.reserve(chunks_.size() + 1);  // so that the push_back below cannot throw
+        void* p = ::operator new (kChunkBytes, std::align_val_t{kChunkBytes});
+        ::madvise(p, kChunkBytes, MADV_HUGEPAGE);  // advice only: no error to handle
+        chunks_.push_back(std::uninitialized_value_construct_n(static_cast<T*>(p), kChunkSize) -
+                          kChunkSize);
+    }
+
+    std::vector<T*> chunks_;
     std::size_t size_ = 0;
 };
 
