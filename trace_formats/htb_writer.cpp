@@ -55,7 +55,7 @@ void HtbTraceWriter::define(Sym s) {
         const std::uint32_t n = id_number(s);
         text = std::string_view(number, format_numbered_id(n, number));
         if (slot == nullptr) {
-            numbered_slots_.resize(std::max<std::size_t>(n + 1, numbered_slots_.size() * 2));
+            numbered_slots_.grow_to(std::size_t{n} + 1);
             slot = &numbered_slots_[n];
         }
     } else {

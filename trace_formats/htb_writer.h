@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "events/chunked_vector.h"
 #include "events/event.h"
 #include "events/symbol_table.h"
 #include "trace_formats/htb_format.h"
@@ -97,10 +98,10 @@ class HtbTraceWriter final : public TraceWriter {
     std::size_t size_ = 0, capacity_ = 0;
     std::uint32_t block_events_ = 0;
     std::uint64_t total_events_ = 0;
-    std::vector<Slot> slots_;           // by Sym
-    std::vector<Slot> numbered_slots_;  // by the number of a numbered id
-    std::uint32_t epoch_ = 1;           // bumped by each reset; 0 marks "never defined"
-    std::uint32_t dictionary_ = 0;      // strings defined in this epoch
+    std::vector<Slot> slots_;             // by Sym
+    ChunkedVector<Slot> numbered_slots_;  // by the number of a numbered id: never copied
+    std::uint32_t epoch_ = 1;             // bumped by each reset; 0 marks "never defined"
+    std::uint32_t dictionary_ = 0;        // strings defined in this epoch
     std::uint64_t last_time_ = 0;
 };
 
