@@ -103,10 +103,13 @@ void HtbTraceWriter::define_each(const Event& event) {
     define_if_new(event.id);
     define_if_new(event.ref);
     define_if_new(event.name);
-    define_if_new(event.key);
-    define_if_new(event.type);
-    define_if_new(event.site);
-    define_if_new(event.label);
+    // Most events name none of the other four (kNoSym is all ones): one test.
+    if ((event.key & event.type & event.site & event.label) != kNoSym) {
+        define_if_new(event.key);
+        define_if_new(event.type);
+        define_if_new(event.site);
+        define_if_new(event.label);
+    }
     for (const Sym s : event.refs) {
         if (!defined(s)) define(s);
     }
