@@ -13,6 +13,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <memory>
@@ -33,9 +34,9 @@ class StableVector {
     StableVector(const StableVector&) = delete;
     StableVector& operator=(const StableVector&) = delete;
     ~StableVector() {
-        for (T* chunk : chunks_) {
-            std::destroy_n(chunk, kChunkSize);
-            ::operator delete (chunk, std::align_val_t{kChunkBytes});
+        for (std::size_t c = 0; c < chunks_.size(); ++c) {
+            std::destroy_n(chunks_[c], std::min(kChunkSize, size_ - c * kChunkSize));
+            ::operator delete (chunks_[c], std::align_val_t{kChunkBytes});
         }
     }
 
@@ -48,16 +49,20 @@ class StableVector {
     /// Appends a value-initialized element and returns it.
     T& emplace_back() {
         if ((size_ >> kChunkBits) == chunks_.size()) add_chunk();
-        return (*this)[size_++];
+        T* const slot = &(*this)[size_];
+        ::new (static_cast<void*>(slot)) T();
+        ++size_;
+        return *slot;
     }
 
   private:
+    // Raw storage: elements are constructed as they are appended, so a small
+    // import touches only what it uses.
     void add_chunk() {
         chunks_.reserve(chunks_.size() + 1);  // so that the push_back below cannot throw
         void* p = ::operator new (kChunkBytes, std::align_val_t{kChunkBytes});
         ::madvise(p, kChunkBytes, MADV_HUGEPAGE);  // advice only: no error to handle
-        chunks_.push_back(std::uninitialized_value_construct_n(static_cast<T*>(p), kChunkSize) -
-                          kChunkSize);
+        chunks_.push_back(static_cast<T*>(p));
     }
 
     std::vector<T*> chunks_;
