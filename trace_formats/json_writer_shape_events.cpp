@@ -46,7 +46,11 @@ class ShapeCursor {
     template <class Rule>
     bool string(const char*& at, unsigned& length, Rule rule) {
         const std::size_t rest = static_cast<std::size_t>(end_ - p_);
-        const ByteMasks m = classify_bytes(p_, rest < kMaskedLine ? rest : kMaskedLine);
+        // Nearly every string (an id, a name, a site) closes within 16
+        // bytes: one block first, the whole 64 only when it does not.
+        ByteMasks m = classify_bytes(p_, rest < 16 ? rest : 16);
+        if (m.quote == 0 && rest > 16)
+            m = classify_bytes(p_, rest < kMaskedLine ? rest : kMaskedLine);
         if (m.quote == 0) return false;
         const unsigned n = static_cast<unsigned>(std::countr_zero(m.quote));
         const std::uint64_t span = low_bits(n);
@@ -61,7 +65,9 @@ class ShapeCursor {
     // most 19 digits here.
     bool number(std::uint64_t& out) {
         const std::size_t rest = static_cast<std::size_t>(end_ - p_);
-        const ByteMasks m = classify_bytes(p_, rest < 20 ? rest : 20);
+        // 16 digits at most in one block; the longest (19) need a second.
+        ByteMasks m = classify_bytes(p_, rest < 16 ? rest : 16);
+        if (m.digit == low_bits(16) && rest > 16) m = classify_bytes(p_, rest < 20 ? rest : 20);
         const unsigned digits = static_cast<unsigned>(std::countr_one(m.digit));
         if (digits == 0 || digits > 19 || (*p_ == '0' && digits > 1)) return false;
         out = digits_value(p_, digits);
