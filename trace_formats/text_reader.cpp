@@ -39,8 +39,14 @@ bool check(std::string_view label, const char* role, TokenRule rule, const TextT
 
 }  // namespace
 
-TextLineParser::TextLineParser(SymbolTable& symbols, bool fast_path)
-    : symbols_(symbols), fast_path_(fast_path) {}
+TextLineParser::TextLineParser(SymbolTable& symbols, bool fast_path, bool wide_simd)
+    : symbols_(symbols), fast_path_(fast_path) {
+#if defined(HEAPSIM_AVX2_PATH)
+    avx2_ = wide_simd && cpu_has_avx2();
+#else
+    (void)wide_simd;
+#endif
+}
 
 // Splits on spaces and tabs, stopping at `#`. Any other byte (a stray \r,
 // binary garbage) stays inside a token and is rejected by the token rules.

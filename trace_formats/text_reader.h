@@ -39,7 +39,9 @@ class TextLineParser {
   public:
     /// `fast_path` false sends every line through the general parser (for
     /// tests that compare the two paths).
-    explicit TextLineParser(SymbolTable& symbols, bool fast_path = true);
+    /// `wide_simd` false keeps the fast path on its SSE2 classification even
+    /// on a CPU with AVX2 (for tests that compare the two).
+    explicit TextLineParser(SymbolTable& symbols, bool fast_path = true, bool wide_simd = true);
 
     /// Parses one line. For Event, `event` is filled (its refs stay valid
     /// until the next call); for Error, `error` carries line and event number.
@@ -74,6 +76,11 @@ class TextLineParser {
     /// The same for a line of at most kMaskedLine bytes at p with
     /// kLinePadding readable bytes after it (text_short_events.cpp).
     bool scan_short(const char* p, std::size_t n, Event& event);
+    /// scan_short with the line's masks classified 32 bytes at a time.
+    bool scan_short_avx2(const char* p, std::size_t n, Event& event);
+    /// scan_short's work once the line is classified (`m`: blank, name, id
+    /// and label are read): inlined into both classifications.
+    bool scan_masked(const char* p, std::size_t n, const ByteMasks& m, Event& event);
     /// The fast paths for `line`: scan_short (in a padded copy if the line
     /// has no padding), else scan_common.
     bool scan_fast(const Line& line, std::string_view text, Event& event);
@@ -121,6 +128,7 @@ class TextLineParser {
     std::uint64_t last_line_ = 0;     // last line read
 
     bool fast_path_;
+    bool avx2_ = false;  // scan_short classifies with AVX2 (cpu_has_avx2())
     static constexpr std::size_t kFastTokens = 16;  // more operands: the general path
     FastToken fast_[kFastTokens];                   // the fast path's operands
     PinnedSymbolCache pinned_;                      // the fast paths' names, keys, types, sites

@@ -6,7 +6,9 @@
 
 #include <doctest/doctest.h>
 
+#include <random>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "tests/unit/trace_formats/line_mutations.h"
@@ -66,10 +68,19 @@ std::vector<std::string> mutated(const std::vector<std::string>& corpus, std::st
     return test::mutated_lines(corpus, corpus.size(), replace, insert, rounds);
 }
 
+// The text parser reads each line a fourth way: the fast path with its
+// SSE2 classification even where the CPU has AVX2 (both must agree).
 template <class Parser>
 void check_paths_agree(const std::vector<std::string>& lines) {
-    SymbolTable fast_symbols, padded_symbols, slow_symbols;
+    SymbolTable fast_symbols, padded_symbols, slow_symbols, narrow_symbols;
     Parser fast(fast_symbols, true), padded(padded_symbols, true), slow(slow_symbols, false);
+    constexpr bool kNarrow = std::is_constructible_v<Parser, SymbolTable&, bool, bool>;
+    Parser narrow = [&] {
+        if constexpr (kNarrow)
+            return Parser(narrow_symbols, true, false);
+        else
+            return Parser(narrow_symbols, true);
+    }();
     std::uint64_t number = 0;
     int events = 0;
     for (const std::string& line : lines) {
@@ -79,6 +90,7 @@ void check_paths_agree(const std::vector<std::string>& lines) {
         const std::string b = parse_with(slow, slow_symbols, line, number);
         CHECK(a == b);
         CHECK(parse_with(padded, padded_symbols, line, number, true) == b);
+        if constexpr (kNarrow) CHECK(parse_with(narrow, narrow_symbols, line, number, true) == b);
         events += a.starts_with("error") || a == "skip" ? 0 : 1;
     }
     CHECK(events > 100);  // the mutations leave good events too
@@ -118,6 +130,23 @@ TEST_CASE("fast paths: the text fast path and the general parser read every line
         "set o1 k o2 o3",
         "drop o1234567890123456789012345678901234567890123456789012345678",
         "    drop      o1       ",
+        // Lengths at the classification blocks' edges (16, 32, 64 bytes),
+        // tokens across them, tabs, a stray CR, a site ending the line.
+        "alloc o100 list site=abcdefghij",
+        "alloc o100 list site=abcdefghijk",
+        "alloc o100 list site=abcdefghijkl",
+        "alloc o100 list o2 o3 o4 o5 o6 o7 o8 o9 site=abcdefghijklmnopqr",
+        "alloc o100 list o2 o3 o4 o5 o6 o7 o8 o9 site=abcdefghijklmnopqrs",
+        "alloc o100 list o2 o3 o4 o5 o6 o7 o8 o9 site=abcdefghijklmnopqrst",
+        "alloc\to100\tlist\to2\to3\to4\to5\to6\to7\to8\to9\tsize=1234\tsite=a.py:1",
+        "set o1234567890123456789012345 k0123456789012345 o1234567890123",
+        "set o1234567890123456789012345 k0123456789012345 o12345678901234",
+        "bind name_of_thirty_two_bytes_xyz o1",
+        "@18446744073709551615 bind n o1",
+        "drop o1\r",
+        "alloc o1 list site=a#b",
+        "alloc o1 list site=a\x7f",
+        "alloc o1 list size=12 site=web/app.py:12 # trailing comment",
     };
     check_paths_agree<TextLineParser>(
         mutated(corpus, "ao1 \t=@#/.:-x9\xff", "o1 \t=@#/.:-\r\x01\xc3", 6000));
@@ -151,3 +180,36 @@ TEST_CASE("fast paths: the JSON Lines fast path and the general path read every 
     check_paths_agree<JsonLineParser>(mutated(
         corpus, "{}[]\",:0123456789 o\\", std::string_view("{}[]\",:019 o\\\x01\xff", 16), 6000));
 }
+
+#if defined(HEAPSIM_AVX2_PATH)
+TEST_CASE("byte masks: the AVX2 classification gives the SSE2 masks") {
+    REQUIRE_MESSAGE(cpu_has_avx2(), "this CPU has no AVX2: its readers use the SSE2 masks only");
+    std::mt19937 random(13);
+    // Every byte value at every position of a 64-byte line, then random
+    // lines of every length 0-64 (bytes past n must not count).
+    std::vector<std::string> lines;
+    for (int c = 0; c < 256; ++c) lines.push_back(std::string(64, static_cast<char>(c)));
+    for (int round = 0; round < 500; ++round) {
+        std::string line(64 + kLinePadding, '\0');
+        for (char& c : line) c = static_cast<char>(random() & 0xFF);
+        lines.push_back(line);
+    }
+    int compared = 0;
+    for (const std::string& bytes : lines) {
+        std::string padded = bytes;
+        padded.resize(64 + kLinePadding, 'x');
+        for (std::size_t n = 0; n <= 64; ++n) {
+            const ByteMasks a = classify_bytes(padded.data(), n);
+            const ByteMasks b = classify_bytes_avx2(padded.data(), n);
+            CAPTURE(n);
+            CAPTURE(padded.substr(0, n));
+            const bool same = a.blank == b.blank && a.name == b.name && a.id == b.id &&
+                              a.digit == b.digit && a.label == b.label && a.quote == b.quote &&
+                              a.plain == b.plain;
+            CHECK(same);
+            ++compared;
+        }
+    }
+    CHECK(compared == 756 * 65);
+}
+#endif
