@@ -253,6 +253,43 @@ inline constexpr Avx2Splats kAvx2Splats{};
 }
 #endif
 
+/// classify_bytes() of n <= 16 bytes: one block, always inline, so a
+/// caller that reads two or three of the masks computes only those.
+[[gnu::always_inline]] inline ByteMasks classify_block16(const char* p, std::size_t n) {
+#if defined(__SSE2__)
+    ByteMasks m;
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i blank =
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\t')));
+    const __m128i slash = _mm_cmpeq_epi8(x, _mm_set1_epi8('/'));
+    const __m128i name =
+        _mm_or_si128(_mm_or_si128(detail::in_range(x, '-', ':'),
+                                  detail::in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 'z')),
+                     _mm_cmpeq_epi8(x, _mm_set1_epi8('_')));
+    const __m128i quote = _mm_cmpeq_epi8(x, _mm_set1_epi8('"'));
+    const __m128i printable = detail::in_range(x, 0x20, 0x7e);
+    const std::uint64_t valid = low_bits(static_cast<unsigned>(n));
+    m.blank = detail::bits(blank, 0) & valid;
+    m.name = detail::bits(name, 0) & valid;
+    m.id = detail::bits(_mm_andnot_si128(slash, name), 0) & valid;
+    m.digit = detail::bits(detail::in_range(x, '0', '9'), 0) & valid;
+    m.label =
+        detail::bits(
+            _mm_andnot_si128(_mm_or_si128(blank, _mm_cmpeq_epi8(x, _mm_set1_epi8('#'))), printable),
+            0) &
+        valid;
+    m.quote = detail::bits(quote, 0) & valid;
+    m.plain =
+        detail::bits(_mm_andnot_si128(_mm_or_si128(quote, _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+                                      printable),
+                     0) &
+        valid;
+    return m;
+#else
+    return classify_bytes(p, n);
+#endif
+}
+
 /// The value of n <= 19 decimal digits at p (already known to be digits).
 inline std::uint64_t digits_value(const char* p, unsigned n) {
     std::uint64_t value = 0;

@@ -48,7 +48,7 @@ class ShapeCursor {
         const std::size_t rest = static_cast<std::size_t>(end_ - p_);
         // Nearly every string (an id, a name, a site) closes within 16
         // bytes: one block first, the whole 64 only when it does not.
-        ByteMasks m = classify_bytes(p_, rest < 16 ? rest : 16);
+        ByteMasks m = classify_block16(p_, rest < 16 ? rest : 16);
         if (m.quote == 0 && rest > 16)
             m = classify_bytes(p_, rest < kMaskedLine ? rest : kMaskedLine);
         if (m.quote == 0) return false;
@@ -66,7 +66,7 @@ class ShapeCursor {
     bool number(std::uint64_t& out) {
         const std::size_t rest = static_cast<std::size_t>(end_ - p_);
         // 16 digits at most in one block; the longest (19) need a second.
-        ByteMasks m = classify_bytes(p_, rest < 16 ? rest : 16);
+        ByteMasks m = classify_block16(p_, rest < 16 ? rest : 16);
         if (m.digit == low_bits(16) && rest > 16) m = classify_bytes(p_, rest < 20 ? rest : 20);
         const unsigned digits = static_cast<unsigned>(std::countr_one(m.digit));
         if (digits == 0 || digits > 19 || (*p_ == '0' && digits > 1)) return false;
