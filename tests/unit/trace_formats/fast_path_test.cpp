@@ -183,7 +183,12 @@ TEST_CASE("fast paths: the JSON Lines fast path and the general path read every 
 
 #if defined(HEAPSIM_AVX2_PATH)
 TEST_CASE("byte masks: the AVX2 classification gives the SSE2 masks") {
-    REQUIRE_MESSAGE(cpu_has_avx2(), "this CPU has no AVX2: its readers use the SSE2 masks only");
+    // Without AVX2 the readers never take this path (the SSE2 one is checked
+    // above), and the AVX2 code cannot run to be compared.
+    if (!cpu_has_avx2()) {
+        MESSAGE("this CPU has no AVX2: its readers use the SSE2 masks only, nothing to compare");
+        return;
+    }
     std::mt19937 random(13);
     // Every byte value at every position of a 64-byte line, then random
     // lines of every length 0-64 (bytes past n must not count).
