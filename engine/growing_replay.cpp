@@ -60,6 +60,7 @@ bool GrowingReplay::advance(bool wait) {
                 return true;
             }
             cursor_.emplace(segment->events);
+            cursor_segment_events_ = segment->events.size();
             ++segment_;
         }
         while (cursor_->next(event)) {
@@ -68,6 +69,7 @@ bool GrowingReplay::advance(bool wait) {
                 return true;
             }
         }
+        applied_ += cursor_segment_events_;
         cursor_.reset();
     }
 }

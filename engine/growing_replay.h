@@ -49,6 +49,9 @@ class GrowingReplay {
     bool advance(bool wait);
     /// The segment this run reads next: wait for it when advance() is false.
     std::size_t next_segment() const { return segment_; }
+    /// Events applied so far (counted a segment at a time: a run stops
+    /// between segments unless it ended), for the sweep's counters.
+    std::uint64_t events_applied() const { return applied_; }
     /// Objects alive in its heap now (0 once ended), for memory bounds.
     std::uint64_t live_objects() const { return sim_ ? sim_->live_objects() : 0; }
     /// Once advance() returned true: the simulator interned a string of its
@@ -69,7 +72,9 @@ class GrowingReplay {
     bool lost_step_ = false;
     std::unique_ptr<Simulator> sim_;
     std::optional<ReplayLoop> loop_;
-    std::size_t segment_ = 0;  // the next segment to open
+    std::size_t segment_ = 0;                  // the next segment to open
+    std::uint64_t applied_ = 0;                // events of the segments read whole
+    std::uint64_t cursor_segment_events_ = 0;  // events of the segment being read
     std::optional<EventBuffer::Cursor> cursor_;
     ReplayOutcome outcome_;
 };

@@ -1,5 +1,7 @@
 #include "engine/overlapped_replay.h"
 
+#include <time.h>
+
 #include <algorithm>
 #include <atomic>
 #include <exception>
@@ -14,6 +16,14 @@
 namespace heapsim {
 
 namespace {
+
+/// This thread's CPU time, for the counters.
+std::uint64_t thread_cpu_ns() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<std::uint64_t>(t.tv_sec) * 1000000000u +
+           static_cast<std::uint64_t>(t.tv_nsec);
+}
 
 /// The runs not yet taken: the next number, and those a worker gave back.
 class RunQueue {
@@ -76,12 +86,18 @@ class Worker {
     struct Active {
         std::size_t index;
         std::unique_ptr<GrowingReplay> replay;
+        // For the counters: events applied by its replays that ended.
+        std::uint64_t applied_before = 0;
+        std::uint64_t applied() const {
+            return applied_before + (replay ? replay->events_applied() : 0);
+        }
     };
 
     /// Takes the next run; false when none is left.
     bool start() {
         std::size_t i = 0;
         if (!queue_.take(i)) return false;
+        if (runs_.counters && !trace_.complete()) ++runs_.counters->started_while_loading;
         Active a{i, nullptr};
         try {
             a.replay = std::make_unique<GrowingReplay>(trace_, runs_.options(i));
@@ -96,13 +112,33 @@ class Worker {
     /// Advances one run as far as the loader allows; true when it ended
     /// (its outcome handed over).
     bool step(Active& a) {
+        if (!runs_.counters) return advance(a);
+        // The bench's account: this thread's CPU time and the events applied,
+        // while the trace loads or after.
+        const bool loading = !trace_.complete();
+        const std::uint64_t cpu = thread_cpu_ns();
+        const std::uint64_t applied = a.applied();
+        const bool ended = advance(a);
+        const std::uint64_t events = a.applied() - applied;
+        (loading ? runs_.counters->loading_cpu_ns : runs_.counters->after_cpu_ns) +=
+            thread_cpu_ns() - cpu;
+        (loading ? runs_.counters->loading_events : runs_.counters->after_events) += events;
+        return ended;
+    }
+
+    /// step() without the counters' account.
+    bool advance(Active& a) {
         ReplayOutcome outcome;
         try {
             for (;;) {
                 if (!a.replay->advance(false)) return false;
                 if (!a.replay->lost_step()) break;
                 // Again, on the whole table: waits for the load to complete.
-                if (runs_.counters) ++runs_.counters->lost_step;
+                if (runs_.counters) {
+                    ++runs_.counters->lost_step;
+                    runs_.counters->wasted_events += a.replay->events_applied();
+                    a.applied_before += a.replay->events_applied();
+                }
                 a.replay.reset();
                 a.replay = std::make_unique<GrowingReplay>(trace_, runs_.options(a.index), true);
             }
@@ -110,6 +146,7 @@ class Worker {
         } catch (...) {
             outcome = outcome_of_current_exception();
         }
+        if (a.replay) a.applied_before += a.replay->events_applied();
         a.replay.reset();  // its heap, before the next run allocates one
         if (!trace_.failed()) runs_.done(a.index, std::move(outcome));
         return true;
@@ -123,7 +160,10 @@ class Worker {
                 live += active_[k].replay->live_objects();
             if (live <= runs_.extra_live_objects) return;
             queue_.give_back(active_.back().index);
-            if (runs_.counters) ++runs_.counters->given_back;
+            if (runs_.counters) {
+                ++runs_.counters->given_back;
+                runs_.counters->wasted_events += active_.back().replay->events_applied();
+            }
             active_.pop_back();
             extras_ = false;
         }

@@ -47,9 +47,15 @@ struct OverlappedRuns {
     /// The bound on the extras' heaps (see above); tests make it small.
     std::uint64_t extra_live_objects = kExtraLiveObjectsWhileLoading;
     /// If set, counts the extras dropped for that bound and the runs that
-    /// lost step with the trace's symbols (GrowingReplay) and ran again.
+    /// lost step with the trace's symbols (GrowingReplay) and ran again, the
+    /// events those replayed for nothing, the runs started before the trace
+    /// was complete, and the replays' thread CPU time and events while the
+    /// trace loads and after (bench/sweep_bench.cpp prints them).
     struct Counters {
-        std::atomic<std::uint64_t> given_back{0}, lost_step{0};
+        std::atomic<std::uint64_t> given_back{0}, lost_step{0}, wasted_events{0};
+        std::atomic<std::uint64_t> started_while_loading{0};
+        std::atomic<std::uint64_t> loading_cpu_ns{0}, loading_events{0};
+        std::atomic<std::uint64_t> after_cpu_ns{0}, after_events{0};
     };
     Counters* counters = nullptr;
 };

@@ -315,6 +315,13 @@ TEST_CASE(
                                      std::this_thread::sleep_for(std::chrono::milliseconds(1));
                              }));
         if (bound == 0) CHECK(counters.given_back > 0);
+        // The account of the work: every run's events once, plus those the
+        // given-back runs replayed for nothing.
+        CHECK(counters.lost_step == 0);
+        CHECK((counters.given_back == 0) == (counters.wasted_events == 0));
+        CHECK(counters.started_while_loading > 0);
+        CHECK(counters.loading_events + counters.after_events ==
+              configs.size() * whole.events.size() + counters.wasted_events);
         for (std::size_t i = 0; i < configs.size(); ++i) {
             CHECK(calls[i] == 1);
             CHECK(json_of(got[i]) == json_of(replay_loaded(whole, configs[i])));
