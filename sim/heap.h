@@ -311,7 +311,7 @@ class Heap {
     void gc_clear(Handle h);
 
     // --- end of run (leak_analysis.cpp, statistics.cpp) ---
-    void analyse_leaks(RunResult& r) const;
+    void analyse_leaks(RunResult& r);  // uses marks_ and gc_refs as scratch
     LeakRecord leak_record(Handle h, std::uint8_t mark, Sym held_by) const;
     void add_retention(LeakReason reason, Handle h, const RetentionForest& f, PathBuilder& b,
                        PathRef& path, std::string& finalizer) const;

@@ -58,22 +58,27 @@ void Heap::add_retention(LeakReason reason, Handle h, const RetentionForest& f, 
                          PathRef& path, std::string& finalizer) const {
     if (reason == LeakReason::NeverStored) return;
     path = retention_path(f, b, h);
-    const std::uint32_t g = f.gidx[h];
+    const std::uint32_t g = f.gidx(h);
     if (reason == LeakReason::Uncollectable && g != RetentionForest::kUnreached &&
         f.finalizer[g] != kNoHandle)
         finalizer = std::string(symbols_.str(objects_[f.finalizer[g]].id));
 }
 
-void Heap::analyse_leaks(RunResult& r) const {
+void Heap::analyse_leaks(RunResult& r) {
     const std::size_t n = objects_.capacity();
-    std::vector<std::uint8_t> mark(n, kNone);
-    std::vector<Sym> held_by(n, kNoSym);
-    std::vector<Handle> queue;
+    // Nothing per handle of its own at the run's memory peak: the marks are
+    // measure_garbage's (which assigns them afresh after this), the root
+    // that holds an object is in its collector scratch (gc_refs: every
+    // collection sets it before reading it).
+    std::vector<std::uint8_t>& mark = marks_;
+    mark.assign(n, kNone);
+    const auto held_by = [&](Handle h) -> Sym& { return objects_[h].gc_refs; };
+    std::vector<Handle>& queue = mark_stack_;
 
     auto flood = [&](Handle start, Mark m, Sym root) {
         if (mark[start] != kNone) return;
         mark[start] = m;
-        held_by[start] = root;
+        held_by(start) = root;
         queue.assign(1, start);
         while (!queue.empty()) {
             const Handle h = queue.back();
@@ -82,7 +87,7 @@ void Heap::analyse_leaks(RunResult& r) const {
                 const Handle t = edge(h, k).target;
                 if (mark[t] != kNone) continue;
                 mark[t] = m;
-                held_by[t] = root;
+                held_by(t) = root;
                 queue.push_back(t);
             }
         }
@@ -123,7 +128,7 @@ void Heap::analyse_leaks(RunResult& r) const {
         if (!(o.flags & flag::kLive) || (o.flags & flag::kHidden)) continue;
         const LeakReason reason = leak_reason(mark[h], o.flags);
         const bool reachable = reason == LeakReason::LiveAtEnd;
-        const Key key{reason_rank(reason), reachable ? held_by[h] : kNoSym,
+        const Key key{reason_rank(reason), reachable ? held_by(h) : kNoSym,
                       reachable && mark[h] == kFromTemp, site_of(h), types_[o.type].name};
         LeakGroup& g = by_symbols[key];
         const auto [best, fresh] = example.try_emplace(key, h);
@@ -137,11 +142,11 @@ void Heap::analyse_leaks(RunResult& r) const {
         if (by_reason[reason_rank(reason)].size() < options_.max_leak_records)
             by_reason[reason_rank(reason)].push_back(h);
     }
-    PathBuilder builder(r.paths, symbols_, n);
+    PathBuilder builder(r.paths, symbols_);
     for (const std::vector<Handle>& handles : by_reason) {
         for (Handle h : handles) {
             if (r.leaks.size() == options_.max_leak_records) break;
-            r.leaks.push_back(leak_record(h, mark[h], held_by[h]));
+            r.leaks.push_back(leak_record(h, mark[h], held_by(h)));
             add_retention(r.leaks.back().reason, h, forest, builder, r.leaks.back().path,
                           r.leaks.back().finalizer);
         }
@@ -150,26 +155,45 @@ void Heap::analyse_leaks(RunResult& r) const {
     r.leaks_omitted -= r.leaks.size();
 
     // Ordered by strings, not symbol numbers, so the order does not depend
-    // on when a name was first interned.
-    std::map<std::tuple<int, std::string, std::string, std::string>, LeakGroup> groups;
-    for (const auto& [key, g] : by_symbols) {
-        LeakGroup named = g;
+    // on when a name was first interned. Each group moves from one map to
+    // the next and into the report, freeing as it goes: there can be many
+    // (one per root, site and type), and the run's memory peak is here.
+    using Named = std::map<std::tuple<int, std::string, std::string, std::string>, LeakGroup>;
+    Named groups;
+    for (auto it = by_symbols.begin(); it != by_symbols.end(); it = by_symbols.erase(it)) {
+        const Key& key = it->first;
+        LeakGroup named = std::move(it->second);
         named.site = key.site == kNoSym ? "" : std::string(symbols_.str(key.site));
         named.type = std::string(symbols_.str(key.type));
         const Handle ex = example.at(key);
         named.example_id = std::string(symbols_.str(objects_[ex].id));
-        add_retention(g.reason, ex, forest, builder, named.path, named.finalizer);
+        add_retention(named.reason, ex, forest, builder, named.path, named.finalizer);
         if (key.root != kNoSym)
             named.held_by =
                 std::string(symbols_.str(key.root)) + (key.temp ? " (never stored)" : "");
-        groups[{key.reason, named.held_by, named.site, named.type}] = named;
+        std::tuple<int, std::string, std::string, std::string> order{key.reason, named.held_by,
+                                                                     named.site, named.type};
+        groups[std::move(order)] = std::move(named);
     }
-    for (auto& [key, g] : groups) r.leak_groups.push_back(g);
-    std::stable_sort(r.leak_groups.begin(), r.leak_groups.end(),
-                     [](const LeakGroup& a, const LeakGroup& b) {
-                         if (a.bytes != b.bytes) return a.bytes > b.bytes;
-                         return a.objects > b.objects;
-                     });
+    // Largest first (bytes, then objects), ties in the strings' order: a
+    // stable sort of small entries, then each group moved once.
+    struct Rank {
+        std::uint64_t bytes, objects;
+        Named::iterator group;
+    };
+    std::vector<Rank> ranks;
+    ranks.reserve(groups.size());
+    for (auto it = groups.begin(); it != groups.end(); ++it)
+        ranks.push_back({it->second.bytes, it->second.objects, it});
+    std::stable_sort(ranks.begin(), ranks.end(), [](const Rank& a, const Rank& b) {
+        if (a.bytes != b.bytes) return a.bytes > b.bytes;
+        return a.objects > b.objects;
+    });
+    r.leak_groups.reserve(r.leak_groups.size() + ranks.size());
+    for (const Rank& rank : ranks) {
+        r.leak_groups.push_back(std::move(rank.group->second));
+        groups.erase(rank.group);
+    }
 }
 
 }  // namespace heapsim

@@ -17,17 +17,21 @@ RetentionForest Heap::retention() const {
     f.parent.assign(n, kNoHandle);
     f.via.assign(n, 0);
     f.depth.assign(n, kUnreached);
-    f.head_end.assign(n, kNoHandle);
+    f.head_or_gidx.assign(n, kNoHandle);  // kNoHandle == kUnreached: not garbage
     const auto live = [&](Handle h) { return (objects_[h].flags & flag::kLive) != 0; };
 
     // Reachable: one breadth-first pass from every root at once. At a root,
-    // `via` holds its name (kNoSym for a temporary).
+    // `via` holds its name (kNoSym for a temporary). The queue holds every
+    // reachable object once: reserved for all live ones, so it never holds
+    // two copies while growing (and the pages it does not reach are never
+    // touched).
     std::vector<Handle> queue;
+    queue.reserve(live_objects_);
     const auto root = [&](Handle h, Sym name) {
         if (f.depth[h] != kUnreached) return;
         f.depth[h] = 0;
         f.via[h] = name;
-        f.head_end[h] = h;
+        f.head_or_gidx[h] = h;
         queue.push_back(h);
     };
     for (Sym name = 0; name < names_.size(); ++name)
@@ -42,22 +46,22 @@ RetentionForest Heap::retention() const {
             f.depth[t] = f.depth[h] + 1;
             f.parent[t] = h;
             f.via[t] = k;
-            f.head_end[t] = f.depth[t] < kPathHead ? t : f.head_end[h];
+            f.head_or_gidx[t] = f.depth[t] < kPathHead ? t : f.head_or_gidx[h];
             queue.push_back(t);
         }
     }
 
+    std::vector<Handle>().swap(queue);  // the garbage's queues are as small as it
     // Garbage: dense indices, so its arrays cost nothing when there is none.
-    f.gidx.assign(n, kUnreached);
     std::vector<Handle>& gnode = f.gnode;
     for (Handle h = kListCount; h < n; ++h) {
         if (live(h) && f.depth[h] == kUnreached) {
-            f.gidx[h] = static_cast<std::uint32_t>(gnode.size());
+            f.head_or_gidx[h] = static_cast<std::uint32_t>(gnode.size());
             gnode.push_back(h);
         }
     }
     const std::size_t g = gnode.size();
-    const auto gi = [&](Handle h) { return f.gidx[h]; };
+    const auto gi = [&](Handle h) { return f.gidx(h); };
     // Strongly connected components: iterative Tarjan in handle order.
     f.comp.assign(g, kUnreached);
     std::vector<std::uint32_t> index(g, kUnreached), low(g, 0);
@@ -251,12 +255,12 @@ PathRef Heap::reachable_path(const RetentionForest& f, PathBuilder& b, Handle x)
     std::vector<Handle>& chain = b.chain;
     chain.clear();
     Handle h = x;
-    while (b.memo[h] == PathBuilder::kUnset) {
+    while (b.memo_of(h) == PathBuilder::kUnset) {
         chain.push_back(h);
         if (f.parent[h] == kNoHandle) break;
         h = f.parent[h];
     }
-    PathRef at = b.memo[h];
+    PathRef at = b.memo_of(h);
     if (at == PathBuilder::kUnset) {  // h is the root: its name, then itself
         at = kEmptyPath;
         if (f.via[h] != kNoSym) at = b.store.name(at, b.string(f.via[h]));
@@ -285,14 +289,14 @@ PathRef Heap::retention_path(const RetentionForest& f, PathBuilder& b, Handle x)
         for (std::size_t i = 0; i < kPathTail; ++i, h = f.parent[h])
             nodes.emplace_back(h, key_in(f.parent[h], f.via[h]));
         std::reverse(nodes.begin(), nodes.end());
-        const PathRef head = reachable_path(f, b, f.head_end[x]);
+        const PathRef head = reachable_path(f, b, f.head_end(x));
         return append_steps(b, head, nodes, count - kPathHead - kPathTail, 0);
     }
     // A cycle through x (x -> representative -> x), or the cycle of the
     // nearest member, then the chain from it to x.
     const auto cycle_nodes = [&](Handle o, std::vector<std::pair<Handle, Sym>>& out,
                                  std::uint64_t& elided, std::size_t& head_size) {
-        const std::uint32_t c = f.comp[f.gidx[o]];
+        const std::uint32_t c = f.comp[f.gidx(o)];
         const Handle r = f.rep[c];
         // Head: o toward r, at most kPathHead nodes.
         out.clear();
@@ -300,38 +304,38 @@ PathRef Heap::retention_path(const RetentionForest& f, PathBuilder& b, Handle x)
         for (Handle h = o;;) {
             out.emplace_back(h, key);
             if (h == r || out.size() == kPathHead) break;
-            key = key_in(h, f.rvia[f.gidx[h]]);
-            h = f.rnext[f.gidx[h]];
+            key = key_in(h, f.rvia[f.gidx(h)]);
+            h = f.rnext[f.gidx(h)];
         }
         head_size = out.size();
         // Tail: r's forward tree down to o (or, for r itself, to a member
         // referring to r, then r again), at most kPathTail nodes.
         const Handle end = o == r ? f.first_pred[c] : o;
         std::vector<std::pair<Handle, Sym>> down;
-        for (Handle d = end; d != r && down.size() < kPathTail; d = f.fpar[f.gidx[d]])
-            down.emplace_back(d, key_in(f.fpar[f.gidx[d]], f.fvia[f.gidx[d]]));
+        for (Handle d = end; d != r && down.size() < kPathTail; d = f.fpar[f.gidx(d)])
+            down.emplace_back(d, key_in(f.fpar[f.gidx(d)], f.fvia[f.gidx(d)]));
         out.insert(out.end(), down.rbegin(), down.rend());
         if (o == r) out.emplace_back(r, key_in(end, f.first_pred_via[c]));
         const std::uint64_t total =
-            std::uint64_t{f.rdepth[f.gidx[o]]} + 1 + f.fdepth[f.gidx[end]] + (o == r ? 1 : 0);
+            std::uint64_t{f.rdepth[f.gidx(o)]} + 1 + f.fdepth[f.gidx(end)] + (o == r ? 1 : 0);
         elided = total - out.size();
     };
     std::uint64_t elided = 0;
     std::size_t head_size = 0;
-    if (f.comp[f.gidx[x]] != kUnreached && f.cyclic[f.comp[f.gidx[x]]]) {
+    if (f.comp[f.gidx(x)] != kUnreached && f.cyclic[f.comp[f.gidx(x)]]) {
         cycle_nodes(x, nodes, elided, head_size);
         return append_steps(b, kEmptyPath, nodes, elided, head_size);
     }
-    if (f.gdepth[f.gidx[x]] == kUnreached) return path_step(b, kEmptyPath, x, kNoSym);
+    if (f.gdepth[f.gidx(x)] == kUnreached) return path_step(b, kEmptyPath, x, kNoSym);
     Handle o = x;
     std::vector<std::pair<Handle, Sym>> chain;  // x up to (excluding) o, reversed
     std::uint64_t chain_elided = 0;
-    while (f.gpar[f.gidx[o]] != kNoHandle) {
+    while (f.gpar[f.gidx(o)] != kNoHandle) {
         if (chain.size() < kPathTail)
-            chain.emplace_back(o, key_in(f.gpar[f.gidx[o]], f.gvia[f.gidx[o]]));
+            chain.emplace_back(o, key_in(f.gpar[f.gidx(o)], f.gvia[f.gidx(o)]));
         else
             ++chain_elided;
-        o = f.gpar[f.gidx[o]];
+        o = f.gpar[f.gidx(o)];
     }
     cycle_nodes(o, nodes, elided, head_size);
     const PathRef cycle = append_steps(b, kEmptyPath, nodes, elided, head_size);
