@@ -160,8 +160,11 @@ void SymbolTable::erase_slot(std::size_t hole) {
 }
 
 void SymbolTable::grow_index() {
-    std::vector<Sym> old(index_.size() * 2, kNoSym);
-    old.swap(index_);
+    // Rebuilt from the entries, so the old array is freed before the new
+    // one is allocated: growing never holds both (3x the old size at once).
+    const std::size_t slots = index_.size() * 2;
+    std::vector<Sym>().swap(index_);
+    index_.assign(slots, kNoSym);
     const std::size_t mask = index_.size() - 1;
     for (Sym sym = 0; sym < entries_.size(); ++sym) {
         if (entries_[sym].length & kFreed) continue;
