@@ -78,6 +78,7 @@ class Heap {
     std::vector<Sym> type_keys(Sym type) const;
     const std::vector<Sym>& freed_ids() const { return freed_ids_; }
     std::uint64_t live_objects() const { return live_objects_; }
+    std::vector<MemoryUse> memory_use() const;  // heap_memory.cpp
 
   private:
     Handle live(Sym id) const { return id < id_to_object_.size() ? id_to_object_[id] : kNoHandle; }
@@ -343,7 +344,7 @@ class Heap {
         if (roots_.size() > roots_compact_at_) compact_roots();
     }
     void compact_roots();
-    RetentionForest retention() const;
+    RetentionForest retention();  // ends the run: reuses the GC list links
     PathRef retention_path(const RetentionForest& f, PathBuilder& b, Handle h) const;
     PathRef reachable_path(const RetentionForest& f, PathBuilder& b, Handle h) const;
     PathRef path_step(PathBuilder& b, PathRef at, Handle h, Sym key) const;
@@ -451,6 +452,7 @@ class Heap {
     std::vector<std::uint8_t> name_listed_;  // by name symbol: in bound_names_
     std::vector<Sym> freed_ids_;  // SimOptions::record_frees
     mutable std::vector<Sym> index_keys_;  // index_key's cache, by index
+    std::vector<MemoryUse> analysis_use_;   // analyse_leaks' scratch at its largest
 };
 
 }  // namespace heapsim

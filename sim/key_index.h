@@ -50,6 +50,7 @@ class KeyIndex {
 
     std::uint32_t size() const { return count_; }
     std::uint32_t slots() const { return static_cast<std::uint32_t>(slots_.size()); }
+    std::size_t memory_bytes() const { return slots_.capacity() * sizeof(slots_[0]); }
 
   private:
     struct Entry {

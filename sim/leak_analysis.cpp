@@ -154,6 +154,15 @@ void Heap::analyse_leaks(RunResult& r) {
     for (const auto& [key, g] : by_symbols) r.leaks_omitted += g.objects;
     r.leaks_omitted -= r.leaks.size();
 
+    analysis_use_ = {
+        {"end of run: retention forest (depth, head/garbage index; tree in the list links)",
+         forest.bytes()},
+        {"end of run: breadth-first queue (freed before the records)", forest.queue_bytes},
+        {"end of run: path memo (reported objects only)",
+         builder.memo.size() * (sizeof(Handle) + sizeof(PathRef) + 2 * sizeof(void*))},
+        {"end of run: leak groups by symbols (map nodes)",
+         by_symbols.size() * (sizeof(LeakGroup) + 64 + 32) + example.size() * 48},
+    };
     // Ordered by strings, not symbol numbers, so the order does not depend
     // on when a name was first interned. Each group moves from one map to
     // the next and into the report, freeing as it goes: there can be many

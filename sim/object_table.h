@@ -111,6 +111,8 @@ public:
     }
     bool empty(ListId list) const { return objects_[list].next == list; }
     std::uint64_t size(ListId list) const { return sizes_[list]; }
+    /// Bytes of the records (sim/memory_use.h).
+    std::size_t memory_bytes() const { return objects_.memory_bytes(); }
 
 private:
     ChunkedVector<Object, 16> objects_;  // grows without copying: no doubling peak

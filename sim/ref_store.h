@@ -27,6 +27,8 @@ public:
     Edge* at(std::uint32_t offset) { return pool_.data() + offset; }
     const Edge* at(std::uint32_t offset) const { return pool_.data() + offset; }
     std::size_t pool_size() const { return pool_.size(); }
+    /// Bytes of the pool in use, free blocks included (sim/memory_use.h).
+    std::size_t memory_bytes() const { return pool_.size() * sizeof(Edge); }
 
 private:
     static constexpr int kClasses = 32;

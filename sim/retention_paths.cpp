@@ -11,11 +11,10 @@ namespace {
 constexpr std::uint32_t kUnreached = RetentionForest::kUnreached;
 }  // namespace
 
-RetentionForest Heap::retention() const {
+RetentionForest Heap::retention() {
     const std::size_t n = objects_.capacity();
     RetentionForest f;
-    f.parent.assign(n, kNoHandle);
-    f.via.assign(n, 0);
+    f.objects = &objects_;
     f.depth.assign(n, kUnreached);
     f.head_or_gidx.assign(n, kNoHandle);  // kNoHandle == kUnreached: not garbage
     const auto live = [&](Handle h) { return (objects_[h].flags & flag::kLive) != 0; };
@@ -30,7 +29,7 @@ RetentionForest Heap::retention() const {
     const auto root = [&](Handle h, Sym name) {
         if (f.depth[h] != kUnreached) return;
         f.depth[h] = 0;
-        f.via[h] = name;
+        f.set_tree(h, kNoHandle, name);
         f.head_or_gidx[h] = h;
         queue.push_back(h);
     };
@@ -44,13 +43,13 @@ RetentionForest Heap::retention() const {
             const Handle t = edge(h, k).target;
             if (f.depth[t] != kUnreached) continue;
             f.depth[t] = f.depth[h] + 1;
-            f.parent[t] = h;
-            f.via[t] = k;
+            f.set_tree(t, h, k);
             f.head_or_gidx[t] = f.depth[t] < kPathHead ? t : f.head_or_gidx[h];
             queue.push_back(t);
         }
     }
 
+    f.queue_bytes = queue.capacity() * sizeof(Handle);
     std::vector<Handle>().swap(queue);  // the garbage's queues are as small as it
     // Garbage: dense indices, so its arrays cost nothing when there is none.
     std::vector<Handle>& gnode = f.gnode;
@@ -257,13 +256,13 @@ PathRef Heap::reachable_path(const RetentionForest& f, PathBuilder& b, Handle x)
     Handle h = x;
     while (b.memo_of(h) == PathBuilder::kUnset) {
         chain.push_back(h);
-        if (f.parent[h] == kNoHandle) break;
-        h = f.parent[h];
+        if (f.parent(h) == kNoHandle) break;
+        h = f.parent(h);
     }
     PathRef at = b.memo_of(h);
     if (at == PathBuilder::kUnset) {  // h is the root: its name, then itself
         at = kEmptyPath;
-        if (f.via[h] != kNoSym) at = b.store.name(at, b.string(f.via[h]));
+        if (f.via(h) != kNoSym) at = b.store.name(at, b.string(f.via(h)));
         if (!(objects_[h].flags & flag::kHidden)) at = path_step(b, at, h, kNoSym);
         b.memo[h] = at;
         chain.pop_back();
@@ -271,7 +270,7 @@ PathRef Heap::reachable_path(const RetentionForest& f, PathBuilder& b, Handle x)
     for (std::size_t i = chain.size(); i-- > 0;) {
         const Handle c = chain[i];
         if (!(objects_[c].flags & flag::kHidden))
-            at = path_step(b, at, c, edge(f.parent[c], f.via[c]).key);
+            at = path_step(b, at, c, edge(f.parent(c), f.via(c)).key);
         b.memo[c] = at;
     }
     return at;
@@ -286,8 +285,8 @@ PathRef Heap::retention_path(const RetentionForest& f, PathBuilder& b, Handle x)
         const std::uint64_t count = std::uint64_t{f.depth[x]} + 1;
         if (count <= kPathHead + kPathTail) return reachable_path(f, b, x);
         Handle h = x;
-        for (std::size_t i = 0; i < kPathTail; ++i, h = f.parent[h])
-            nodes.emplace_back(h, key_in(f.parent[h], f.via[h]));
+        for (std::size_t i = 0; i < kPathTail; ++i, h = f.parent(h))
+            nodes.emplace_back(h, key_in(f.parent(h), f.via(h)));
         std::reverse(nodes.begin(), nodes.end());
         const PathRef head = reachable_path(f, b, f.head_end(x));
         return append_steps(b, head, nodes, count - kPathHead - kPathTail, 0);

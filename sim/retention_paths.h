@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "events/symbol_table.h"
+#include "sim/object_table.h"
 #include "sim/ref_store.h"
 #include "sim/retention_path_store.h"
 
@@ -28,9 +29,12 @@ namespace heapsim {
 
 struct RetentionForest {
     static constexpr std::uint32_t kUnreached = 0xFFFFFFFFu;
-    // Reachable objects: breadth-first tree from the roots.
-    std::vector<Handle> parent;        // kNoHandle at a root
-    std::vector<std::uint32_t> via;    // edge position in the parent
+    // Reachable objects: breadth-first tree from the roots. Each one's parent
+    // and the edge position in it (at a root: kNoHandle and its name) are in
+    // its GC list links (Object::prev / next): the run is over, nothing
+    // reads the lists again (Simulator::finish is called once), and the
+    // run's memory peak is here, so the tree costs no array of its own.
+    ObjectTable* objects = nullptr;
     std::vector<std::uint32_t> depth;  // kUnreached: garbage (or dead)
     // One array for two meanings that never meet (4 bytes a handle less at
     // the run's memory peak): a reachable object's ancestor at depth
@@ -51,11 +55,31 @@ struct RetentionForest {
     std::vector<std::uint32_t> gvia, gdepth;
     std::vector<Handle> finalizer;  // the nearest legacy-finalizer object reaching it
 
+    /// Reachable h: its parent in the tree, kNoHandle at a root.
+    Handle parent(Handle h) const { return (*objects)[h].prev; }
+    /// Reachable h: the position of the edge to it in its parent; at a root,
+    /// the name that binds it (kNoSym for a temporary).
+    std::uint32_t via(Handle h) const { return (*objects)[h].next; }
+    void set_tree(Handle h, Handle parent_handle, std::uint32_t via_position) {
+        (*objects)[h].prev = parent_handle;
+        (*objects)[h].next = via_position;
+    }
     /// Reachable h: its ancestor at depth kPathHead - 1, or itself if shallower.
     Handle head_end(Handle h) const { return head_or_gidx[h]; }
     /// h's index among the garbage; kUnreached when it is not garbage.
     std::uint32_t gidx(Handle h) const {
         return depth[h] == kUnreached ? head_or_gidx[h] : kUnreached;
+    }
+
+    std::size_t queue_bytes = 0;  // the breadth-first queue's, freed inside retention()
+    /// Bytes of its arrays (sim/memory_use.h).
+    std::size_t bytes() const {
+        std::size_t b = 0;
+        const auto add = [&](const auto& v) { b += v.capacity() * sizeof(v[0]); };
+        add(depth), add(head_or_gidx), add(gnode), add(comp), add(cyclic), add(rep), add(fpar);
+        add(rnext), add(fvia), add(rvia), add(fdepth), add(rdepth), add(first_pred);
+        add(first_pred_via), add(gpar), add(gvia), add(gdepth), add(finalizer);
+        return b;
     }
 
     /// A length to prefer one object's path by (shorter first).

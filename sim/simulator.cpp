@@ -54,6 +54,10 @@ std::uint64_t Simulator::live_objects() const {
     return heap_->live_objects();
 }
 
+std::vector<MemoryUse> Simulator::memory_use() const {
+    return heap_->memory_use();
+}
+
 ObjectInfo Simulator::describe(Sym id) const {
     return heap_->describe(id);
 }

@@ -16,6 +16,7 @@
 #include "events/diagnostic.h"
 #include "events/event.h"
 #include "events/symbol_table.h"
+#include "sim/memory_use.h"
 #include "sim/pause_model.h"
 #include "sim/policy.h"
 #include "sim/run_result.h"
@@ -120,6 +121,8 @@ public:
     /// Objects alive now: what the heap's memory grows with (~120 bytes
     /// each, docs/performance.md), for callers that bound it.
     std::uint64_t live_objects() const;
+    /// Bytes by structure (sim/memory_use.h); after finish, with its scratch.
+    std::vector<MemoryUse> memory_use() const;
 
 private:
     std::unique_ptr<Heap> heap_;
