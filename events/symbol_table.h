@@ -67,6 +67,10 @@ public:
     std::size_t size() const { return entries_.size(); }
     /// Heap bytes held, for benchmarks.
     std::size_t memory_bytes() const;
+    // Its parts (sim/memory_use.h): the 16-byte entries, the index, and the
+    // characters of strings too long to be stored inline.
+    std::size_t entry_bytes() const { return entries_.memory_bytes(); }
+    std::size_t index_bytes() const { return index_.capacity() * sizeof(Sym); }
 
 private:
     static constexpr std::uint32_t kInline = 8;
