@@ -125,6 +125,9 @@ public:
     std::vector<MemoryUse> memory_use() const;
 
 private:
+    /// apply() of the event numbered freeze_at_ (out of line: one event per run).
+    std::optional<Diagnostic> apply_and_freeze(const Event& event);
+
     std::unique_ptr<Heap> heap_;
     std::uint64_t freeze_at_ = 0;
 };
