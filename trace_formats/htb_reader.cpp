@@ -282,8 +282,6 @@ bool HtbReader::decode_event(std::uint8_t op, Event& event) {
 
 bool HtbReader::decode_operands(std::uint8_t fields, Event& event) {
     switch (event.kind) {
-        case EventKind::Type:
-            return decode_type(event);
         case EventKind::Alloc:
             return decode_alloc(fields, event);
         case EventKind::Weakref:
@@ -293,6 +291,42 @@ bool HtbReader::decode_operands(std::uint8_t fields, Event& event) {
             }
             return (fields & htb::kWeakrefLabel) == 0 ||
                    symbol(TokenRule::Label, "callback", event.label);
+        case EventKind::Type:
+        case EventKind::Collect:
+        case EventKind::GcControl:
+        case EventKind::Threshold:
+        case EventKind::Expect:
+            return decode_rare(fields, event);
+        default:
+            break;
+    }
+    // The common events spelled out (their signatures, in text order):
+    // a direct field store is cheaper than a loop over member pointers.
+    constexpr TokenRule kId = TokenRule::Id;
+    switch (event.kind) {
+        case EventKind::Bind:
+            return symbol(TokenRule::Name, "name", event.name) && symbol(kId, "id", event.id);
+        case EventKind::Unbind:
+            return symbol(TokenRule::Name, "name", event.name);
+        case EventKind::Append:
+        case EventKind::Remove:
+            return symbol(kId, "id", event.id) && symbol(kId, "ref", event.ref);
+        case EventKind::Set:
+            return symbol(kId, "id", event.id) && symbol(TokenRule::Key, "key", event.key) &&
+                   symbol(kId, "ref", event.ref);
+        case EventKind::Unset:
+            return symbol(kId, "id", event.id) && symbol(TokenRule::Key, "key", event.key);
+        default:  // clear, drop
+            return symbol(kId, "id", event.id);
+    }
+}
+
+// The kinds that set fields past the operands (type, collect, gc,
+// threshold, expect): a few per trace.
+bool HtbReader::decode_rare(std::uint8_t fields, Event& event) {
+    switch (event.kind) {
+        case EventKind::Type:
+            return decode_type(event);
         case EventKind::Collect:
             event.generation = fields;
             if (fields > 2) {
@@ -332,26 +366,7 @@ bool HtbReader::decode_operands(std::uint8_t fields, Event& event) {
         case EventKind::Expect:
             return decode_expect(fields, event);
         default:
-            break;
-    }
-    // The common events spelled out (their signatures, in text order):
-    // a direct field store is cheaper than a loop over member pointers.
-    constexpr TokenRule kId = TokenRule::Id;
-    switch (event.kind) {
-        case EventKind::Bind:
-            return symbol(TokenRule::Name, "name", event.name) && symbol(kId, "id", event.id);
-        case EventKind::Unbind:
-            return symbol(TokenRule::Name, "name", event.name);
-        case EventKind::Append:
-        case EventKind::Remove:
-            return symbol(kId, "id", event.id) && symbol(kId, "ref", event.ref);
-        case EventKind::Set:
-            return symbol(kId, "id", event.id) && symbol(TokenRule::Key, "key", event.key) &&
-                   symbol(kId, "ref", event.ref);
-        case EventKind::Unset:
-            return symbol(kId, "id", event.id) && symbol(TokenRule::Key, "key", event.key);
-        default:  // clear, drop
-            return symbol(kId, "id", event.id);
+            return true;  // decode_operands sends only the kinds above
     }
 }
 
@@ -393,7 +408,6 @@ bool HtbReader::decode_alloc(std::uint8_t fields, Event& event) {
         !symbol(TokenRule::TypeName, "type", event.type)) {
         return false;
     }
-    refs_.clear();
     if ((fields & htb::kAllocRefs) != 0) {
         std::uint64_t count = 0;
         if (!varint(count)) return false;
@@ -403,13 +417,15 @@ bool HtbReader::decode_alloc(std::uint8_t fields, Event& event) {
             return damaged(ErrorKind::Syntax, "alloc: reference count " + std::to_string(count) +
                                                   " exceeds the block");
         }
+        // Sized once, then written in place (no capacity test per reference).
+        if (refs_.size() < count) refs_.resize(count);
         for (std::uint64_t i = 0; i < count; ++i) {
-            Sym ref = kNoSym;
-            if (!symbol(TokenRule::Id, "ref", ref)) return false;
-            refs_.push_back(ref);
+            if (!symbol(TokenRule::Id, "ref", refs_[i])) return false;
         }
+        event.refs = std::span<const Sym>(refs_.data(), count);
+    } else {
+        event.refs = {};
     }
-    event.refs = refs_;
     std::uint64_t size = 0;
     if ((fields & htb::kAllocSize) != 0) {
         if (!number("size", kMaxSize, size)) return false;
