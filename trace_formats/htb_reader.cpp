@@ -1,7 +1,6 @@
 #include "trace_formats/htb_reader.h"
 
-#include <zlib.h>
-
+#include "trace_formats/block_crc32.h"
 #include "trace_formats/htb_format.h"
 
 namespace heapsim {
@@ -124,9 +123,9 @@ bool HtbReader::read_block() {
         return damaged(ErrorKind::Io, "truncated block (" + std::to_string(body) + " of " +
                                           std::to_string(length) + " bytes)");
     }
-    uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(header), 9);
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(payload_.data()), static_cast<uInt>(length));
-    if (static_cast<std::uint32_t>(crc) != get_u32(header + 9)) {
+    std::uint32_t crc = block_crc32(0, reinterpret_cast<const unsigned char*>(header), 9);
+    crc = block_crc32(crc, reinterpret_cast<const unsigned char*>(payload_.data()), length);
+    if (crc != get_u32(header + 9)) {
         return damaged(ErrorKind::Io, "checksum mismatch (the block is damaged)");
     }
     p_ = reinterpret_cast<const std::uint8_t*>(payload_.data());
