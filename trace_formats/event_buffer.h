@@ -33,7 +33,8 @@ public:
         /// false at the end. Pass the same Event every time and leave it as
         /// the cursor filled it: a frequent kind then rewrites only its
         /// operands (the fields of the rare kinds keep their defaults).
-        bool next(Event& out);
+        /// Inline: the replay loops call it once per event.
+        inline bool next(Event& out);
 
     private:
         const EventBuffer& buffer_;
@@ -44,6 +45,22 @@ public:
     Cursor cursor() const { return Cursor(*this); }
 
 private:
+    // Record::flags: which side entries follow, in this order.
+    static constexpr std::uint8_t kNumberJump = 1 << 0;  // number != previous + 1   (wide)
+    static constexpr std::uint8_t kLineJump = 1 << 1;    // line != previous + 1     (wide)
+    static constexpr std::uint8_t kNewTime = 1 << 2;     // time differs             (wide)
+    static constexpr std::uint8_t kHasSize = 1 << 3;     // alloc size=N             (wide)
+    static constexpr std::uint8_t kHasRefs = 1 << 4;     // reference list           (syms: count, refs)
+    /// Type, collect, gc, threshold, expect: kept whole in rare_.
+    static bool is_rare(EventKind kind) {
+        constexpr unsigned kRare = 1u << static_cast<unsigned>(EventKind::Type) |
+                                   1u << static_cast<unsigned>(EventKind::Collect) |
+                                   1u << static_cast<unsigned>(EventKind::GcControl) |
+                                   1u << static_cast<unsigned>(EventKind::Threshold) |
+                                   1u << static_cast<unsigned>(EventKind::Expect);
+        return ((kRare >> static_cast<unsigned>(kind)) & 1u) != 0;
+    }
+
     struct Record {
         EventKind kind;
         std::uint8_t flags;
@@ -58,5 +75,48 @@ private:
     std::vector<Event> rare_;          // rare kinds, whole (refs empty)
     std::uint64_t last_number_ = 0, last_line_ = 0, last_time_ = 0;
 };
+
+inline bool EventBuffer::Cursor::next(Event& out) {
+    if (record_ == buffer_.records_.size()) return false;
+    const Record& r = buffer_.records_[record_++];
+    number_ = (r.flags & kNumberJump) ? buffer_.wide_[wide_++] : number_ + 1;
+    line_ = (r.flags & kLineJump) ? buffer_.wide_[wide_++] : line_ + 1;
+    if (r.flags & kNewTime) time_ = buffer_.wide_[wide_++];
+    std::span<const Sym> refs;
+    if (r.flags & kHasRefs) {
+        const std::size_t count = buffer_.syms_[syms_];
+        refs = std::span<const Sym>(buffer_.syms_.data() + syms_ + 1, count);
+        syms_ += 1 + count;
+    }
+    if (is_rare(r.kind)) {
+        out = buffer_.rare_[r.a];
+        last_out_ = nullptr;  // the rare kinds' own fields are set: reset them next time
+    } else {
+        // A frequent kind sets only the operands below; the rest of `out` is
+        // as Event{} left it, unless this is a new Event or the previous one
+        // was rare (a whole Event reset costs more than the step's dispatch).
+        if (&out != last_out_) {
+            out = Event{};
+            last_out_ = &out;
+        }
+        out.kind = r.kind;
+        out.size = (r.flags & kHasSize) ? static_cast<std::int64_t>(buffer_.wide_[wide_++]) : -1;
+        out.id = out.ref = out.name = out.key = out.type = out.site = out.label = kNoSym;
+        switch (r.kind) {
+            case EventKind::Alloc: out.id = r.a, out.type = r.b, out.site = r.c; break;
+            case EventKind::Bind: out.name = r.a, out.id = r.b; break;
+            case EventKind::Unbind: out.name = r.a; break;
+            case EventKind::Set: out.id = r.a, out.key = r.b, out.ref = r.c; break;
+            case EventKind::Unset: out.id = r.a, out.key = r.b; break;
+            case EventKind::Weakref: out.id = r.a, out.ref = r.b, out.label = r.c; break;
+            default: out.id = r.a, out.ref = r.b; break;
+        }
+    }
+    out.number = number_;
+    out.line = line_;
+    out.time_ns = time_;
+    out.refs = refs;
+    return true;
+}
 
 }  // namespace heapsim
