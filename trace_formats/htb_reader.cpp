@@ -187,6 +187,8 @@ bool HtbReader::decode_control(std::uint8_t op) {
     event_ = nullptr;  // definitions belong to the next event
     if (op == htb::kOpReset) {
         dictionary_.clear();
+        dictionary_size_ = 0;
+        dictionary_last_ = nullptr;
         return true;
     }
     if (op != htb::kOpDefine) return damaged(ErrorKind::Syntax, "unknown record " + std::to_string(op));
@@ -205,6 +207,8 @@ bool HtbReader::decode_control(std::uint8_t op) {
     const std::string_view text(reinterpret_cast<const char*>(p_), length);
     p_ += length;
     dictionary_.push_back(Entry{symbols_.intern(text), rules_of(text)});
+    dictionary_size_ = dictionary_.size();
+    dictionary_last_ = &dictionary_.back();
     return true;
 }
 

@@ -79,15 +79,20 @@ class HtbReader {
                 return true;
             }
         }
-        return varint_slow(out);
+        // Through a local: `out` (often a caller's local) then stays in a
+        // register, its address never taken on the fast path.
+        std::uint64_t value = 0;
+        if (!varint_slow(value)) return false;
+        out = value;
+        return true;
     }
     bool varint_slow(std::uint64_t& out);
     bool number(const char* role, std::uint64_t max, std::uint64_t& out);
     bool symbol(TokenRule rule, const char* role, Sym& out) {
         std::uint64_t back = 0;
         if (!varint(back)) return false;
-        if (back >= dictionary_.size()) [[unlikely]] return unknown_string(back);
-        const Entry& entry = dictionary_[dictionary_.size() - 1 - back];
+        if (back >= dictionary_size_) [[unlikely]] return unknown_string(back);
+        const Entry& entry = *(dictionary_last_ - back);
         out = rule == TokenRule::Id ? id_of(entry) : entry.sym;
         if ((entry.rules & htb_rule_bit(rule)) == 0) [[unlikely]] bad_symbol(rule, role, entry.sym);
         return true;
@@ -112,6 +117,10 @@ class HtbReader {
     const std::uint8_t* p_ = nullptr;
     const std::uint8_t* end_ = nullptr;
     std::vector<Entry> dictionary_;
+    // dictionary_'s size and its last entry, kept by decode_control: an
+    // operand's lookup is then one subtraction (no size computed per operand).
+    std::size_t dictionary_size_ = 0;
+    const Entry* dictionary_last_ = nullptr;
     std::vector<Sym> refs_;          // reused: alloc's references
     const Event* event_ = nullptr;   // the event being decoded, for messages; null between events
     std::optional<Diagnostic> bad_;  // the first bad operand of the current event
