@@ -48,11 +48,7 @@ TEST_CASE("import: garbage stored by another object's finalizer survives the col
         b.op(RecordKind::CollectStop).v(0).v(1).v(0);
         b.end();
         const Imported r = import_and_replay(b, mode, "cpython-3.12");
-        CHECK(r.import_error.empty());
-        CHECK(r.errors.empty());
-        REQUIRE(r.result.collections.size() == 1);
-        CHECK(r.result.collections[0].collected == 1);
-        CHECK(r.result.expect_failures.empty());
+        check_collections(r, {1});
     }
 }
 
@@ -81,12 +77,7 @@ TEST_CASE("import, events mode: garbage freed after an allocation inside its col
     b.op(RecordKind::CollectStop).v(0).v(0).v(0);
     b.end();
     const Imported r = import_and_replay(b, ImportMode::Events, "cpython-3.12");
-    CHECK(r.import_error.empty());
-    CHECK(r.errors.empty());
-    REQUIRE(r.result.collections.size() == 2);
-    CHECK(r.result.collections[0].collected == 2);
-    CHECK(r.result.collections[1].collected == 0);
-    CHECK(r.result.expect_failures.empty());  // the second collection's `expect count` held
+    check_collections(r, {2, 0});  // and the second collection's `expect count` held
 }
 
 }  // namespace

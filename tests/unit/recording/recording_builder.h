@@ -3,9 +3,12 @@
 // byte by byte, and an import of its bytes replayed through the model.
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <doctest/doctest.h>
 
 #include "recording/recording_reader.h"
 #include "recording/snapshot_import.h"
@@ -91,6 +94,21 @@ inline Imported import_and_replay(
     importer.run(reader, out.import_error);
     out.result = sim.finish("rec", n);
     return out;
+}
+
+// Checks that `r` imported and replayed without an error, ran exactly the
+// collections whose collected counts are `collected`, in order, and met
+// every `expect` of the trace.
+inline void check_collections(const Imported& r, std::initializer_list<std::uint64_t> collected) {
+    CHECK(r.import_error.empty());
+    CHECK(r.errors.empty());
+    REQUIRE(r.result.collections.size() == collected.size());
+    std::size_t i = 0;
+    for (const std::uint64_t n : collected) {
+        CAPTURE(i);
+        CHECK(r.result.collections[i++].collected == n);
+    }
+    CHECK(r.result.expect_failures.empty());
 }
 
 }  // namespace heapsim::test

@@ -123,11 +123,7 @@ TEST_CASE("format 2: the weakref whose callback ran is hooked, not what is named
         CHECK(hooks.types == std::vector<std::string>{"py.Handle:6"});
         CHECK(hooks.by_name == 0);
         const Imported r = import_and_replay(b, mode, "cpython-3.12");
-        CHECK(r.import_error.empty());
-        CHECK(r.errors.empty());
-        REQUIRE(r.result.collections.size() == 1);
-        CHECK(r.result.collections[0].collected == 3);
-        CHECK(r.result.expect_failures.empty());
+        check_collections(r, {3});
     }
 }
 
