@@ -73,6 +73,19 @@ struct ByteMasks {
         0;  // printable ASCII but '"' and '\\' (JSON string bytes without escapes)
 };
 
+/// Clears every mask's bits from n on (the SIMD blocks classify whole
+/// blocks, past the line's end).
+inline void keep_first(ByteMasks& m, std::size_t n) {
+    const std::uint64_t valid = low_bits(static_cast<unsigned>(n));
+    m.blank &= valid;
+    m.name &= valid;
+    m.id &= valid;
+    m.digit &= valid;
+    m.label &= valid;
+    m.quote &= valid;
+    m.plain &= valid;
+}
+
 namespace detail {
 
 #if defined(__SSE2__)
@@ -128,14 +141,7 @@ inline ByteMasks classify_bytes(const char* p, std::size_t n) {
                              printable),
             b);
     }
-    const std::uint64_t valid = low_bits(static_cast<unsigned>(n));
-    m.blank &= valid;
-    m.name &= valid;
-    m.id &= valid;
-    m.digit &= valid;
-    m.label &= valid;
-    m.quote &= valid;
-    m.plain &= valid;
+    keep_first(m, n);
 #else
     for (std::size_t i = 0; i < n; ++i) {
         const unsigned c = static_cast<unsigned char>(p[i]);
@@ -241,14 +247,7 @@ inline constexpr Avx2Splats kAvx2Splats{};
     ByteMasks m;
     if (n != 0) detail::classify_block256(p, *k, 0, m);
     if (n > 32) detail::classify_block256(p + 32, *k, 32, m);
-    const std::uint64_t valid = low_bits(static_cast<unsigned>(n));
-    m.blank &= valid;
-    m.name &= valid;
-    m.id &= valid;
-    m.digit &= valid;
-    m.label &= valid;
-    m.quote &= valid;
-    m.plain &= valid;
+    keep_first(m, n);
     return m;
 }
 #endif
