@@ -157,17 +157,28 @@ std::vector<std::uint32_t> SnapshotImporter::resurrected_by_others() const {
             walk.push_back(o);
         }
     }
-    while (!walk.empty()) {
-        const std::uint32_t o = walk.back();
-        walk.pop_back();
-        for (const std::uint32_t t : objs_[o].out)
-            if (in_garbage(t) && !legacy[objs_[t].snap_index]) {
-                legacy[objs_[t].snap_index] = 1;
-                walk.push_back(t);
-            }
-    }
+    mark_reached_garbage(walk, legacy, 1);
     std::erase_if(kept, [&](std::uint32_t o) { return legacy[objs_[o].snap_index] != 0; });
     return kept;
+}
+
+// Marks `value` on the garbage reachable from the objects on `stack` (marked
+// already), emptying it; returns how many objects it took off the stack.
+std::uint64_t SnapshotImporter::mark_reached_garbage(std::vector<std::uint32_t>& stack,
+                                                     std::vector<std::uint8_t>& marks,
+                                                     std::uint8_t value) const {
+    std::uint64_t reached = 0;
+    while (!stack.empty()) {
+        const std::uint32_t o = stack.back();
+        stack.pop_back();
+        ++reached;
+        for (const std::uint32_t t : objs_[o].out)
+            if (in_garbage(t) && marks[objs_[t].snap_index] != value) {
+                marks[objs_[t].snap_index] = value;
+                stack.push_back(t);
+            }
+    }
+    return reached;
 }
 
 bool SnapshotImporter::in_garbage(std::uint32_t o) const {
@@ -211,25 +222,13 @@ void SnapshotImporter::emit_collection_effects() {
     std::uint64_t kept = 0;
     std::vector<std::uint8_t>& keep = died_;  // reused: 2 = kept
     for (const std::uint32_t o : stack) keep[objs_[o].snap_index] = 2;
-    const auto keep_reached = [&] {
-        while (!stack.empty()) {
-            const std::uint32_t o = stack.back();
-            stack.pop_back();
-            ++kept;
-            for (const std::uint32_t t : objs_[o].out)
-                if (in_garbage(t) && keep[objs_[t].snap_index] != 2) {
-                    keep[objs_[t].snap_index] = 2;
-                    stack.push_back(t);
-                }
-        }
-    };
-    keep_reached();
+    kept += mark_reached_garbage(stack, keep, 2);
     for (const std::uint32_t o : resurrected_by_others()) {
         if (keep[objs_[o].snap_index] == 2) continue;  // reached from one pinned before
         pin(o);
         keep[objs_[o].snap_index] = 2;
         stack.push_back(o);
-        keep_reached();
+        kept += mark_reached_garbage(stack, keep, 2);
     }
     for (const std::uint32_t o : resurrected_) {
         Event e;

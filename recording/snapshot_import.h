@@ -111,6 +111,8 @@ class SnapshotImporter {
     // --- finalizers and weakref callbacks (collection_effects.cpp) ---
     bool look_ahead(RecordingReader& reader, std::string& error);
     bool in_garbage(std::uint32_t o) const;
+    std::uint64_t mark_reached_garbage(std::vector<std::uint32_t>& stack,
+                                       std::vector<std::uint8_t>& marks, std::uint8_t value) const;
     void emit_collection_effects();
     void select_callback_weakrefs(std::vector<std::uint32_t>& dying) const;
     std::uint64_t keep_finalizer_freed(std::uint64_t n);
