@@ -7,10 +7,11 @@
 #     TARGET              text jsonl json_document compressed binary pipeline recording (default: all)
 #
 # Environment: HEAPSIM_FUZZ_BUILD (build directory, default build-fuzz),
-# HEAPSIM_FUZZ_JOBS (parallel compile jobs, default 2).
+# HEAPSIM_FUZZ_JOBS (parallel compile jobs, default 2), HEAPSIM_FUZZ_PARALLEL
+# (targets fuzzed at once, default 1).
 #
-# Targets run one after another, one process at a time. The corpus each one
-# grows is kept in BUILD/fuzz-corpus/<target>/ for the next run; seeds are
+# Targets run in the order given, HEAPSIM_FUZZ_PARALLEL at a time. The corpus
+# each one grows is kept in BUILD/fuzz-corpus/<target>/ for the next run; seeds are
 # regenerated each time from traces/, traces/scenarios/ and tests/errors/.
 # A crash, hang (-timeout), memory blow-up or leak is copied into
 # fuzz/regressions/<target>/, which the normal test suite replays, and makes
@@ -25,6 +26,7 @@ targets=("$@")
 ((${#targets[@]})) || targets=("${all_targets[@]}")
 build=${HEAPSIM_FUZZ_BUILD:-build-fuzz}
 jobs=${HEAPSIM_FUZZ_JOBS:-2}
+parallel=${HEAPSIM_FUZZ_PARALLEL:-1}
 
 dict_of() {
     case $1 in
@@ -65,38 +67,67 @@ ASAN_OPTIONS=detect_leaks=0 python3 fuzz/make_seeds.py --source . --out "$build/
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-status=0
-summary=()
-for t in "${targets[@]}"; do
-    corpus=$build/fuzz-corpus/$t
-    artifacts=$build/fuzz-artifacts/$t
-    log=$build/fuzz-logs/$t.log
+# One target's run; its summary line goes to $build/fuzz-logs/$t.result and
+# its status is the run's (1 on a finding).
+fuzz_one() {
+    local t=$1
+    local corpus=$build/fuzz-corpus/$t
+    local artifacts=$build/fuzz-artifacts/$t
+    local log=$build/fuzz-logs/$t.log
     mkdir -p "$corpus" "$artifacts" "$(dirname "$log")" "fuzz/regressions/$t"
     rm -f "$artifacts"/*
-    echo "== fuzz_$t for ${seconds}s (log: $log)"
-    rc=0
+    local rc=0
     "$build/fuzz/fuzz_$t" "$corpus" "$build/fuzz-seeds/$t" "fuzz/regressions/$t" \
         -dict="fuzz/$(dict_of "$t")" -max_len="$(max_len_of "$t")" -max_total_time="$seconds" \
         -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$artifacts/" -print_final_stats=1 \
         >"$log" 2>&1 || rc=$?
+    local execs corpus_size findings result
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     corpus_size=$(find "$corpus" -type f | wc -l)
     findings=$(find "$artifacts" -type f | wc -l)
+    local failed=0
     if ((rc != 0 || findings != 0)); then
         result="FINDING (exit $rc)"
-        status=1
+        failed=1
         for f in "$artifacts"/*; do
             [[ -f $f ]] || continue
             cp "$f" "fuzz/regressions/$t/"
             result+=" fuzz/regressions/$t/$(basename "$f")"
         done
-        tail -n 40 "$log"
-    else
-        result=ok
+        tail -n 40 "$log" >"$build/fuzz-logs/$t.tail"
     fi
-    line=$(printf '%-14s executions %-10s corpus %-6s %s' "$t" "${execs:-?}" "$corpus_size" "$result")
-    echo "$line"
-    summary+=("$line")
+    ((failed)) || result=ok
+    printf '%-14s executions %-10s corpus %-6s %s\n' "$t" "${execs:-?}" "$corpus_size" "$result" \
+        >"$build/fuzz-logs/$t.result"
+    return "$failed"
+}
+
+# Reports a finished target in the order the targets were given.
+report_one() {
+    local t=$1
+    [[ -f $build/fuzz-logs/$t.tail ]] && cat "$build/fuzz-logs/$t.tail"
+    cat "$build/fuzz-logs/$t.result"
+    summary+=("$(cat "$build/fuzz-logs/$t.result")")
+}
+
+status=0
+summary=()
+mkdir -p "$build/fuzz-logs"
+# Targets run `parallel` at a time: each still gets its full SECONDS of one
+# core, and a 2-core CI machine is not left with one core idle.
+for ((i = 0; i < ${#targets[@]}; i += parallel)); do
+    batch=("${targets[@]:i:parallel}")
+    pids=()
+    for t in "${batch[@]}"; do
+        rm -f "$build/fuzz-logs/$t.tail" "$build/fuzz-logs/$t.result"
+        echo "== fuzz_$t for ${seconds}s (log: $build/fuzz-logs/$t.log)"
+        fuzz_one "$t" &
+        pids+=($!)
+    done
+    for j in "${!batch[@]}"; do
+        wait "${pids[j]}" || status=1
+        report_one "${batch[j]}"
+    done
 done
 
 echo "== summary (${seconds}s per target)"
