@@ -1,69 +1,62 @@
 #!/usr/bin/env python3
-"""Instructions per event by part of the replay, from a callgrind profile.
+"""Instructions per event by part of the replay, from one callgrind profile.
 
     valgrind --tool=callgrind --callgrind-out-file=cg.out heapsim run web1m.htb -q >/dev/null
-    python3 bench/ir_profile.py cg.out EVENTS [--functions]
+    python3 bench/ir_profile.py cg.out EVENTS [--path htb] [--functions]
 
-Sums each function's exclusive instruction count (Ir) into the parts named
-in docs/performance.md ("Session 7: .htb and the replay step") and divides
-by EVENTS (the run's event count). A function no rule names lands in
-"other", and --functions lists every function of 0.5 Ir/event or more with
-its part, so a new hot function is seen rather than hidden. Needs
-callgrind_annotate (valgrind) on PATH.
+A view of bench/profile.sh's split for a profile taken by hand: the parts
+are the components of bench/profile_components.txt (the one mapping of
+functions to parts; bench/profile_split.py attributes each function's own
+cost to its rule's component, and an unmapped function's cost to its
+callers' components), divided by EVENTS (the run's event count). --path
+names which of the mapping's paths the profile is (text, jsonl, htb,
+replay, import-snapshot, import-events; default htb, `heapsim run` of an
+.htb file): every rule of that path must match a function that ran, as in
+bench/profile.sh. --functions then lists every function of 0.5 Ir/event or
+more (its own cost) with its part, so a new hot function is seen rather
+than hidden.
 """
-import re
-import subprocess
+import argparse
+import os
 import sys
 
-# (part, pattern on the demangled name), first match wins.
-PARTS = [
-    ("decoder (.htb: blocks, CRC, operands)", r"HtbReader::|fold_clmul|crc32|ByteSource|read_htb"),
-    ("in-memory buffer (EventBuffer, growing trace)", r"EventBuffer::|GrowingTrace|GrowingReplay|replay_into|BufferSink"),
-    ("hand-over and dispatch (sink, Simulator/Heap::apply)", r"ReplaySink::|ReplayLoop::|Simulator::apply|Heap::apply|Heap::dispatch|Heap::safe_point"),
-    ("id forgetting (dead ids handed back)", r"forget_ids|SymbolTable::release_id|SymbolTable::retired"),
-    ("allocation (alloc: checks, type, object, site stats)", r"Heap::on_alloc|new_object|ObjectTable::create|ObjectTable::append|TypeTable::find|TypeTable::on_new_instance|object_bytes|RefStore::allocate|freelist_pop|may_be_tracked|track_display|note_root|SiteStats"),
-    ("deallocation (refcount to 0: cascade, free)", r"dealloc_step|free_object|Heap::decref|release_edges|ObjectTable::unlink|ObjectTable::destroy|RefStore::release|frees_at_once|release_creation_ref"),
-    ("reference stores (bind, set, append, drop, ...)", r"Heap::on_(bind|unbind|append|set|unset|remove|clear|drop|weakref)|store_keyed|insert_edge|visit_position|store_from_stack|keyed_edge|check_container|key_index|KeyIndex|maintain_dict_tracking|note_bound|Heap::incref|erase_edge"),
-    ("collector (collections, thresholds)", r"collect|deduce_unreachable|move_unreachable|subtract_refs|update_refs|finaliz|threshold|Collector|gc_"),
-    ("report and timeline (samples, garbage marking, finish)", r"measure_garbage|add_timeline_sample|timeline|finish|analyse_leaks|leak|retention|compute_statistics|Report|json|write_|format_|SiteStats::fill"),
-    ("start-up, I/O and libc", r"_dl_|dl-|memcpy|memmove|memset|malloc|free|operator new|operator delete|read|open|std::"),
-]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from profile_split import Mapping, Profile, attribute, short  # noqa: E402
+
+MAPPING = os.path.join(os.path.dirname(os.path.abspath(__file__)), "profile_components.txt")
+
 
 def main():
-    if len(sys.argv) < 3:
-        sys.exit(__doc__)
-    out, events = sys.argv[1], int(sys.argv[2])
-    text = subprocess.run(["callgrind_annotate", "--threshold=100", out],
-                          capture_output=True, text=True, check=True).stdout
-    total = 0
-    parts = {name: 0 for name, _ in PARTS}
-    parts["other"] = 0
-    rows = []
-    started = False
-    for line in text.splitlines():
-        if "PROGRAM TOTALS" in line:
-            total = int(line.split()[0].replace(",", ""))
-        if "file:function" in line:
-            started = True
-            continue
-        m = re.match(r"\s*([\d,]+)\s+(?:\([^)]*\)\s+)?(\S.*)$", line)
-        if not started or not m:
-            continue
-        ir = int(m.group(1).replace(",", ""))
-        name = re.sub(r"^[^:]*:", "", m.group(2), count=1).split(" [")[0]
-        part = next((p for p, pat in PARTS if re.search(pat, name)), "other")
-        parts[part] += ir
-        rows.append((ir, part, name))
-    print(f"| part | Ir/event |\n|---|---|")
-    for name, ir in parts.items():
-        if ir:
-            print(f"| {name} | {ir / events:.1f} |")
-    print(f"| **whole process** | **{total / events:.1f}** |")
-    if "--functions" in sys.argv:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("callgrind_out")
+    ap.add_argument("events", type=int)
+    ap.add_argument("--path", default="htb", help="the mapping's path this profile is (default: htb)")
+    ap.add_argument("--functions", action="store_true", help="list functions of 0.5 Ir/event or more")
+    ap.add_argument("--mapping", default=MAPPING, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.events <= 0:
+        ap.error("EVENTS must be positive")
+
+    mapping = Mapping(args.mapping)
+    profile = Profile(args.callgrind_out)
+    mapped = mapping.component_of(args.path, profile, args.events)
+    cost, detail = attribute(profile, mapped)
+    events = args.events
+    print("| part | Ir/event |\n|---|---|")
+    for part in mapping.components + sorted(set(cost) - set(mapping.components)):
+        if cost.get(part, 0) >= 0.05 * events:
+            print(f"| {part} | {cost[part] / events:.1f} |")
+    print(f"| **whole process** | **{profile.total / events:.1f}** |")
+    if args.functions:
         print()
-        for ir, part, name in sorted(rows, reverse=True):
+        rows = []
+        for part, fns in detail.items():
+            for fn, ir in fns.items():
+                rows.append((ir, part, fn))
+        for ir, part, fn in sorted(rows, reverse=True):
             if ir / events >= 0.5:
-                print(f"{ir / events:8.1f}  {part[:24]:24}  {name[:100]}")
+                print(f"{ir / events:8.1f}  {part[:24]:24}  {short(fn, 100)}")
+
 
 if __name__ == "__main__":
     main()

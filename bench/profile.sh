@@ -157,6 +157,7 @@ for name in "${RUNS[@]}"; do
     esac
     [[ -n $events && $events -gt 0 ]] || die "no event count in $SCRATCH/$name.out"
     ((REPS)) || seconds=
+    [[ $name == htb ]] && HTB_EVENTS=$events
     ARGS+=(--run "$name=$SCRATCH/$name.cg:$events:$seconds")
 done
 ghz=$( ((REPS)) && "$CLOCK" | sed -n 's/^ghz=//p' || echo 0)
@@ -170,6 +171,10 @@ TABLE=$("$PYTHON" "$ROOT/bench/profile_split.py" --mapping "$ROOT/bench/profile_
     --target text=15e6 --target jsonl=5e6 --target htb=50e6 --target replay=40e6 \
     --target import-snapshot=5e6 --target import-events=5e6 \
     --unit import-snapshot=record --unit import-events=record) || exit 1
+# bench/ir_profile.py is a view of the same mapping for one profile taken by
+# hand: it must agree with it (the CTest runs this too).
+"$PYTHON" "$ROOT/bench/ir_profile.py" "$SCRATCH/htb.cg" "$HTB_EVENTS" --path htb --functions \
+    >"$SCRATCH/htb-parts.md" || die "bench/ir_profile.py failed on $SCRATCH/htb.cg"
 cpu_model=$(lscpu | awk -F: '/^Model name/ { gsub(/^ +/, "", $2); print $2; exit }')
 {
     echo "Measured $(date -u +%Y-%m-%d) on $cpu_model at ${ghz} GHz (bench/clock_loop.c), load average $(cut -d' ' -f1-3 /proc/loadavg);"
@@ -177,4 +182,5 @@ cpu_model=$(lscpu | awk -F: '/^Model name/ { gsub(/^ +/, "", $2); print $2; exit
     echo
     echo "$TABLE"
 } | tee "$SCRATCH/profile.md"
-log "table saved in $SCRATCH/profile.md; each component's largest functions in $SCRATCH/profile-explain.txt"
+log "table saved in $SCRATCH/profile.md; each component's largest functions in $SCRATCH/profile-explain.txt;" \
+    "the .htb column by bench/ir_profile.py in $SCRATCH/htb-parts.md"
