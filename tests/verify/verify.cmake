@@ -22,9 +22,10 @@ foreach(trace ${scenarios})
 endforeach()
 
 # Seeded random traces (heapsim gen), each with hundreds of collections.
-# A seed is >99 % interpreter CPU (seed 12: 8.2 s in python, 0.04 s to replay
-# it in heapsim), so the sanitizer stage verifies seeds 1-5 and the Release
-# stage all 50 (CI time, README "CI time").
+# A seed mostly times the interpreter (seed 12: 8.2 s of CPU for `heapsim
+# verify`, 0.04 s for heapsim to replay the trace; ~1.5x longer under the
+# sanitizers), so the sanitizer stage verifies seeds 1-5 and one seed per
+# profile, the Release stage all of them (README, "CI time").
 set(_verify_seeds 50)
 set(_verify_profile_seeds 1 2 3)
 if(HEAPSIM_SANITIZE)
