@@ -189,7 +189,8 @@ struct alignas(32) Avx2Splats {
         return splat((hi - lo + 1 + 128) & 0xFF);
     }
     Splat space = splat(' '), tab = splat('\t'), slash = splat('/'), underscore = splat('_'),
-          quote = splat('"'), hash = splat('#'), backslash = splat('\\'), lower = splat(0x20);
+          quote = splat('"'), hash = splat('#'), backslash = splat('\\'), lower = splat(0x20),
+          newline = splat('\n');
     Splat punct_bias = bias('-'), punct_limit = limit('-', ':');
     Splat alpha_bias = bias('a'), alpha_limit = limit('a', 'z');
     Splat print_bias = bias(0x20), print_limit = limit(0x20, 0x7e);
@@ -249,6 +250,41 @@ inline constexpr Avx2Splats kAvx2Splats{};
     if (n > 32) detail::classify_block256(p + 32, *k, 32, m);
     keep_first(m, n);
     return m;
+}
+
+/// The newline bits of the 32 bytes at p.
+[[gnu::target("avx2")]] inline std::uint64_t newline_bits256(const char* p,
+                                                             const detail::Avx2Splats& k,
+                                                             unsigned shift) {
+    const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    return detail::bits256(_mm256_cmpeq_epi8(x, detail::splat256(k.newline)), shift);
+}
+
+/// A line found while classifying it: the masks of its `length` bytes
+/// (bits from length on are zero), or length == kMaskedLine when no
+/// newline is among the first kMaskedLine bytes.
+struct ClassifiedLine {
+    ByteMasks masks;
+    std::size_t length;
+};
+
+/// classify_bytes_avx2() of the line at p, whose end is its first '\n':
+/// the newline is found in the same 32-byte blocks (a second block only
+/// when the first has none), so a reader needs no separate newline search.
+/// p[0, 64) must be readable.
+[[gnu::target("avx2")]] inline ClassifiedLine classify_line_avx2(const char* p) {
+    const detail::Avx2Splats* k = &detail::kAvx2Splats;
+    asm("" : "+r"(k));  // opaque: see Avx2Splats
+    ClassifiedLine line{};
+    std::uint64_t newline = newline_bits256(p, *k, 0);
+    detail::classify_block256(p, *k, 0, line.masks);
+    if (newline == 0) {
+        newline = newline_bits256(p + 32, *k, 32);
+        detail::classify_block256(p + 32, *k, 32, line.masks);
+    }
+    line.length = newline == 0 ? kMaskedLine : static_cast<std::size_t>(std::countr_zero(newline));
+    keep_first(line.masks, line.length);
+    return line;
 }
 #endif
 

@@ -48,6 +48,22 @@ class LineReader {
         return next_slow(line);
     }
 
+    /// The buffered bytes not yet taken (`avail` of them, kLinePadding
+    /// readable after them; 0 while a too-long line is being skipped), for
+    /// a parser that finds a line's newline itself while classifying it
+    /// (TextLineParser::parse_buffered); take_line() then consumes it.
+    const char* peek(std::size_t& avail) const {
+        avail = skipping_ ? 0 : end_ - begin_;
+        return buffer_.get() + begin_;
+    }
+    /// The number the next line will have.
+    std::uint64_t next_number() const { return line_number_ + 1; }
+    /// Consumes a line of `length` bytes and its newline, found in peek().
+    void take_line(std::size_t length) {
+        begin_ += length + 1;
+        ++line_number_;
+    }
+
     static constexpr std::size_t kMaxLine = 1024 * 1024;
     static constexpr std::size_t kChunk = 256 * 1024;
     static constexpr std::size_t kBufferSize = kMaxLine + kChunk;

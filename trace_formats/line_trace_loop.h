@@ -34,7 +34,23 @@ ReadSummary read_line_trace(ByteSource& source, Parser& parser, EventSink& sink,
     Event event;
     Diagnostic error;
     bool fatal = false;  // a fatal diagnostic must be the last the sink hears
-    while (!summary.stopped && lines.next(line)) {
+    while (!summary.stopped) {
+        // A parser that can find the newline while classifying the line
+        // reads its good common lines in place, one call per line; any
+        // other line (0 returned) goes through the LineReader below.
+        if constexpr (requires(const char* p, std::size_t n) {
+                          parser.parse_buffered(p, n, std::uint64_t{1}, event);
+                      }) {
+            std::size_t avail = 0;
+            const char* const p = lines.peek(avail);
+            if (const std::size_t taken =
+                    parser.parse_buffered(p, avail, lines.next_number(), event)) {
+                lines.take_line(taken - 1);
+                summary.stopped = !sink.on_event(event);
+                continue;
+            }
+        }
+        if (!lines.next(line)) break;
         switch (parser.parse(line, event, error)) {
             case LineOutcome::Skip:
                 break;

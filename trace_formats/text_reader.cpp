@@ -43,6 +43,7 @@ TextLineParser::TextLineParser(SymbolTable& symbols, bool fast_path, bool wide_s
     : symbols_(symbols), fast_path_(fast_path) {
 #if defined(HEAPSIM_AVX2_PATH)
     avx2_ = wide_simd && cpu_has_avx2();
+    buffered_ = avx2_ && fast_path;
 #else
     (void)wide_simd;
 #endif

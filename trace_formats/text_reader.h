@@ -46,6 +46,19 @@ class TextLineParser {
     /// Parses one line. For Event, `event` is filled (its refs stay valid
     /// until the next call); for Error, `error` carries line and event number.
     LineOutcome parse(const Line& line, Event& event, Diagnostic& error);
+    /// The whole of a common line in one call (read_line_trace's fast
+    /// loop): the line at p, of the `avail` buffered bytes (kLinePadding
+    /// readable after them), numbered `number`, is classified once with
+    /// its newline found in the same masks and parsed in place. For a good
+    /// common event of under kMaskedLine bytes, `event` is filled and
+    /// numbered as parse() would and the bytes taken (the newline's
+    /// included) are returned; for any other line 0, having changed
+    /// nothing, and parse() takes it (text_short_events.cpp).
+    std::size_t parse_buffered(const char* p, std::size_t avail, std::uint64_t number,
+                               Event& event) {
+        if (!buffered_ || avail == 0 || number == 1 || end_line_ != 0) return 0;
+        return parse_buffered_avx2(p, avail, number, event);
+    }
     std::uint64_t events_numbered() const { return number_; }
     /// The last interpreter record read (after LineOutcome::Interpreter).
     const TraceInterpreter& interpreter() const { return interpreter_; }
@@ -78,6 +91,8 @@ class TextLineParser {
     bool scan_short(const char* p, std::size_t n, Event& event);
     /// scan_short with the line's masks classified 32 bytes at a time.
     bool scan_short_avx2(const char* p, std::size_t n, Event& event);
+    std::size_t parse_buffered_avx2(const char* p, std::size_t avail, std::uint64_t number,
+                                    Event& event);
     /// scan_short's work once the line is classified (`m`: blank, name, id
     /// and label are read): inlined into both classifications.
     bool scan_masked(const char* p, std::size_t n, const ByteMasks& m, Event& event);
@@ -128,7 +143,8 @@ class TextLineParser {
     std::uint64_t last_line_ = 0;     // last line read
 
     bool fast_path_;
-    bool avx2_ = false;  // scan_short classifies with AVX2 (cpu_has_avx2())
+    bool avx2_ = false;      // scan_short classifies with AVX2 (cpu_has_avx2())
+    bool buffered_ = false;  // parse_buffered runs: the fast path with AVX2
     static constexpr std::size_t kFastTokens = 16;  // more operands: the general path
     FastToken fast_[kFastTokens];                   // the fast path's operands
     PinnedSymbolCache pinned_;                      // the fast paths' names, keys, types, sites

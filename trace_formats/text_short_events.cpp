@@ -193,7 +193,33 @@ bool TextLineParser::scan_short(const char* p, std::size_t n, Event& event) {
                                                              Event& event) {
     return scan_masked(p, n, classify_bytes_avx2(p, n), event);
 }
+
+// parse()'s fast branch for a line still in the LineReader's buffer: the
+// line's end is found in its masks, and every check parse() makes before
+// scan_fast holds here by construction (not too long, terminated, not the
+// first line, which may start with a byte-order mark) or is made (no
+// end-of-trace record yet, in parse_buffered). A line ending in "\r" is
+// left to parse(), which strips it.
+[[gnu::target("avx2")]] std::size_t TextLineParser::parse_buffered_avx2(const char* p,
+                                                                        std::size_t avail,
+                                                                        std::uint64_t number,
+                                                                        Event& event) {
+    const ClassifiedLine line = classify_line_avx2(p);
+    const std::size_t n = line.length;
+    if (n >= avail || n == kMaskedLine || (n != 0 && p[n - 1] == '\r')) return 0;
+    if (!scan_masked(p, n, line.masks, event)) return 0;
+    last_line_ = number;
+    seen_content_ = true;
+    event.number = ++number_;
+    event.line = number;
+    last_time_ = event.time_ns;
+    return n + 1;
+}
 #else
+std::size_t TextLineParser::parse_buffered_avx2(const char*, std::size_t, std::uint64_t, Event&) {
+    return 0;  // buffered_ is never set without the AVX2 path
+}
+
 bool TextLineParser::scan_short_avx2(const char* p, std::size_t n, Event& event) {
     return scan_masked(p, n, classify_bytes(p, n), event);
 }

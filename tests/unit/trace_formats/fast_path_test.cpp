@@ -13,7 +13,9 @@
 
 #include "tests/unit/trace_formats/line_mutations.h"
 #include "trace_formats/byte_masks.h"
+#include "trace_formats/byte_source.h"
 #include "trace_formats/jsonl_reader.h"
+#include "trace_formats/line_trace_loop.h"
 #include "trace_formats/text_reader.h"
 
 using namespace heapsim;
@@ -98,8 +100,11 @@ void check_paths_agree(const std::vector<std::string>& lines) {
 
 }  // namespace
 
-TEST_CASE("fast paths: the text fast path and the general parser read every line the same") {
-    const std::vector<std::string> corpus = {
+namespace {
+
+// The text corpus: the common shapes, their edge cases and rare lines.
+std::vector<std::string> text_corpus() {
+    return {
         "alloc o1 list",
         "@100 alloc o2 tuple o1 o1 size=64 site=web/app.py:12",
         "alloc o3 dict site=a=b size=0007",
@@ -148,8 +153,58 @@ TEST_CASE("fast paths: the text fast path and the general parser read every line
         "alloc o1 list site=a\x7f",
         "alloc o1 list size=12 site=web/app.py:12 # trailing comment",
     };
-    check_paths_agree<TextLineParser>(
-        mutated(corpus, "ao1 \t=@#/.:-x9\xff", "o1 \t=@#/.:-\r\x01\xc3", 6000));
+}
+
+std::vector<std::string> mutated_text_lines() {
+    return mutated(text_corpus(), "ao1 \t=@#/.:-x9\xff", "o1 \t=@#/.:-\r\x01\xc3", 6000);
+}
+
+// A sink that writes down every event and diagnostic, and reads on.
+struct DescribingSink final : EventSink {
+    const SymbolTable& symbols;
+    std::vector<std::string> heard;
+    explicit DescribingSink(const SymbolTable& s) : symbols(s) {}
+    bool on_event(const Event& event) override {
+        heard.push_back(describe(event, symbols));
+        return true;
+    }
+    bool on_error(const Diagnostic& error) override {
+        heard.push_back("error " + std::string(error_kind_name(error.kind)) + " " + error.message +
+                        " @" + std::to_string(error.line) + "/" + std::to_string(error.event));
+        return true;
+    }
+};
+
+// A whole trace through read_line_trace with `parser`: what the sink heard.
+std::vector<std::string> read_all(const std::string& trace, SymbolTable& symbols,
+                                  TextLineParser& parser) {
+    ByteSource source = ByteSource::over(trace);
+    DescribingSink sink(symbols);
+    const ReadSummary summary = read_line_trace(source, parser, sink, TraceFormat::Text);
+    sink.heard.push_back("events " + std::to_string(summary.events));
+    return sink.heard;
+}
+
+}  // namespace
+
+TEST_CASE("fast paths: the text fast path and the general parser read every line the same") {
+    check_paths_agree<TextLineParser>(mutated_text_lines());
+}
+
+TEST_CASE("fast paths: a whole text trace read in the buffer, line by line, and generally") {
+    // read_line_trace's buffered loop (parse_buffered: the newline found in
+    // the line's masks, AVX2 only) against the same trace read through the
+    // LineReader with the SSE2 fast path and with the general parser.
+    std::string trace;
+    for (const std::string& line : mutated_text_lines()) trace += line + "\n";
+    trace += "drop o1";  // the last line unterminated
+    SymbolTable buffered_symbols, narrow_symbols, slow_symbols;
+    TextLineParser buffered(buffered_symbols), narrow(narrow_symbols, true, false),
+        slow(slow_symbols, false);
+    const std::vector<std::string> expected = read_all(trace, slow_symbols, slow);
+    CHECK(expected.size() > 6000);
+    CHECK(read_all(trace, buffered_symbols, buffered) == expected);
+    CHECK(read_all(trace, narrow_symbols, narrow) == expected);
 }
 
 TEST_CASE("fast paths: the JSON Lines fast path and the general path read every line the same") {
@@ -216,5 +271,30 @@ TEST_CASE("byte masks: the AVX2 classification gives the SSE2 masks") {
         }
     }
     CHECK(compared == 756 * 65);
+}
+
+TEST_CASE("byte masks: classify_line_avx2 finds the newline and gives the line's masks") {
+    if (!cpu_has_avx2()) {
+        MESSAGE("this CPU has no AVX2: the buffered text path does not run, nothing to compare");
+        return;
+    }
+    std::mt19937 random(8);
+    for (int round = 0; round < 2000; ++round) {
+        std::string bytes(64 + kLinePadding, '\0');
+        for (char& c : bytes) c = static_cast<char>(random() & 0xFF);
+        // A newline at every offset 0-64 (64: none in the first 64 bytes).
+        const std::size_t at = static_cast<std::size_t>(round % 66);
+        for (std::size_t i = 0; i < 64; ++i)
+            if (bytes[i] == '\n') bytes[i] = 'x';
+        if (at < 64) bytes[at] = '\n';
+        const ClassifiedLine line = classify_line_avx2(bytes.data());
+        const std::size_t n = at < 64 ? at : 64;
+        CAPTURE(at);
+        CHECK(line.length == n);
+        const ByteMasks a = classify_bytes(bytes.data(), n);
+        const ByteMasks& b = line.masks;
+        CHECK((a.blank == b.blank && a.name == b.name && a.id == b.id && a.digit == b.digit &&
+               a.label == b.label && a.quote == b.quote && a.plain == b.plain));
+    }
 }
 #endif
