@@ -29,6 +29,16 @@ class PinnedSymbolCache {
     Sym intern(SymbolTable& table, const char* p, std::size_t n) {
         if (n == 0 || n > kMaxLength) return table.intern(std::string_view(p, n));
         const unsigned len = static_cast<unsigned>(n);
+        if (len <= 8) {
+            // Most names, keys and types: one word. The mix and the entry
+            // are the general case's with the three other words zero.
+            const std::uint64_t w0 = load_u64(p) & kKeep[len][0];
+            Entry& e = entries_[((w0 ^ len) * 0x9E3779B97F4A7C15ull) >> (64 - kBits)];
+            if (e.length == len && e.w[0] == w0) return e.sym;
+            const Sym sym = table.intern(std::string_view(p, n));
+            e = Entry{{w0, 0, 0, 0}, len, sym};
+            return sym;
+        }
         const std::array<std::uint64_t, 4>& keep = kKeep[len];
         const std::uint64_t w0 = load_u64(p) & keep[0], w1 = load_u64(p + 8) & keep[1],
                             w2 = load_u64(p + 16) & keep[2], w3 = load_u64(p + 24) & keep[3];

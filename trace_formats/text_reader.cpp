@@ -121,6 +121,7 @@ LineOutcome TextLineParser::parse(const Line& line, Event& event, Diagnostic& er
     }
     seen_content_ = true;
     event = Event{};
+    clean_event_ = nullptr;  // the general parser may set any field
     event.number = ++number_;
     event.line = line.number;
     if (parse_event(event, error)) return LineOutcome::Event;

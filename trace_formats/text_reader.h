@@ -148,6 +148,12 @@ class TextLineParser {
     static constexpr std::size_t kFastTokens = 16;  // more operands: the general path
     FastToken fast_[kFastTokens];                   // the fast path's operands
     PinnedSymbolCache pinned_;                      // the fast paths' names, keys, types, sites
+    // The Event the short fast path last filled: its fields outside that
+    // path's (decl, action, label, values, ...) are still Event{}'s, so the
+    // next fast event into it writes only its own fields. The general
+    // parser, which may set any field, clears it. Callers hand parse() the
+    // same Event untouched between calls, or a fresh one.
+    const Event* clean_event_ = nullptr;
 };
 
 /// Reads a whole text trace from `source` into `sink`.

@@ -133,48 +133,65 @@ bool TextLineParser::scan_fast(const Line& line, std::string_view text, Event& e
             return false;  // type, weakref, collect, gc, threshold, expect: rare
     }
 
-    // The line is good: fill the event, interning in the general parser's order.
+    // The line is good: intern in the general parser's order, then write
+    // the fields a fast-path event has, each once. The others (decl,
+    // action, label, values, ...) keep their defaults from the last full
+    // reset while `event` is the one this parser last filled here.
     const auto id = [&](unsigned u) { return id_of(p + at[u], length[u]); };
     const auto pinned = [&](unsigned u) { return pinned_.intern(symbols_, p + at[u], length[u]); };
-    event = Event{};
-    event.kind = kind;
-    event.time_ns = time;
+    Sym object = kNoSym, ref = kNoSym, name = kNoSym, key = kNoSym, type = kNoSym,
+        site_sym = kNoSym;
+    std::int64_t size_value = -1;
+    std::span<const Sym> refs;
     switch (kind) {
         case EventKind::Alloc:
-            if (size != 0) event.size = static_cast<std::int64_t>(bytes);
-            if (site != 0)
-                event.site = pinned_.intern(symbols_, p + at[site] + 5, length[site] - 5u);
-            event.id = id(first);
-            event.type = pinned(first + 1);
+            if (size != 0) size_value = static_cast<std::int64_t>(bytes);
+            if (site != 0) site_sym = pinned_.intern(symbols_, p + at[site] + 5, length[site] - 5u);
+            object = id(first);
+            type = pinned(first + 1);
             refs_.clear();
             for (unsigned u = first + 2; u < refs_end; ++u) refs_.push_back(id(u));
-            event.refs = refs_;
+            refs = refs_;
             break;
         case EventKind::Bind:
-            event.name = pinned(first);
-            event.id = id(first + 1);
+            name = pinned(first);
+            object = id(first + 1);
             break;
         case EventKind::Unbind:
-            event.name = pinned(first);
+            name = pinned(first);
             break;
         case EventKind::Set:
-            event.id = id(first);
-            event.key = pinned(first + 1);
-            event.ref = id(first + 2);
+            object = id(first);
+            key = pinned(first + 1);
+            ref = id(first + 2);
             break;
         case EventKind::Unset:
-            event.id = id(first);
-            event.key = pinned(first + 1);
+            object = id(first);
+            key = pinned(first + 1);
             break;
         case EventKind::Append:
         case EventKind::Remove:
-            event.id = id(first);
-            event.ref = id(first + 1);
+            object = id(first);
+            ref = id(first + 1);
             break;
         default:  // clear, drop
-            event.id = id(first);
+            object = id(first);
             break;
     }
+    if (clean_event_ != &event) {
+        event = Event{};
+        clean_event_ = &event;
+    }
+    event.kind = kind;
+    event.time_ns = time;
+    event.id = object;
+    event.ref = ref;
+    event.name = name;
+    event.key = key;
+    event.type = type;
+    event.site = site_sym;
+    event.size = size_value;
+    event.refs = refs;
     return true;
 }
 

@@ -35,6 +35,14 @@ std::string describe(const Event& e, const SymbolTable& symbols) {
     for (const Sym r : e.refs) out += sym(r) + ",";
     out += " gen=" + std::to_string(e.generation) + " values=" + std::to_string(e.nvalues);
     for (int i = 0; i < e.nvalues; ++i) out += ":" + std::to_string(e.values[i]);
+    // The fields only rare events set: a fast event after one (the buffered
+    // read reuses one Event) must not inherit them.
+    const TypeDecl& d = e.decl;
+    out += " decl=" + std::to_string(d.gc) + std::to_string(d.weakrefable) +
+           std::to_string(d.finalizer) + std::to_string(d.legacy_finalizer) +
+           std::to_string(d.instance) + "/" + std::to_string(d.size) + "/" +
+           std::to_string(d.slots) + " action=" + std::to_string(static_cast<int>(e.action)) +
+           " expect=" + std::to_string(static_cast<int>(e.expect));
     return out + " symbols=" + std::to_string(symbols.size());
 }
 
@@ -152,6 +160,20 @@ std::vector<std::string> text_corpus() {
         "alloc o1 list site=a#b",
         "alloc o1 list site=a\x7f",
         "alloc o1 list size=12 site=web/app.py:12 # trailing comment",
+        // Rare events that set the fields the fast path leaves alone, each
+        // followed by a fast one (the buffered read reuses its Event).
+        "type Legacy gc legacy_finalizer size=80 slots=2",
+        "drop o1",
+        "weakref wr o1 callback=cb",
+        "bind n o1",
+        "gc disable",
+        "set o3 k o2",
+        "threshold 700 10 10",
+        "unset o3 k",
+        "expect count 1 0 0",
+        "append o1 o2",
+        "collect 0",
+        "alloc o14 dict",
     };
 }
 
