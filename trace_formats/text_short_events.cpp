@@ -37,63 +37,83 @@ bool TextLineParser::scan_fast(const Line& line, std::string_view text, Event& e
                                                                const ByteMasks& m, Event& event) {
     const std::uint64_t solid = ~m.blank & low_bits(static_cast<unsigned>(n));
     std::uint64_t starts = solid & ~(solid << 1), ends = solid & ~(solid >> 1);
-    // At most 32 tokens in 64 bytes.
-    std::uint8_t at[kMaskedLine / 2], length[kMaskedLine / 2];
-    unsigned count = 0;
-    while (starts != 0) {
+    // The tokens are taken as they are needed, lowest first: the count is
+    // the number of token starts, and each kind reads exactly its operands.
+    const unsigned count = static_cast<unsigned>(std::popcount(starts));
+    if (count == 0) return false;
+    struct Token {
+        unsigned at, length;
+    };
+    const auto next = [&] {
         const unsigned s = static_cast<unsigned>(std::countr_zero(starts));
         const unsigned e = static_cast<unsigned>(std::countr_zero(ends));
-        at[count] = static_cast<std::uint8_t>(s);
-        length[count++] = static_cast<std::uint8_t>(e - s + 1);
         starts &= starts - 1;
         ends &= ends - 1;
-    }
-    const auto id_at = [&](unsigned u) { return (token_span(at[u], length[u]) & ~m.id) == 0; };
-    const auto name_at = [&](unsigned u) { return (token_span(at[u], length[u]) & ~m.name) == 0; };
+        return Token{s, e - s + 1};
+    };
+    const auto id_ok = [&](Token u) { return (token_span(u.at, u.length) & ~m.id) == 0; };
+    const auto name_ok = [&](Token u) { return (token_span(u.at, u.length) & ~m.name) == 0; };
 
-    unsigned t = 0;
     std::uint64_t time = last_time_;
-    if (count == 0) return false;
-    if (p[at[0]] == '@') {
+    Token verb = next();
+    unsigned first = 1;  // the first operand's index
+    if (p[verb.at] == '@') {
         // Up to 19 digits cannot overflow; longer ones go to the general path.
-        const unsigned digits = length[0] - 1u;
+        const unsigned digits = verb.length - 1u;
         if (digits == 0 || digits > 19) return false;
         time = 0;
-        for (const char* d = p + at[0] + 1; d != p + at[0] + 1 + digits; ++d) {
+        for (const char* d = p + verb.at + 1; d != p + verb.at + 1 + digits; ++d) {
             const unsigned digit = static_cast<unsigned char>(*d) - unsigned{'0'};
             if (digit > 9) return false;
             time = time * 10 + digit;
         }
         if (time < last_time_) return false;
-        t = 1;
+        if (count < 2) return false;
+        verb = next();
+        first = 2;
     }
-    if (t >= count || length[t] > 6) return false;
-    const unsigned first = t + 1;  // the first operand
+    if (verb.length > 6) return false;
     const unsigned operands = count - first;
-    unsigned refs_end = count, site = 0, size = 0;
+    Token a{}, b{}, c{}, site{};
+    bool has_site = false, has_size = false;
+    unsigned ref_count = 0;
+    std::uint64_t ref_starts = 0, ref_ends = 0;
     std::uint64_t bytes = 0;
     EventKind kind;
     // Each kind's operands by position, as signature_of() lists them.
-    switch (padded_word(p + at[t], length[t])) {
+    switch (padded_word(p + verb.at, verb.length)) {
         case word_of("alloc"):
             kind = EventKind::Alloc;
-            if (operands < 2 || !id_at(first) || !name_at(first + 1)) return false;
+            if (operands < 2) return false;
+            a = next();
+            b = next();
+            if (!id_ok(a) || !name_ok(b)) return false;
             // References, then size= and site=, once each.
-            refs_end = first + 2;
-            while (refs_end < count && id_at(refs_end)) ++refs_end;
-            for (unsigned u = refs_end; u < count; ++u) {
-                if (length[u] <= 5) return false;
-                const std::uint64_t option = padded_word(p + at[u], 5);
-                const char* const value = p + at[u] + 5;
-                const unsigned value_length = length[u] - 5u;
+            ref_starts = starts;
+            ref_ends = ends;
+            while (starts != 0) {
+                const unsigned s = static_cast<unsigned>(std::countr_zero(starts));
+                const unsigned e = static_cast<unsigned>(std::countr_zero(ends));
+                if (!id_ok(Token{s, e - s + 1})) break;
+                starts &= starts - 1;
+                ends &= ends - 1;
+                ++ref_count;
+            }
+            while (starts != 0) {
+                const Token u = next();
+                if (u.length <= 5) return false;
+                const std::uint64_t option = padded_word(p + u.at, 5);
+                const char* const value = p + u.at + 5;
+                const unsigned value_length = u.length - 5u;
                 // The site's bytes are the line's: its label bits are there.
-                if (option == word_of("site=") && site == 0 &&
-                    ((m.label >> (at[u] + 5u)) | ~low_bits(value_length)) == ~std::uint64_t{0}) {
+                if (option == word_of("site=") && !has_site &&
+                    ((m.label >> (u.at + 5u)) | ~low_bits(value_length)) == ~std::uint64_t{0}) {
                     site = u;
-                } else if (option == word_of("size=") && size == 0 &&
+                    has_site = true;
+                } else if (option == word_of("size=") && !has_size &&
                            parse_decimal(std::string_view(value, value_length), kMaxSize, bytes) ==
                                NumberError::None) {
-                    size = u;
+                    has_size = true;
                 } else {
                     return false;
                 }
@@ -101,33 +121,51 @@ bool TextLineParser::scan_fast(const Line& line, std::string_view text, Event& e
             break;
         case word_of("set"):
             kind = EventKind::Set;
-            if (operands != 3 || !id_at(first) || !name_at(first + 1) || !id_at(first + 2))
-                return false;
+            if (operands != 3) return false;
+            a = next();
+            b = next();
+            c = next();
+            if (!id_ok(a) || !name_ok(b) || !id_ok(c)) return false;
             break;
         case word_of("drop"):
             kind = EventKind::Drop;
-            if (operands != 1 || !id_at(first)) return false;
+            if (operands != 1) return false;
+            a = next();
+            if (!id_ok(a)) return false;
             break;
         case word_of("bind"):
             kind = EventKind::Bind;
-            if (operands != 2 || !name_at(first) || !id_at(first + 1)) return false;
+            if (operands != 2) return false;
+            a = next();
+            b = next();
+            if (!name_ok(a) || !id_ok(b)) return false;
             break;
         case word_of("unbind"):
             kind = EventKind::Unbind;
-            if (operands != 1 || !name_at(first)) return false;
+            if (operands != 1) return false;
+            a = next();
+            if (!name_ok(a)) return false;
             break;
         case word_of("append"):
         case word_of("remove"):
-            kind = length[t] == 6 && p[at[t]] == 'a' ? EventKind::Append : EventKind::Remove;
-            if (operands != 2 || !id_at(first) || !id_at(first + 1)) return false;
+            kind = verb.length == 6 && p[verb.at] == 'a' ? EventKind::Append : EventKind::Remove;
+            if (operands != 2) return false;
+            a = next();
+            b = next();
+            if (!id_ok(a) || !id_ok(b)) return false;
             break;
         case word_of("unset"):
             kind = EventKind::Unset;
-            if (operands != 2 || !id_at(first) || !name_at(first + 1)) return false;
+            if (operands != 2) return false;
+            a = next();
+            b = next();
+            if (!id_ok(a) || !name_ok(b)) return false;
             break;
         case word_of("clear"):
             kind = EventKind::Clear;
-            if (operands != 1 || !id_at(first)) return false;
+            if (operands != 1) return false;
+            a = next();
+            if (!id_ok(a)) return false;
             break;
         default:
             return false;  // type, weakref, collect, gc, threshold, expect: rare
@@ -137,45 +175,51 @@ bool TextLineParser::scan_fast(const Line& line, std::string_view text, Event& e
     // the fields a fast-path event has, each once. The others (decl,
     // action, label, values, ...) keep their defaults from the last full
     // reset while `event` is the one this parser last filled here.
-    const auto id = [&](unsigned u) { return id_of(p + at[u], length[u]); };
-    const auto pinned = [&](unsigned u) { return pinned_.intern(symbols_, p + at[u], length[u]); };
+    const auto id = [&](Token u) { return id_of(p + u.at, u.length); };
+    const auto pinned = [&](Token u) { return pinned_.intern(symbols_, p + u.at, u.length); };
     Sym object = kNoSym, ref = kNoSym, name = kNoSym, key = kNoSym, type = kNoSym,
         site_sym = kNoSym;
     std::int64_t size_value = -1;
     std::span<const Sym> refs;
     switch (kind) {
         case EventKind::Alloc:
-            if (size != 0) size_value = static_cast<std::int64_t>(bytes);
-            if (site != 0) site_sym = pinned_.intern(symbols_, p + at[site] + 5, length[site] - 5u);
-            object = id(first);
-            type = pinned(first + 1);
+            if (has_size) size_value = static_cast<std::int64_t>(bytes);
+            if (has_site) site_sym = pinned_.intern(symbols_, p + site.at + 5, site.length - 5u);
+            object = id(a);
+            type = pinned(b);
             refs_.clear();
-            for (unsigned u = first + 2; u < refs_end; ++u) refs_.push_back(id(u));
+            for (unsigned r = 0; r < ref_count; ++r) {
+                const unsigned s = static_cast<unsigned>(std::countr_zero(ref_starts));
+                const unsigned e = static_cast<unsigned>(std::countr_zero(ref_ends));
+                ref_starts &= ref_starts - 1;
+                ref_ends &= ref_ends - 1;
+                refs_.push_back(id(Token{s, e - s + 1}));
+            }
             refs = refs_;
             break;
         case EventKind::Bind:
-            name = pinned(first);
-            object = id(first + 1);
+            name = pinned(a);
+            object = id(b);
             break;
         case EventKind::Unbind:
-            name = pinned(first);
+            name = pinned(a);
             break;
         case EventKind::Set:
-            object = id(first);
-            key = pinned(first + 1);
-            ref = id(first + 2);
+            object = id(a);
+            key = pinned(b);
+            ref = id(c);
             break;
         case EventKind::Unset:
-            object = id(first);
-            key = pinned(first + 1);
+            object = id(a);
+            key = pinned(b);
             break;
         case EventKind::Append:
         case EventKind::Remove:
-            object = id(first);
-            ref = id(first + 1);
+            object = id(a);
+            ref = id(b);
             break;
         default:  // clear, drop
-            object = id(first);
+            object = id(a);
             break;
     }
     if (clean_event_ != &event) {
