@@ -69,6 +69,10 @@ std::optional<Diagnostic> Heap::apply(const Event& ev) {
     return d;
 }
 
+std::optional<Diagnostic> apply_to_heap(Heap& heap, const Event& event) {
+    return heap.apply(event);
+}
+
 std::optional<Diagnostic> Heap::dispatch(const Event& ev) {
     switch (ev.kind) {
         case EventKind::Type:

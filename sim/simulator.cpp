@@ -29,13 +29,6 @@ Simulator::Simulator(const SimOptions& options, SymbolTable& symbols)
 
 Simulator::~Simulator() = default;
 
-std::optional<Diagnostic> Simulator::apply(const Event& event) {
-    // Every event but one takes the tail call (no frame of its own).
-    if (event.number != freeze_at_ || freeze_at_ == 0) [[likely]]
-        return heap_->apply(event);
-    return apply_and_freeze(event);
-}
-
 std::optional<Diagnostic> Simulator::apply_and_freeze(const Event& event) {
     std::optional<Diagnostic> d = heap_->apply(event);
     if (!d) {

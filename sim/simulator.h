@@ -51,6 +51,10 @@ struct SimOptions {
 };
 
 class Heap;
+/// Heap::apply, callable where Heap is incomplete: Simulator::apply inlines
+/// into the replay loops and calls it directly (one call level per event
+/// fewer, docs/performance.md "Session 8").
+std::optional<Diagnostic> apply_to_heap(Heap& heap, const Event& event);
 enum class Layout : std::uint8_t;
 
 /// One step from a container to what it holds, as Python would take it.
@@ -90,7 +94,12 @@ public:
 
     /// Applies one event. An inconsistent event is not applied and comes back
     /// as a Diagnostic (kind, event, line and message filled in).
-    std::optional<Diagnostic> apply(const Event& event);
+    std::optional<Diagnostic> apply(const Event& event) {
+        // Every event but one goes straight to the heap (a tail call).
+        if (event.number != freeze_at_ || freeze_at_ == 0) [[likely]]
+            return apply_to_heap(*heap_, event);
+        return apply_and_freeze(event);
+    }
 
     /// Counts a skipped bad event (--lenient) so the report can show it.
     void note_skipped(const Diagnostic& diagnostic);
