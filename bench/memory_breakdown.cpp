@@ -10,6 +10,8 @@
 #include <sys/resource.h>
 
 #include <cstdio>
+#include <fstream>
+#include <string>
 
 #include "sim/simulator.h"
 #include "trace_formats/trace_reader.h"
@@ -40,6 +42,14 @@ class ReplaySink final : public heapsim::EventSink {
     heapsim::Simulator& sim_;
 };
 
+// The process' peak RSS so far (VmHWM, KiB), 0 if /proc is not there.
+double high_water_kib() {
+    std::ifstream status("/proc/self/status");
+    for (std::string line; std::getline(status, line);)
+        if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6));
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -59,15 +69,22 @@ int main(int argc, char** argv) {
     ReplaySink sink(sim);
     const heapsim::ReadSummary read = heapsim::read_trace(argv[1], symbols, sink);
     if (sink.failed) return 2;
+    // The replay's own high-water mark: what finish() (the end-of-run
+    // analysis) adds shows as the difference to the peak below.
+    const double replay_peak = high_water_kib() * 1024.0;
     const heapsim::RunResult r = sim.finish(argv[1], read.events);
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     const double peak_rss = static_cast<double>(usage.ru_maxrss) * 1024.0;
     const double live = static_cast<double>(r.summary.peak_live_objects);
-    std::printf("%s: %llu events, peak live %llu objects, peak RSS %.1f MiB = %.1f B/object\n\n",
+    std::printf("%s: %llu events, peak live %llu objects, peak RSS %.1f MiB = %.1f B/object\n",
                 argv[1], static_cast<unsigned long long>(read.events),
                 static_cast<unsigned long long>(r.summary.peak_live_objects), peak_rss / (1 << 20),
                 peak_rss / live);
+    std::printf(
+        "replay's own peak RSS (before finish) %.1f MiB = %.1f B/object; finish adds %.1f "
+        "B/object\n\n",
+        replay_peak / (1 << 20), replay_peak / live, (peak_rss - replay_peak) / live);
     std::printf("%10s  %12s  %s\n", "B/object", "bytes", "structure");
     double total = 0;
     for (const heapsim::MemoryUse& use : sim.memory_use()) {
