@@ -215,6 +215,9 @@ class Heap {
     void unindex_keys(Handle h);
     void drop_key_index(Handle h);  // the container's references are being released
     void compact_keyed(Handle h);
+    /// End of run: every container back to its dense edge array, the key
+    /// indexes freed (nothing stores or deletes by key after the last event).
+    std::size_t drop_key_indexes();
     void append_indexed(Handle h, Edge e);
     // Stores a reference under `key` (dicts, instances, functions, generic),
     // stealing one reference to `value` that the caller already counted.

@@ -42,6 +42,20 @@ void Heap::drop_key_index(Handle h) {
     objects_[h].flags &= ~(flag::kKeyIndexed | flag::kSparseEdges);
 }
 
+// Their memory goes back before the end-of-run analysis, the run's memory
+// peak, which reuses it; returns the bytes they held.
+std::size_t Heap::drop_key_indexes() {
+    std::size_t bytes = 0;
+    for (auto& [h, k] : key_indexes_) {
+        Object& o = objects_[h];
+        if (o.flags & flag::kSparseEdges) k.used = compact_edges(refs_.at(o.edges), k.used);
+        o.flags &= ~(flag::kKeyIndexed | flag::kSparseEdges);
+        bytes += k.index.memory_bytes();
+    }
+    std::unordered_map<Handle, KeyedEdges>().swap(key_indexes_);
+    return bytes;
+}
+
 // O(used): paid by a reader that walks the references anyway, or by the
 // appends that filled the block.
 void Heap::compact_keyed(Handle h) {

@@ -65,6 +65,7 @@ void Heap::add_retention(LeakReason reason, Handle h, const RetentionForest& f, 
 }
 
 void Heap::analyse_leaks(RunResult& r) {
+    const std::size_t key_index_bytes = drop_key_indexes();
     const std::size_t n = objects_.capacity();
     // Nothing per handle of its own at the run's memory peak: the marks are
     // measure_garbage's (which assigns them afresh after this), the root
@@ -122,14 +123,18 @@ void Heap::analyse_leaks(RunResult& r) {
     std::map<Key, LeakGroup> by_symbols;
     std::map<Key, Handle> example;  // the object with the shortest path, then the lowest handle
     const RetentionForest forest = retention();
+    // The forest keeps depths in the marks' upper bits.
+    const auto mark_of = [&](Handle h) {
+        return static_cast<std::uint8_t>(mark[h] & ((1u << RetentionForest::kMarkBits) - 1));
+    };
     std::array<std::vector<Handle>, 4> by_reason;
     for (Handle h = kListCount; h < n; ++h) {
         const Object& o = objects_[h];
         if (!(o.flags & flag::kLive) || (o.flags & flag::kHidden)) continue;
-        const LeakReason reason = leak_reason(mark[h], o.flags);
+        const LeakReason reason = leak_reason(mark_of(h), o.flags);
         const bool reachable = reason == LeakReason::LiveAtEnd;
         const Key key{reason_rank(reason), reachable ? held_by(h) : kNoSym,
-                      reachable && mark[h] == kFromTemp, site_of(h), types_[o.type].name};
+                      reachable && mark_of(h) == kFromTemp, site_of(h), types_[o.type].name};
         LeakGroup& g = by_symbols[key];
         const auto [best, fresh] = example.try_emplace(key, h);
         if (!fresh && forest.length(h) < forest.length(best->second)) best->second = h;
@@ -143,10 +148,16 @@ void Heap::analyse_leaks(RunResult& r) {
             by_reason[reason_rank(reason)].push_back(h);
     }
     PathBuilder builder(r.paths, symbols_);
+    // Exactly as many records as are made: grown by doubling, the vector
+    // would hold the old and the new array at once, at the run's peak.
+    std::size_t records = 0;
+    for (const std::vector<Handle>& handles : by_reason) records += handles.size();
+    r.leaks.reserve(r.leaks.size() +
+                    std::min<std::size_t>(records, options_.max_leak_records - r.leaks.size()));
     for (const std::vector<Handle>& handles : by_reason) {
         for (Handle h : handles) {
             if (r.leaks.size() == options_.max_leak_records) break;
-            r.leaks.push_back(leak_record(h, mark[h], held_by(h)));
+            r.leaks.push_back(leak_record(h, mark_of(h), held_by(h)));
             add_retention(r.leaks.back().reason, h, forest, builder, r.leaks.back().path,
                           r.leaks.back().finalizer);
         }
@@ -155,9 +166,12 @@ void Heap::analyse_leaks(RunResult& r) {
     r.leaks_omitted -= r.leaks.size();
 
     analysis_use_ = {
-        {"end of run: retention forest (depth, head/garbage index; tree in the list links)",
+        {"end of run: key indexes, freed before the analysis (which reuses them)", key_index_bytes},
+        {"end of run: retention forest (garbage's arrays, deep checkpoints; the rest in the "
+         "objects)",
          forest.bytes()},
-        {"end of run: breadth-first queue (freed before the records)", forest.queue_bytes},
+        {"end of run: breadth-first queue (its widest frontier, freed before the records)",
+         forest.queue_bytes},
         {"end of run: path memo (reported objects only)",
          builder.memo.size() * (sizeof(Handle) + sizeof(PathRef) + 2 * sizeof(void*))},
         {"end of run: leak groups by symbols (map nodes)",

@@ -2,6 +2,7 @@
 #include "sim/retention_paths.h"
 
 #include <algorithm>
+#include <deque>
 
 #include "sim/heap.h"
 
@@ -15,51 +16,52 @@ RetentionForest Heap::retention() {
     const std::size_t n = objects_.capacity();
     RetentionForest f;
     f.objects = &objects_;
-    f.depth.assign(n, kUnreached);
-    f.head_or_gidx.assign(n, kNoHandle);  // kNoHandle == kUnreached: not garbage
+    f.marks = &marks_;  // analyse_leaks' marks: depth codes start at 0 (unreached)
     const auto live = [&](Handle h) { return (objects_[h].flags & flag::kLive) != 0; };
+    const auto deeper = [](std::uint8_t code) {
+        return code == RetentionForest::kDeepCode ? code : static_cast<std::uint8_t>(code + 1);
+    };
 
     // Reachable: one breadth-first pass from every root at once. At a root,
-    // `via` holds its name (kNoSym for a temporary). The queue holds every
-    // reachable object once: reserved for all live ones, so it never holds
-    // two copies while growing (and the pages it does not reach are never
-    // touched).
-    std::vector<Handle> queue;
-    queue.reserve(live_objects_);
+    // `via` holds its name (kNoSym for a temporary). The queue frees its
+    // blocks as they are read, so it holds one frontier, not every
+    // reachable object.
+    std::deque<Handle> queue;
     const auto root = [&](Handle h, Sym name) {
-        if (f.depth[h] != kUnreached) return;
-        f.depth[h] = 0;
+        if (f.reachable(h)) return;
+        f.set_depth_code(h, 1);
         f.set_tree(h, kNoHandle, name);
-        f.head_or_gidx[h] = h;
         queue.push_back(h);
     };
     for (Sym name = 0; name < names_.size(); ++name)
         if (names_[name] != kNoHandle) root(names_[name], name);
     for (Handle h = kListCount; h < n; ++h)
         if (live(h) && (objects_[h].flags & flag::kCreationRef)) root(h, kNoSym);
-    for (std::size_t i = 0; i < queue.size(); ++i) {
-        const Handle h = queue[i];
+    std::size_t widest = queue.size();
+    while (!queue.empty()) {
+        const Handle h = queue.front();
+        queue.pop_front();
+        const std::uint8_t code = deeper(f.depth_code(h));
         for (std::uint32_t k = 0; k < objects_[h].nedges; ++k) {
             const Handle t = edge(h, k).target;
-            if (f.depth[t] != kUnreached) continue;
-            f.depth[t] = f.depth[h] + 1;
+            if (f.reachable(t)) continue;
+            f.set_depth_code(t, code);
             f.set_tree(t, h, k);
-            f.head_or_gidx[t] = f.depth[t] < kPathHead ? t : f.head_or_gidx[h];
             queue.push_back(t);
         }
+        widest = std::max(widest, queue.size());
     }
-
-    f.queue_bytes = queue.capacity() * sizeof(Handle);
-    std::vector<Handle>().swap(queue);  // the garbage's queues are as small as it
+    f.queue_bytes = widest * sizeof(Handle);
     // Garbage: dense indices, so its arrays cost nothing when there is none.
     std::vector<Handle>& gnode = f.gnode;
     for (Handle h = kListCount; h < n; ++h) {
-        if (live(h) && f.depth[h] == kUnreached) {
-            f.head_or_gidx[h] = static_cast<std::uint32_t>(gnode.size());
+        if (live(h) && !f.reachable(h)) {
+            objects_[h].gc_refs = static_cast<std::uint32_t>(gnode.size());
             gnode.push_back(h);
         }
     }
     const std::size_t g = gnode.size();
+    std::vector<Handle> gqueue;  // the garbage's queues are as small as it
     const auto gi = [&](Handle h) { return f.gidx(h); };
     // Strongly connected components: iterative Tarjan in handle order.
     f.comp.assign(g, kUnreached);
@@ -153,23 +155,23 @@ RetentionForest Heap::retention() {
     for (std::size_t c = 0; c < ncomp; ++c) {
         if (!f.cyclic[c]) continue;
         const Handle r = f.rep[c];
-        queue.assign(1, r);
+        gqueue.assign(1, r);
         f.fdepth[gi(r)] = 0;
-        for (std::size_t i = 0; i < queue.size(); ++i) {
-            const Handle h = queue[i];
+        for (std::size_t i = 0; i < gqueue.size(); ++i) {
+            const Handle h = gqueue[i];
             for (std::uint32_t k = 0; k < objects_[h].nedges; ++k) {
                 const Handle t = edge(h, k).target;
                 if (!same_comp(gi(r), t) || f.fdepth[gi(t)] != kUnreached) continue;
                 f.fdepth[gi(t)] = f.fdepth[gi(h)] + 1;
                 f.fpar[gi(t)] = h;
                 f.fvia[gi(t)] = k;
-                queue.push_back(t);
+                gqueue.push_back(t);
             }
         }
-        queue.assign(1, r);
+        gqueue.assign(1, r);
         f.rdepth[gi(r)] = 0;
-        for (std::size_t i = 0; i < queue.size(); ++i) {
-            const Handle h = queue[i];
+        for (std::size_t i = 0; i < gqueue.size(); ++i) {
+            const Handle h = gqueue[i];
             for (std::uint32_t j = rstart[gi(h)]; j < rstart[gi(h) + 1]; ++j) {
                 const auto [u, k] = redges[j];
                 if (h == r && f.first_pred[c] == kNoHandle) {
@@ -180,7 +182,7 @@ RetentionForest Heap::retention() {
                 f.rdepth[gi(u)] = f.rdepth[gi(h)] + 1;
                 f.rnext[gi(u)] = h;
                 f.rvia[gi(u)] = k;
-                queue.push_back(u);
+                gqueue.push_back(u);
             }
         }
     }
@@ -188,43 +190,71 @@ RetentionForest Heap::retention() {
     f.gpar.assign(g, kNoHandle);
     f.gvia.assign(g, 0);
     f.gdepth.assign(g, kUnreached);
-    queue.clear();
+    gqueue.clear();
     for (std::uint32_t v = 0; v < g; ++v) {
         if (f.cyclic[f.comp[v]]) {
             f.gdepth[v] = 0;
-            queue.push_back(gnode[v]);
+            gqueue.push_back(gnode[v]);
         }
     }
-    for (std::size_t i = 0; i < queue.size(); ++i) {
-        const Handle h = queue[i];
+    for (std::size_t i = 0; i < gqueue.size(); ++i) {
+        const Handle h = gqueue[i];
         for (std::uint32_t k = 0; k < objects_[h].nedges; ++k) {
             const Handle t = edge(h, k).target;
             if (gi(t) == kUnreached || f.gdepth[gi(t)] != kUnreached) continue;
             f.gdepth[gi(t)] = f.gdepth[gi(h)] + 1;
             f.gpar[gi(t)] = h;
             f.gvia[gi(t)] = k;
-            queue.push_back(t);
+            gqueue.push_back(t);
         }
     }
     // Uncollectable garbage: the nearest object with a legacy finalizer.
     f.finalizer.assign(g, kNoHandle);
-    queue.clear();
+    gqueue.clear();
     for (std::uint32_t v = 0; v < g; ++v) {
         if (types_[objects_[gnode[v]].type].legacy_finalizer) {
             f.finalizer[v] = gnode[v];
-            queue.push_back(gnode[v]);
+            gqueue.push_back(gnode[v]);
         }
     }
-    for (std::size_t i = 0; i < queue.size(); ++i) {
-        const Handle h = queue[i];
+    for (std::size_t i = 0; i < gqueue.size(); ++i) {
+        const Handle h = gqueue[i];
         for (std::uint32_t k = 0; k < objects_[h].nedges; ++k) {
             const Handle t = edge(h, k).target;
             if (gi(t) == kUnreached || f.finalizer[gi(t)] != kNoHandle) continue;
             f.finalizer[gi(t)] = f.finalizer[gi(h)];
-            queue.push_back(t);
+            gqueue.push_back(t);
         }
     }
     return f;
+}
+
+// Climbs from h to the nearest ancestor whose depth is known (a shallow
+// one: its depth code says it, and it is its own head) or memoized, then
+// comes back down counting, memoizing every kCheckpoint-th level so that
+// later climbs through the same chain stop within kCheckpoint steps.
+RetentionForest::Place RetentionForest::locate(Handle h) const {
+    climb.clear();
+    Place at{};
+    for (;;) {
+        const std::uint8_t code = depth_code(h);
+        if (code < kDeepCode) {
+            at = Place{code - 1u, h};  // depth < kPathHead: its own head
+            break;
+        }
+        if (const auto it = checkpoints.find(h); it != checkpoints.end()) {
+            at = it->second;
+            break;
+        }
+        climb.push_back(h);
+        h = parent(h);
+    }
+    for (std::size_t i = climb.size(); i-- > 0;) {
+        const Handle c = climb[i];
+        at = Place{at.depth + 1, at.depth + 1 < kPathHead ? c : at.head};
+        if (at.depth % kCheckpoint == 0) checkpoints.emplace(c, at);
+    }
+    return at;
 }
 
 // Appends nodes (handle, key of the reference into it) as steps, with one
@@ -279,10 +309,10 @@ PathRef Heap::reachable_path(const RetentionForest& f, PathBuilder& b, Handle x)
 PathRef Heap::retention_path(const RetentionForest& f, PathBuilder& b, Handle x) const {
     std::vector<std::pair<Handle, Sym>> nodes;
     const auto key_in = [&](Handle from, std::uint32_t pos) { return edge(from, pos).key; };
-    if (f.depth[x] != kUnreached) {
+    if (f.reachable(x)) {
         // Root to x: the first kPathHead nodes (the path of head_end, shared),
         // one step for the elided ones, the last kPathTail from x.
-        const std::uint64_t count = std::uint64_t{f.depth[x]} + 1;
+        const std::uint64_t count = std::uint64_t{f.depth(x)} + 1;
         if (count <= kPathHead + kPathTail) return reachable_path(f, b, x);
         Handle h = x;
         for (std::size_t i = 0; i < kPathTail; ++i, h = f.parent(h))

@@ -29,20 +29,28 @@ namespace heapsim {
 
 struct RetentionForest {
     static constexpr std::uint32_t kUnreached = 0xFFFFFFFFu;
+    // Nothing here is an array by handle: the run's memory peak is at its
+    // end, where this is built, so each object's part of the forest lives
+    // in what the object already has and the run no longer needs.
+    //
     // Reachable objects: breadth-first tree from the roots. Each one's parent
     // and the edge position in it (at a root: kNoHandle and its name) are in
     // its GC list links (Object::prev / next): the run is over, nothing
-    // reads the lists again (Simulator::finish is called once), and the
-    // run's memory peak is here, so the tree costs no array of its own.
+    // reads the lists again (Simulator::finish is called once).
     ObjectTable* objects = nullptr;
-    std::vector<std::uint32_t> depth;  // kUnreached: garbage (or dead)
-    // One array for two meanings that never meet (4 bytes a handle less at
-    // the run's memory peak): a reachable object's ancestor at depth
-    // kPathHead - 1 (or itself if shallower); a garbage object's dense index
-    // (gidx). Read it through head_end() / gidx().
-    std::vector<std::uint32_t> head_or_gidx;
-    // Garbage, by dense index (gidx; gnode is the inverse), except the
-    // per-component arrays (cyclic, rep, first_pred*).
+    // Its depth is in the upper five bits of its leak mark (Heap::marks_,
+    // whose marks take the lower three): 0 unreached (garbage or dead),
+    // d + 1 for depth d < kDeepCode - 1, kDeepCode deeper. A deeper one's
+    // depth is counted up the tree to the nearest shallow ancestor or
+    // memoized checkpoint (locate()).
+    std::vector<std::uint8_t>* marks = nullptr;
+    static constexpr unsigned kMarkBits = 3;
+    static constexpr std::uint8_t kDeepCode = 31;
+    static constexpr std::uint32_t kCheckpoint = 16;  // deep depths memoized every 16 levels
+    // Garbage, by dense index (gidx, kept in the object's collector scratch
+    // gc_refs, which the leak analysis reads for reachable objects only;
+    // gnode is the inverse), except the per-component arrays (cyclic, rep,
+    // first_pred*).
     std::vector<Handle> gnode;
     std::vector<std::uint32_t> comp;   // strongly connected component, kUnreached if none
     std::vector<std::uint8_t> cyclic;  // by component: holds a cycle
@@ -64,19 +72,41 @@ struct RetentionForest {
         (*objects)[h].prev = parent_handle;
         (*objects)[h].next = via_position;
     }
+    std::uint8_t depth_code(Handle h) const { return (*marks)[h] >> kMarkBits; }
+    void set_depth_code(Handle h, std::uint8_t code) {
+        (*marks)[h] =
+            static_cast<std::uint8_t>(((*marks)[h] & ((1u << kMarkBits) - 1)) | code << kMarkBits);
+    }
+    /// Whether a root reaches h.
+    bool reachable(Handle h) const { return depth_code(h) != 0; }
+    /// Reachable h: its depth and its ancestor at depth kPathHead - 1 (itself
+    /// if shallower).
+    struct Place {
+        std::uint32_t depth;
+        Handle head;
+    };
+    Place locate(Handle h) const;
+    std::uint32_t depth(Handle h) const {
+        const std::uint8_t code = depth_code(h);
+        return code < kDeepCode ? code - 1u : locate(h).depth;
+    }
     /// Reachable h: its ancestor at depth kPathHead - 1, or itself if shallower.
-    Handle head_end(Handle h) const { return head_or_gidx[h]; }
+    Handle head_end(Handle h) const { return locate(h).head; }
     /// h's index among the garbage; kUnreached when it is not garbage.
     std::uint32_t gidx(Handle h) const {
-        return depth[h] == kUnreached ? head_or_gidx[h] : kUnreached;
+        const Object& o = (*objects)[h];
+        return depth_code(h) == 0 && (o.flags & flag::kLive) ? o.gc_refs : kUnreached;
     }
+    mutable std::unordered_map<Handle, Place> checkpoints;  // deep objects' locate(), memoized
+    mutable std::vector<Handle> climb;                      // locate()'s scratch
 
     std::size_t queue_bytes = 0;  // the breadth-first queue's, freed inside retention()
     /// Bytes of its arrays (sim/memory_use.h).
     std::size_t bytes() const {
         std::size_t b = 0;
         const auto add = [&](const auto& v) { b += v.capacity() * sizeof(v[0]); };
-        add(depth), add(head_or_gidx), add(gnode), add(comp), add(cyclic), add(rep), add(fpar);
+        b += checkpoints.size() * (sizeof(Handle) + sizeof(Place) + 2 * sizeof(void*));
+        add(gnode), add(comp), add(cyclic), add(rep), add(fpar);
         add(rnext), add(fvia), add(rvia), add(fdepth), add(rdepth), add(first_pred);
         add(first_pred_via), add(gpar), add(gvia), add(gdepth), add(finalizer);
         return b;
@@ -84,7 +114,7 @@ struct RetentionForest {
 
     /// A length to prefer one object's path by (shorter first).
     std::uint64_t length(Handle h) const {
-        if (depth[h] != kUnreached) return depth[h];
+        if (reachable(h)) return depth(h);
         const std::uint32_t g = gidx(h);
         if (g == kUnreached) return 0;
         if (cyclic[comp[g]]) return std::uint64_t{rdepth[g]} + fdepth[g];

@@ -171,6 +171,42 @@ TEST_CASE("retention paths: long chains are shortened in the middle") {
             CHECK(g.example_id == "r0");
 }
 
+TEST_CASE("retention paths: depths past the marks' range are counted up the tree") {
+    // Depths of 30 and more are not in the leak marks (RetentionForest):
+    // they are counted up to a memoized checkpoint. Every object of a chain
+    // of 300, asked for deepest first, then shallowest, gets its exact count.
+    std::string trace = "alloc h0 list\nbind head h0\n";
+    for (int i = 1; i < 300; ++i)
+        trace += "alloc h" + std::to_string(i) + " list\nappend h" + std::to_string(i - 1) + " h" +
+                 std::to_string(i) + "\n";
+    // Two dicts in one group (same root, site and type): the shallower one,
+    // allocated last, is its example.
+    trace += "alloc deep dict\nappend h250 deep\nalloc shallow dict\nappend h120 shallow\n";
+    const RunResult r = test::run_ok(trace);
+    for (int i : {299, 64, 200, 63, 31, 30, 29, 150, 0}) {
+        const RetentionPath p = path_of(r, "h" + std::to_string(i));
+        CAPTURE(i);
+        if (i + 1 <= 63) {
+            REQUIRE(p.size() == 1 + static_cast<std::size_t>(i) + 1);
+            CHECK(p.back().id == "h" + std::to_string(i));
+            continue;
+        }
+        REQUIRE(p.size() == 1 + 32 + 1 + 31);
+        CHECK(p[32].id == "h31");
+        CHECK(p[33].elided == static_cast<std::uint64_t>(i + 1 - 63));
+        CHECK(p[34].id == "h" + std::to_string(i - 30));
+    }
+    CHECK(path_of(r, "deep")[33].elided == 252 - 63);
+    bool found = false;
+    for (const LeakGroup& g : r.leak_groups)
+        if (g.type == "dict") {
+            found = true;
+            CHECK(g.objects == 2);
+            CHECK(g.example_id == "shallow");
+        }
+    CHECK(found);
+}
+
 TEST_CASE("survivor ages and promotions by site") {
     const RunResult r = test::run_ok(R"(
 threshold 0
