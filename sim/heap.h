@@ -218,6 +218,7 @@ class Heap {
     /// End of run: every container back to its dense edge array, the key
     /// indexes freed (nothing stores or deletes by key after the last event).
     std::size_t drop_key_indexes();
+    std::size_t references_held() const;  // for memory_use()
     void append_indexed(Handle h, Edge e);
     // Stores a reference under `key` (dicts, instances, functions, generic),
     // stealing one reference to `value` that the caller already counted.

@@ -13,6 +13,15 @@ std::size_t vector_bytes(const V& v) {
 
 }  // namespace
 
+// The references live objects hold (the rest of the pool is free blocks and
+// the unused tail of each block).
+std::size_t Heap::references_held() const {
+    std::size_t held = 0;
+    for (Handle h = kListCount; h < objects_.capacity(); ++h)
+        if (objects_[h].flags & flag::kLive) held += objects_[h].nedges;
+    return held;
+}
+
 std::vector<MemoryUse> Heap::memory_use() const {
     std::size_t key_index_bytes = 0;
     for (const auto& [handle, keyed] : key_indexes_)
@@ -22,6 +31,7 @@ std::vector<MemoryUse> Heap::memory_use() const {
         {"object records (Object, " + std::to_string(sizeof(Object)) + " B each)",
          objects_.memory_bytes()},
         {"references (edge pool, free blocks included)", refs_.memory_bytes()},
+        {"  of which references held (8 B each)", references_held() * sizeof(Edge)},
         {"key indexes of containers with > 16 references", key_index_bytes},
         {"symbols: entries (ids, names, keys, types, sites)", symbols_.entry_bytes()},
         {"symbols: index", symbols_.index_bytes()},
