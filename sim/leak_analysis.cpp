@@ -120,8 +120,16 @@ void Heap::analyse_leaks(RunResult& r) {
     // Quarter points of the trace, by event number (docs/report.md, "growth").
     const std::array<std::uint64_t, 3> quarter = {(event_number_ + 3) / 4, (event_number_ + 1) / 2,
                                                   (3 * event_number_ + 3) / 4};
-    std::map<Key, LeakGroup> by_symbols;
-    std::map<Key, Handle> example;  // the object with the shortest path, then the lowest handle
+    // A group's counts while the heap is scanned: its strings come once the
+    // scan is over (a LeakGroup is four times the size, and there are as
+    // many groups as roots, sites and types: 78,134 at 5M live).
+    struct Tally {
+        LeakReason reason;
+        Handle example;  // the object with the shortest path, then the lowest handle
+        std::uint64_t objects = 0, bytes = 0;
+        std::array<std::uint64_t, 4> alive_at_quarters{};
+    };
+    std::map<Key, Tally> by_symbols;
     const RetentionForest forest = retention();
     // The forest keeps depths in the marks' upper bits.
     const auto mark_of = [&](Handle h) {
@@ -135,10 +143,9 @@ void Heap::analyse_leaks(RunResult& r) {
         const bool reachable = reason == LeakReason::LiveAtEnd;
         const Key key{reason_rank(reason), reachable ? held_by(h) : kNoSym,
                       reachable && mark_of(h) == kFromTemp, site_of(h), types_[o.type].name};
-        LeakGroup& g = by_symbols[key];
-        const auto [best, fresh] = example.try_emplace(key, h);
-        if (!fresh && forest.length(h) < forest.length(best->second)) best->second = h;
-        g.reason = reason;
+        const auto [it, fresh] = by_symbols.try_emplace(key, Tally{reason, h});
+        Tally& g = it->second;
+        if (!fresh && forest.length(h) < forest.length(g.example)) g.example = h;
         ++g.objects;
         g.bytes += o.bytes;
         for (int q = 0; q < 3; ++q)
@@ -175,7 +182,7 @@ void Heap::analyse_leaks(RunResult& r) {
         {"end of run: path memo (reported objects only)",
          builder.memo.size() * (sizeof(Handle) + sizeof(PathRef) + 2 * sizeof(void*))},
         {"end of run: leak groups by symbols (map nodes)",
-         by_symbols.size() * (sizeof(LeakGroup) + 64 + 32) + example.size() * 48},
+         by_symbols.size() * (sizeof(Key) + sizeof(Tally) + 4 * sizeof(void*))},
     };
     // Ordered by strings, not symbol numbers, so the order does not depend
     // on when a name was first interned. Each group moves from one map to
@@ -185,10 +192,15 @@ void Heap::analyse_leaks(RunResult& r) {
     Named groups;
     for (auto it = by_symbols.begin(); it != by_symbols.end(); it = by_symbols.erase(it)) {
         const Key& key = it->first;
-        LeakGroup named = std::move(it->second);
+        const Tally& tally = it->second;
+        LeakGroup named;
+        named.reason = tally.reason;
+        named.objects = tally.objects;
+        named.bytes = tally.bytes;
+        named.alive_at_quarters = tally.alive_at_quarters;
         named.site = key.site == kNoSym ? "" : std::string(symbols_.str(key.site));
         named.type = std::string(symbols_.str(key.type));
-        const Handle ex = example.at(key);
+        const Handle ex = tally.example;
         named.example_id = std::string(symbols_.str(objects_[ex].id));
         add_retention(named.reason, ex, forest, builder, named.path, named.finalizer);
         if (key.root != kNoSym)
