@@ -10,15 +10,17 @@
 namespace heapsim {
 
 Handle Heap::new_object(TypeId type, Sym id, Sym site, std::uint64_t bytes, bool hidden) {
-    const Handle h = objects_.create();
+    // Written once, in place: every field the record starts with.
+    Object init;
+    init.type = type;
+    init.id = id;
+    init.refcnt = 1;
+    init.bytes = static_cast<std::uint32_t>(std::min<std::uint64_t>(bytes, 0xFFFFFFFFu));
+    init.flags = flag::kLive | (hidden ? flag::kHidden : flag::kCreationRef);
+    init.born = static_cast<std::uint32_t>(std::min<std::uint64_t>(event_number_, 0xFFFFFFFFu));
+    init.profile = SiteStats::kNoEntry;
+    const Handle h = objects_.create(init);
     Object& o = objects_[h];
-    o.type = type;
-    o.id = id;
-    o.refcnt = 1;
-    o.bytes = static_cast<std::uint32_t>(std::min<std::uint64_t>(bytes, 0xFFFFFFFFu));
-    o.flags = flag::kLive | (hidden ? flag::kHidden : flag::kCreationRef);
-    o.born = static_cast<std::uint32_t>(std::min<std::uint64_t>(event_number_, 0xFFFFFFFFu));
-    o.profile = SiteStats::kNoEntry;
     if (hidden) return h;
     if (id_to_object_.size() <= id) {
         id_to_object_.resize(std::size_t{id} + 1, kNoHandle);

@@ -12,15 +12,9 @@ ObjectTable::ObjectTable() {
     }
 }
 
-Handle ObjectTable::create() {
-    if (free_ != kNoHandle) {
-        const Handle h = free_;
-        free_ = objects_[h].next;
-        objects_[h] = Object{};
-        return h;
-    }
+Handle ObjectTable::create_at_end(const Object& init) {
     if (objects_.size() >= kNoHandle - 1) throw std::length_error("object table exhausted");
-    objects_.push_back(Object{});
+    objects_.push_back(init);
     return static_cast<Handle>(objects_.size() - 1);
 }
 

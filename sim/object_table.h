@@ -85,7 +85,17 @@ class ObjectTable {
 public:
     ObjectTable();
 
-    Handle create();
+    /// A record holding `init`, written once (the most recently freed
+    /// record first).
+    Handle create(const Object& init) {
+        if (free_ != kNoHandle) [[likely]] {
+            const Handle h = free_;
+            free_ = objects_[h].next;
+            objects_[h] = init;
+            return h;
+        }
+        return create_at_end(init);
+    }
     void destroy(Handle h);
     Object& operator[](Handle h) { return objects_[h]; }
     const Object& operator[](Handle h) const { return objects_[h]; }
@@ -115,6 +125,7 @@ public:
     std::size_t memory_bytes() const { return objects_.memory_bytes(); }
 
 private:
+    Handle create_at_end(const Object& init);
     ChunkedVector<Object, 16> objects_;  // grows without copying: no doubling peak
     std::uint64_t sizes_[kListCount] = {};
     Handle free_ = kNoHandle;
