@@ -7,7 +7,7 @@ namespace {
 constexpr std::uint64_t kInstanceDictSize = 56;
 constexpr std::uint64_t kSlotsBaseSize = 32;
 constexpr std::uint64_t kSlotSize = 8;
-constexpr std::uint64_t kGenericGcSize = 48;   // no CPython analogue: header + GC head
+constexpr std::uint64_t kGenericGcSize = 48;  // no CPython analogue: header + GC head
 constexpr std::uint64_t kGenericAtomSize = 16;
 
 TypeInfo make(Layout layout, bool gc, bool weakrefable, std::uint64_t size) {
@@ -53,13 +53,6 @@ TypeId TypeTable::add(const std::string& name, TypeInfo info) {
     return id;
 }
 
-std::size_t TypeTable::slot_of(Sym name) const {
-    const std::size_t mask = by_name_.size() - 1;
-    std::size_t i = (std::uint64_t{name} * 0x9E3779B97F4A7C15ULL) >> 40 & mask;
-    while (by_name_[i].first != name && by_name_[i].first != kNoSym) i = (i + 1) & mask;
-    return i;
-}
-
 void TypeTable::index(Sym name, TypeId id) {
     if (2 * (types_.size() + 1) > by_name_.size()) {
         std::vector<std::pair<Sym, TypeId>> old(2 * by_name_.size(), {kNoSym, 0});
@@ -68,13 +61,6 @@ void TypeTable::index(Sym name, TypeId id) {
             if (sym != kNoSym) by_name_[slot_of(sym)] = {sym, type};
     }
     by_name_[slot_of(name)] = {name, id};
-}
-
-std::optional<TypeId> TypeTable::find(Sym name) const {
-    if (name == kNoSym) return std::nullopt;
-    const std::pair<Sym, TypeId>& slot = by_name_[slot_of(name)];
-    if (slot.first == kNoSym) return std::nullopt;
-    return slot.second;
 }
 
 bool TypeTable::declare(Sym name, const TypeDecl& decl) {
@@ -119,7 +105,8 @@ std::optional<std::uint32_t> TypeTable::key_index(TypeId type, Sym key) {
 
 void TypeTable::on_new_instance(TypeId type) {
     TypeInfo& t = types_[type];
-    if (t.layout == Layout::Instance && t.slots < 0 && t.shared_keys_usable > 1) --t.shared_keys_usable;
+    if (t.layout == Layout::Instance && t.slots < 0 && t.shared_keys_usable > 1)
+        --t.shared_keys_usable;
 }
 
 }  // namespace heapsim

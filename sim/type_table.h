@@ -46,8 +46,8 @@ struct TypeInfo {
     bool trashcan = false;          // its dealloc uses CPython's trashcan
     bool exact_builtin = false;     // exact list/dict/tuple: eligible for free lists
     std::uint64_t base_size = 0;
-    std::uint64_t item_size = 0;    // tuple: bytes per item
-    std::int64_t slots = -1;        // instance: __slots__ count, -1 = __dict__
+    std::uint64_t item_size = 0;  // tuple: bytes per item
+    std::int64_t slots = -1;      // instance: __slots__ count, -1 = __dict__
     // Attribute names in first-use order across all instances (inline values
     // or slot order); index = position.
     std::unordered_map<Sym, std::uint32_t> key_index;
@@ -55,10 +55,16 @@ struct TypeInfo {
 };
 
 class TypeTable {
-public:
+  public:
     explicit TypeTable(SymbolTable& symbols);
 
-    std::optional<TypeId> find(Sym name) const;
+    /// Inline: every alloc looks its type up.
+    std::optional<TypeId> find(Sym name) const {
+        if (name == kNoSym) return std::nullopt;
+        const std::pair<Sym, TypeId>& slot = by_name_[slot_of(name)];
+        if (slot.first == kNoSym) return std::nullopt;
+        return slot.second;
+    }
     /// Declares a type; false if the name is taken (built-in or declared).
     bool declare(Sym name, const TypeDecl& decl);
     const TypeInfo& operator[](TypeId id) const { return types_[id]; }
@@ -76,12 +82,17 @@ public:
     /// A new instance of a __dict__ type shrinks the room for new names.
     void on_new_instance(TypeId type);
 
-private:
+  private:
     TypeId add(const std::string& name, TypeInfo info);
     SymbolTable& symbols_;
     std::vector<TypeInfo> types_;
     void index(Sym name, TypeId id);
-    std::size_t slot_of(Sym name) const;
+    std::size_t slot_of(Sym name) const {
+        const std::size_t mask = by_name_.size() - 1;
+        std::size_t i = (std::uint64_t{name} * 0x9E3779B97F4A7C15ULL) >> 40 & mask;
+        while (by_name_[i].first != name && by_name_[i].first != kNoSym) i = (i + 1) & mask;
+        return i;
+    }
     // Type by name symbol: every alloc looks its type up, so an open-addressed
     // table with a multiplicative hash (a type is one of a trace's few symbols;
     // std::unordered_map cost a division and a node per lookup). Power-of-two
