@@ -49,8 +49,52 @@ void Heap::decref(Handle h) {
     if (--o.refcnt != 0) return;
     if (frees_at_once(o)) return free_at_once(h);
     const std::size_t base = frames_.size();
-    frames_.push_back(Frame{h, 0, kEnter, false});
-    run_deallocs(base);
+    if (!dealloc_inline(h)) run_deallocs(base);
+}
+
+// The frame's phases run here, without a frame, for an object whose
+// tp_dealloc runs no code and whose referents need no frame either: a
+// container of ints and strings, or of objects other references keep alive
+// (most container deaths). Each phase's test is dealloc_step's: kEnter (not
+// the () singleton, trashcan below its limit), kFinalize (no __del__ left to
+// run), kWeakrefs (none), kLegacyDel (no tp_del), kReferents in visit order
+// (not a weakref). A referent that needs a frame gets one, above this
+// object's frame resuming at the next referent: the state dealloc_step
+// would be in. Returns true when the object is freed, false when frames
+// were pushed for the caller to run.
+bool Heap::dealloc_inline(Handle h) {
+    const Object& o = objects_[h];
+    const TypeInfo& t = types_[o.type];
+    const bool plain = !(o.flags & flag::kEmptyTuple) &&
+                       !(t.finalizer && !(o.flags & flag::kFinalized)) && !t.legacy_finalizer &&
+                       t.layout != Layout::Weakref &&
+                       !(t.weakrefable && o.first_weakref() != kNoHandle) &&
+                       !(t.trashcan && (trash_nesting_ >= trash_limit_ || !trash_later_.empty()));
+    if (!plain) {
+        frames_.push_back(Frame{h, 0, kEnter, false});
+        return false;
+    }
+    objects_.unlink(h);
+    const bool counted = t.trashcan;
+    if (counted) ++trash_nesting_;
+    const std::uint32_t n = o.nedges;
+    for (std::uint32_t k = 0; k < n; ++k) {
+        const Handle r = edge(h, visit_position(h, k)).target;
+        Object& ro = objects_[r];
+        if (--ro.refcnt != 0) continue;
+        if (frees_at_once(ro)) {
+            free_at_once(r);
+            continue;
+        }
+        frames_.push_back(Frame{h, k + 1, kReferents, counted});
+        frames_.push_back(Frame{r, 0, kEnter, false});
+        return false;
+    }
+    // kFree: nothing was deferred to the trashcan's chain (it was empty and
+    // leaves add nothing to it), so there is nothing to drain.
+    free_object(h);
+    if (counted) --trash_nesting_;
+    return true;
 }
 
 void Heap::run_deallocs(std::size_t base) {
@@ -89,8 +133,7 @@ bool Heap::dealloc_step(std::size_t index) {
             free_at_once(h);
             return false;
         }
-        frames_.push_back(Frame{h, 0, kEnter, false});
-        return true;
+        return !dealloc_inline(h);
     };
     while (true) {
         Frame& f = frames_[index];

@@ -240,6 +240,7 @@ class Heap {
     bool frees_at_once(const Object& o) const;
     void free_at_once(Handle h);
     void run_deallocs(std::size_t base);
+    bool dealloc_inline(Handle h);
     bool dealloc_step(std::size_t frame);
     Handle clear_weakrefs_on_death(Handle h);
     void detach_weakref(Handle wr);
