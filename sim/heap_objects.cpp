@@ -10,17 +10,24 @@
 namespace heapsim {
 
 Handle Heap::new_object(TypeId type, Sym id, Sym site, std::uint64_t bytes, bool hidden) {
-    // Written once, in place: every field the record starts with.
-    Object init;
-    init.type = type;
-    init.id = id;
-    init.refcnt = 1;
-    init.bytes = static_cast<std::uint32_t>(std::min<std::uint64_t>(bytes, 0xFFFFFFFFu));
-    init.flags = flag::kLive | (hidden ? flag::kHidden : flag::kCreationRef);
-    init.born = static_cast<std::uint32_t>(std::min<std::uint64_t>(event_number_, 0xFFFFFFFFu));
-    init.profile = SiteStats::kNoEntry;
-    const Handle h = objects_.create(init);
+    // Every field written once, in place.
+    static_assert(sizeof(Object) == 52, "new_object writes every field of Object: add the new one");
+    const Handle h = objects_.create_unset();
     Object& o = objects_[h];
+    o.prev = o.next = kNoHandle;
+    o.type = type;
+    o.refcnt = 1;
+    o.id = id;
+    o.edges = 0;
+    o.nedges = 0;
+    o.weak_word = kNoHandle;
+    o.gc_refs = 0;
+    o.bytes = static_cast<std::uint32_t>(std::min<std::uint64_t>(bytes, 0xFFFFFFFFu));
+    o.born = static_cast<std::uint32_t>(std::min<std::uint64_t>(event_number_, 0xFFFFFFFFu));
+    o.profile = SiteStats::kNoEntry;
+    o.flags = flag::kLive | (hidden ? flag::kHidden : flag::kCreationRef);
+    o.list = kUntracked;
+    o.cap_log2 = 0xFF;
     if (hidden) return h;
     if (id_to_object_.size() <= id) {
         id_to_object_.resize(std::size_t{id} + 1, kNoHandle);

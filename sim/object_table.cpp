@@ -12,9 +12,9 @@ ObjectTable::ObjectTable() {
     }
 }
 
-Handle ObjectTable::create_at_end(const Object& init) {
+Handle ObjectTable::create_at_end() {
     if (objects_.size() >= kNoHandle - 1) throw std::length_error("object table exhausted");
-    objects_.push_back(init);
+    objects_.push_back(Object{});
     return static_cast<Handle>(objects_.size() - 1);
 }
 

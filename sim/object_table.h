@@ -85,16 +85,16 @@ class ObjectTable {
 public:
     ObjectTable();
 
-    /// A record holding `init`, written once (the most recently freed
-    /// record first).
-    Handle create(const Object& init) {
+    /// A record for a new object (the most recently freed record first),
+    /// its fields not reset: the caller writes every one of them, once
+    /// (Heap::new_object).
+    Handle create_unset() {
         if (free_ != kNoHandle) [[likely]] {
             const Handle h = free_;
             free_ = objects_[h].next;
-            objects_[h] = init;
             return h;
         }
-        return create_at_end(init);
+        return create_at_end();
     }
     void destroy(Handle h);
     Object& operator[](Handle h) { return objects_[h]; }
@@ -125,7 +125,7 @@ public:
     std::size_t memory_bytes() const { return objects_.memory_bytes(); }
 
 private:
-    Handle create_at_end(const Object& init);
+    Handle create_at_end();
     ChunkedVector<Object, 16> objects_;  // grows without copying: no doubling peak
     std::uint64_t sizes_[kListCount] = {};
     Handle free_ = kNoHandle;
