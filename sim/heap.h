@@ -233,7 +233,17 @@ class Heap {
         return intern_index_key(i);
     }
     Sym intern_index_key(std::uint32_t i) const;
-    std::uint64_t object_bytes(TypeId type, std::uint32_t items, std::int64_t size_opt) const;
+    /// The trace's size= if given, else the type's size and its items'.
+    /// Inline: every alloc sizes its object.
+    std::uint64_t object_bytes(TypeId type, std::uint32_t items, std::int64_t size_opt) const {
+        if (size_opt >= 0) return static_cast<std::uint64_t>(size_opt);
+        const TypeInfo& t = types_[type];
+        // Free-threaded: a 32-byte PyObject header (Include/object.h@v3.13.0,
+        // Py_GIL_DISABLED) and no PyGC_Head (_PyType_PreHeaderSize,
+        // Include/internal/pycore_object.h@v3.13.0): non-GC objects 16 more.
+        const std::uint64_t header = free_threaded_ && !t.gc ? 16 : 0;
+        return header + t.base_size + t.item_size * items;
+    }
 
     // --- freeing (dealloc.cpp) ---
     void decref(Handle h);

@@ -127,18 +127,6 @@ void Heap::store_from_stack(Handle container, Sym key, Handle value) {
     decref(container);
 }
 
-std::uint64_t Heap::object_bytes(TypeId type, std::uint32_t items, std::int64_t size_opt) const {
-    if (size_opt >= 0) return static_cast<std::uint64_t>(size_opt);
-    const TypeInfo& t = types_[type];
-    // Free-threaded PyObject header: ob_tid, ob_flags, ob_mutex, ob_gc_bits,
-    // ob_ref_local, ob_ref_shared, ob_type = 32 bytes instead of 16
-    // (Include/object.h@v3.13.0, Py_GIL_DISABLED), and no PyGC_Head before GC
-    // objects (_PyType_PreHeaderSize, Include/internal/pycore_object.h@v3.13.0):
-    // sys.getsizeof is 16 bytes more for non-GC objects, the same for GC ones.
-    const std::uint64_t header = free_threaded_ && !t.gc ? 16 : 0;
-    return header + t.base_size + t.item_size * items;
-}
-
 // --- edges ---
 
 void Heap::insert_edge(Handle h, std::uint32_t pos, Edge e) {
