@@ -378,7 +378,7 @@ class Heap {
     MappedVector<Handle> id_to_object_;        // kNoHandle = not live
     MappedVector<std::uint8_t> id_seen_;       // ever allocated
     std::vector<Sym> dead_ids_;          // died since the last forget_ids batch
-    static constexpr std::size_t kForgetBatch = 1 << 16;
+    static constexpr std::size_t kForgetBatch = 1 << 10;
     std::size_t forget_at_ = kForgetBatch;  // batch size that triggers forget_ids
     bool forget_ids_ = false;               // symbols_.forgets_dead_ids(), fixed per run
     std::vector<Handle> names_;          // by name symbol; kNoHandle = unbound

@@ -119,11 +119,16 @@ std::optional<Diagnostic> Heap::dispatch(const Event& ev) {
 // Hands the ids of dead objects back to the symbol table, so that it grows
 // with the live heap only, and the id operands of a rejected event or an
 // `expect` that name no live object. Dead ids go in batches, once there are
-// more than a quarter of the live objects (and 64k) waiting: an id reused
+// more than a quarter of the live objects (and 1k) waiting: an id reused
 // meanwhile (an address) is live again and stays, at no cost, and a table
 // of never-reused ids (counters) holds at most 1.25x the live ones plus the
-// batch. Done between events, so an event's own symbols stay valid while it
-// is applied (the heap interns keys meanwhile).
+// batch. The floor is small because on a small heap it is the whole
+// difference between never-reused and reused ids: 64k waiting ids held
+// ~3 MiB (entries, index, id map, the batch itself) against a 13 MiB
+// process; 1k costs the same instructions per event (callgrind, `web` 2M,
+// docs/performance.md "Session 8: never-reused ids at 10^8 events"). Done
+// between events, so an event's own symbols stay valid while it is applied
+// (the heap interns keys meanwhile).
 void Heap::forget_ids(const Event& ev, bool failed) {
     auto release = [&](Sym s) {
         if (s == kNoSym || (s < id_to_object_.size() && id_to_object_[s] != kNoHandle)) return;
