@@ -5,13 +5,21 @@
 // "bytes per live object" target (docs/performance.md, "Session 7: memory
 // per live object"):
 //
-//   heapsim-memory-breakdown TRACE [POLICY]
+//   heapsim-memory-breakdown [--forget-ids] TRACE [POLICY]
+//
+// --forget-ids forgets the ids of dead objects as the streaming `heapsim
+// run` does (events/symbol_table.h), which is how bench/run.sh explains the
+// RSS of a trace whose ids are never reused; TRACE `-` reads stdin. The last
+// lines are malloc's own totals (mallinfo2), to tell the structures' bytes
+// from the allocator's slack.
 
+#include <malloc.h>
 #include <sys/resource.h>
 
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <cstring>
 
 #include "sim/simulator.h"
 #include "trace_formats/trace_reader.h"
@@ -53,11 +61,14 @@ double high_water_kib() {
 }  // namespace
 
 int main(int argc, char** argv) {
+    const bool forget = argc > 1 && std::strcmp(argv[1], "--forget-ids") == 0;
+    if (forget) --argc, ++argv;
     if (argc < 2 || argc > 3) {
-        std::fprintf(stderr, "usage: heapsim-memory-breakdown TRACE [POLICY]\n");
+        std::fprintf(stderr, "usage: heapsim-memory-breakdown [--forget-ids] TRACE [POLICY]\n");
         return 2;
     }
     heapsim::SymbolTable symbols;
+    symbols.forget_dead_ids(forget);
     heapsim::SimOptions options;
     const auto policy = heapsim::policy_by_name(argc == 3 ? argv[2] : "cpython-3.11");
     if (!policy) {
@@ -96,5 +107,18 @@ int main(int argc, char** argv) {
         "%10.2f  %12.0f  total of the above (the rest of the peak RSS: the report, the "
         "reader, the allocator's slack and the process)\n",
         total / live, total);
+    const std::size_t records = r.finalizers.capacity() * sizeof(r.finalizers[0]) +
+                                r.weakref_callbacks.capacity() * sizeof(r.weakref_callbacks[0]);
+    std::printf(
+        "%10.2f  %12zu  finalizer and callback records (in the result, listed in the report)\n",
+        static_cast<double>(records) / live, records);
+    const struct mallinfo2 m = mallinfo2();
+    std::printf("%10.2f  %12zu  malloc: in use (mallinfo2 uordblks + hblkhd)\n",
+                static_cast<double>(m.uordblks + m.hblkhd) / live, m.uordblks + m.hblkhd);
+    std::printf("%10.2f  %12zu  malloc: free but held (fordblks)\n",
+                static_cast<double>(m.fordblks) / live, m.fordblks);
+    std::printf("symbols: %zu held, %zu numbers; retired ids: %zu intervals, %zu texts\n",
+                symbols.live_size(), symbols.size(), symbols.retired_ids().intervals(),
+                symbols.retired_ids().texts());
     return 0;
 }

@@ -56,6 +56,8 @@ SWEEP=$BUILD/heapsim-sweep-bench
 MICRO=$BUILD/heapsim-micro-bench
 cmake --build "$BUILD" --target heapsim-read-bench -- -j2 >/dev/null
 READER=$BUILD/heapsim-read-bench
+cmake --build "$BUILD" --target heapsim-memory-breakdown -- -j2 >/dev/null
+BREAKDOWN=$BUILD/heapsim-memory-breakdown
 mkdir -p "$SCRATCH"
 avail_gb=$(df -Pk "$SCRATCH" | awk 'NR == 2 { print int($4 / 1048576) }')
 if [[ $MODE == standard && $avail_gb -lt 12 ]]; then
@@ -308,6 +310,22 @@ read -r _ _ unique_rss <"$SCRATCH/long-unique.time"
 row "peak RSS, never-reused vs reused ids, \`web\` $(mega "$n2") streamed" "within 10 %" \
     "$((unique_rss / 1024)) MiB vs $((r2 / 1024)) MiB ($(calc "int(($unique_rss / $r2 - 1) * 1000) / 10") %)" \
     "$(verdict "$unique_rss <= 1.1 * $r2")"
+# Where the difference goes, structure by structure (bench/memory_breakdown.cpp,
+# forgetting ids as `heapsim run` does), at the shorter streamed length: the
+# id-related structures and malloc's totals at the end of the run, never-reused
+# vs reused ids. The symbol table holds the live ids plus the dead ones awaiting
+# their batch (sim/heap_events.cpp, Heap::forget_ids).
+for ids in reused never; do
+    if [[ $ids == never ]]; then rewrite=(awk -f "$ROOT/bench/never_reused_ids.awk"); else rewrite=(cat); fi
+    "$HEAPSIM" gen --profile web --events "$n1" --seed 4 -o - | "${rewrite[@]}" |
+        "$BREAKDOWN" --forget-ids - >"$SCRATCH/breakdown-$ids.out" || die "memory breakdown ($ids ids) failed"
+done
+pick() { awk -F'  +' -v with_name="$2" 'NF >= 3 && $NF ~ /^(symbols:|id -> object|dead ids|malloc:)/ {
+    name = $NF; sub(/ \(.*/, "", name); print $(NF - 1) (with_name ? "\t" name : "") }' "$1"; }
+breakdown=$(paste <(pick "$SCRATCH/breakdown-never.out" 1) <(pick "$SCRATCH/breakdown-reused.out" 0) |
+    awk -F'\t' '{ printf "%s%s %.0f vs %.0f KiB", (NR > 1 ? "; " : ""), $2, $1 / 1024, $3 / 1024 }')
+breakdown+="; never-reused: $(awk '/^symbols: .* held/' "$SCRATCH/breakdown-never.out")"
+row "where the bytes go, never-reused vs reused ids, \`web\` $(mega "$n1") streamed" "—" "$breakdown" "—"
 
 # --- report ------------------------------------------------------------------
 cpu=$(lscpu | awk -F: '/^Model name/ { gsub(/^ +/, "", $2); print $2; exit }')

@@ -37,6 +37,10 @@ std::vector<MemoryUse> Heap::memory_use() const {
         {"symbols: index", symbols_.index_bytes()},
         {"symbols: long strings and free lists",
          symbols_.memory_bytes() - symbols_.entry_bytes() - symbols_.index_bytes()},
+        // Estimated from the counts: a std::map node (an interval) or an
+        // unordered_set node (a text of up to 15 bytes) takes 64 bytes.
+        {"symbols: retired ids (interval sets, texts)",
+         (symbols_.retired_ids().intervals() + symbols_.retired_ids().texts()) * 64},
         {"id -> object map and ever-allocated flags (by symbol)",
          id_to_object_.size() * sizeof(Handle) + id_seen_.size()},
         {"dead ids awaiting release", vector_bytes(dead_ids_)},
@@ -47,6 +51,11 @@ std::vector<MemoryUse> Heap::memory_use() const {
              vector_bytes(root_listed_)},
         {"weakrefs", vector_bytes(weak_infos_) + vector_bytes(free_weak_infos_)},
         {"collection records and timeline", vector_bytes(collections_) + vector_bytes(timeline_)},
+        // One per finalizer and weakref callback run, for the report's lists:
+        // they grow with the trace, not with the heap (ids up to 15 bytes are
+        // inside the string). finish() moves them into the RunResult.
+        {"finalizer and callback records (listed in the report)",
+         vector_bytes(finalizers_) + vector_bytes(callbacks_)},
     };
     use.insert(use.end(), analysis_use_.begin(), analysis_use_.end());
     return use;
