@@ -17,9 +17,9 @@
 #include <sys/resource.h>
 
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <string>
-#include <cstring>
 
 #include "sim/simulator.h"
 #include "trace_formats/trace_reader.h"
