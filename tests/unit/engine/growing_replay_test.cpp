@@ -307,14 +307,22 @@ TEST_CASE(
         runs.extra_live_objects = bound;
         OverlappedRuns::Counters counters;
         runs.counters = &counters;
-        // A loader far slower than the replays (200 pauses of 1 ms, whatever
-        // kEvents is: the sanitizers' replays are ~10x slower), so that the
-        // worker catches up and starts extras.
-        replay_while_loading(trace, false, 2, runs, paced_reader(bytes, [](std::uint64_t n) {
-                                 if (n % (kEvents / 200) == 0)
-                                     std::this_thread::sleep_for(std::chrono::milliseconds(1));
-                             }));
-        if (bound == 0) CHECK(counters.given_back > 0);
+        // Halfway through, the loader waits until the worker has started an
+        // extra run and, with the bound at 0, given it back: pauses alone
+        // left that to the scheduler, and a CI sanitizer run under load once
+        // finished loading first. The wait is bounded, so a worker that never
+        // does it fails the checks below instead of hanging.
+        const auto extra_seen = [&counters, bound] {
+            return bound == 0 ? counters.given_back > 0 : counters.started_while_loading >= 2;
+        };
+        replay_while_loading(
+            trace, false, 2, runs, paced_reader(bytes, [&extra_seen](std::uint64_t n) {
+                if (n != kEvents / 2) return;
+                const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+                while (!extra_seen() && std::chrono::steady_clock::now() < give_up)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }));
+        CHECK(extra_seen());
         // The account of the work: every run's events once, plus those the
         // given-back runs replayed for nothing.
         CHECK(counters.lost_step == 0);
