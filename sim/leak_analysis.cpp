@@ -133,7 +133,7 @@ void Heap::analyse_leaks(RunResult& r) {
     const RetentionForest forest = retention();
     // The forest keeps depths in the marks' upper bits.
     const auto mark_of = [&](Handle h) {
-        return static_cast<std::uint8_t>(mark[h] & ((1u << RetentionForest::kMarkBits) - 1));
+        return static_cast<std::uint8_t>(mark[h] & RetentionForest::kMarkMask);
     };
     std::array<std::vector<Handle>, 4> by_reason;
     for (Handle h = kListCount; h < n; ++h) {

@@ -45,6 +45,7 @@ struct RetentionForest {
     // memoized checkpoint (locate()).
     std::vector<std::uint8_t>* marks = nullptr;
     static constexpr unsigned kMarkBits = 3;
+    static constexpr std::uint8_t kMarkMask = (1u << kMarkBits) - 1;  // the leak mark's bits
     static constexpr std::uint8_t kDeepCode = 31;
     static constexpr std::uint32_t kCheckpoint = 16;  // deep depths memoized every 16 levels
     // Garbage, by dense index (gidx, kept in the object's collector scratch
@@ -75,7 +76,7 @@ struct RetentionForest {
     std::uint8_t depth_code(Handle h) const { return (*marks)[h] >> kMarkBits; }
     void set_depth_code(Handle h, std::uint8_t code) {
         (*marks)[h] =
-            static_cast<std::uint8_t>(((*marks)[h] & ((1u << kMarkBits) - 1)) | code << kMarkBits);
+            static_cast<std::uint8_t>(((*marks)[h] & kMarkMask) | code << kMarkBits);
     }
     /// Whether a root reaches h.
     bool reachable(Handle h) const { return depth_code(h) != 0; }
